@@ -1,0 +1,82 @@
+package ai.pipeline.platform;
+
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where Kafka is: the configured cluster, or an in-process broker started here when none is
+ * configured. The broker starts when this bean is created (before any route or client needs it)
+ * and stops in the last lifecycle phase, after every consumer and producer has stopped.
+ */
+@Component
+public class KafkaConnection implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
+
+    private final EmbeddedKafkaBroker embeddedBroker;
+    private final String bootstrapServers;
+    private final Admin admin;
+    private volatile boolean running;
+
+    public KafkaConnection(KafkaSettings settings, DataDirectory dataDirectory) {
+        if (settings.embedded()) {
+            embeddedBroker = EmbeddedKafkaBroker.start(dataDirectory.kafka(), settings.partitions());
+            bootstrapServers = embeddedBroker.bootstrapServers();
+        } else {
+            embeddedBroker = null;
+            bootstrapServers = settings.bootstrapServers();
+            log.info("Using the Kafka cluster at {} (app.kafka.bootstrap-servers); no embedded broker started",
+                    bootstrapServers);
+        }
+        admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public boolean embedded() {
+        return embeddedBroker != null;
+    }
+
+    /** A shared admin client; do not close it. */
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        admin.close();
+        if (embeddedBroker != null) {
+            embeddedBroker.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Lowest phase: started first, stopped last. */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 1000;
+    }
+}

@@ -1,0 +1,37 @@
+package ai.pipeline.platform;
+
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/** {@code kafka} in actuator health: UP when the cluster answers and our topics exist. */
+@Component("kafka")
+class KafkaHealthIndicator implements HealthIndicator {
+
+    private final KafkaConnection connection;
+    private final KafkaTopics topics;
+
+    KafkaHealthIndicator(KafkaConnection connection, KafkaTopics topics) {
+        this.connection = connection;
+        this.topics = topics;
+    }
+
+    @Override
+    public Health health() {
+        Health.Builder builder;
+        try {
+            int nodes = connection.admin().describeCluster(new DescribeClusterOptions().timeoutMs(3000))
+                    .nodes().get(4, TimeUnit.SECONDS).size();
+            builder = topics.ready() ? Health.up() : Health.down().withDetail("topics", "not created yet");
+            builder.withDetail("nodes", nodes);
+        } catch (Exception e) {
+            builder = Health.down().withDetail("error", "Kafka does not answer: " + e.getClass().getSimpleName());
+        }
+        return builder
+                .withDetail("mode", connection.embedded() ? "embedded" : "external")
+                .withDetail("bootstrap_servers", connection.bootstrapServers())
+                .build();
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * What the process runs on: the data directory, the Kafka connection (an in-process KRaft broker
+ * when no cluster is configured), the topics, the storage root and health. Domains and
+ * orchestration use what this module provides; it knows nothing of them.
+ */
+package ai.pipeline.platform;

@@ -1,0 +1,36 @@
+package ai.pipeline.shared.task;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A task a domain offers to the engine: a namespaced name ({@code ocr.extract_text}), the code that
+ * runs it, and its retry policy. Domains declare these as Spring beans; the engine finds them.
+ */
+public record TaskDefinition(String name, String description, TaskHandler handler, RetryPolicy retry) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
+
+    public TaskDefinition {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(handler, "handler");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("task name must be <domain>.<task> in lower snake case: " + name);
+        }
+        description = description == null ? "" : description;
+        retry = retry == null ? RetryPolicy.DEFAULT : retry;
+    }
+
+    public static TaskDefinition of(String name, String description, TaskHandler handler) {
+        return new TaskDefinition(name, description, handler, RetryPolicy.DEFAULT);
+    }
+
+    public TaskDefinition withRetry(RetryPolicy policy) {
+        return new TaskDefinition(name, description, handler, policy);
+    }
+
+    /** The part before the dot: {@code ocr}, {@code llm}, {@code vision}, {@code core}. */
+    public String domain() {
+        return name.substring(0, name.indexOf('.'));
+    }
+}
