@@ -57,6 +57,23 @@ CREATE TABLE task_attempt (
     CONSTRAINT task_attempt_pk PRIMARY KEY (task_id, attempt)
 );
 
+-- The join of a group, chord header or for-each: opened with the member count fixed when its
+-- members are dispatched, completed exactly once (OPEN -> SUCCESS | FAILURE under the chain's row
+-- lock), whichever of completion, fail-fast or timeout comes first.
+CREATE TABLE chain_join (
+    chain_id      VARCHAR(36)  NOT NULL REFERENCES pipeline_execution (chain_id),
+    node          VARCHAR(200) NOT NULL,
+    status        VARCHAR(16)  NOT NULL,
+    expected      INT          NOT NULL,
+    policy        VARCHAR(16)  NOT NULL,
+    deadline      TIMESTAMP WITH TIME ZONE NOT NULL,
+    error         VARCHAR,
+    opened_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    completed_at  TIMESTAMP WITH TIME ZONE,
+    CONSTRAINT chain_join_pk PRIMARY KEY (chain_id, node)
+);
+CREATE INDEX chain_join_open ON chain_join (status);
+
 -- Messages to publish, written in the same transaction as the state change that caused them and
 -- deleted once Kafka acknowledged them: a crash between the two re-publishes, never loses.
 CREATE TABLE kafka_outbox (

@@ -61,6 +61,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "true");
         props.put("log.retention.hours", "168");
+        props.put("message.max.bytes", String.valueOf(KafkaTopics.MAX_MESSAGE_BYTES));
         try {
             Files.createDirectories(logDir);
             Path config = dir.resolve("server.properties");

@@ -1,6 +1,7 @@
 package ai.pipeline.platform;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +25,9 @@ import org.springframework.stereotype.Component;
 public class KafkaTopics implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTopics.class);
+
+    /** Largest record accepted: the results of long documents can be several MB of JSON. */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private final KafkaConnection connection;
     private final KafkaSettings settings;
@@ -61,7 +65,8 @@ public class KafkaTopics implements DisposableBean {
             Set<String> existing = connection.admin().listTopics().names().get(15, TimeUnit.SECONDS);
             List<NewTopic> missing = declared.stream()
                     .filter(name -> !existing.contains(name))
-                    .map(name -> new NewTopic(name, settings.partitions(), settings.replicationFactor()))
+                    .map(name -> new NewTopic(name, settings.partitions(), settings.replicationFactor())
+                            .configs(Map.of("max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES))))
                     .toList();
             if (!missing.isEmpty()) {
                 connection.admin().createTopics(missing).all().get(30, TimeUnit.SECONDS);

@@ -1,0 +1,105 @@
+package ai.pipeline.orchestration;
+
+import ai.pipeline.orchestration.canvas.Canvas;
+import ai.pipeline.orchestration.canvas.CanvasValidator;
+import ai.pipeline.orchestration.canvas.InvalidCanvasException;
+import ai.pipeline.orchestration.engine.OutboxPublisher;
+import ai.pipeline.orchestration.engine.PipelineEngine;
+import ai.pipeline.orchestration.pipelines.PipelineCatalog;
+import ai.pipeline.orchestration.pipelines.PipelineDefinition;
+import ai.pipeline.orchestration.store.AttemptRow;
+import ai.pipeline.orchestration.store.ExecutionStore;
+import ai.pipeline.orchestration.store.PipelineRow;
+import ai.pipeline.orchestration.store.PipelineStatus;
+import ai.pipeline.orchestration.store.TaskRow;
+import ai.pipeline.shared.task.TaskFailure;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What every door (REST, the drop folder, Kafka) does with pipelines: start one by name or by
+ * canvas, read its records, cancel it, resume it. Unknown ids are "not found", never "pending".
+ */
+@Service
+public class PipelineService {
+
+    /** The name recorded for runs of a canvas given at run time rather than a named pipeline. */
+    public static final String WORKFLOW = "workflow";
+
+    private final PipelineEngine engine;
+    private final PipelineCatalog catalog;
+    private final CanvasValidator validator;
+    private final ExecutionStore store;
+    private final OutboxPublisher publisher;
+
+    public PipelineService(PipelineEngine engine, PipelineCatalog catalog, CanvasValidator validator, ExecutionStore store,
+                           OutboxPublisher publisher) {
+        this.engine = engine;
+        this.catalog = catalog;
+        this.validator = validator;
+        this.store = store;
+        this.publisher = publisher;
+    }
+
+    public PipelineEngine.Started startPipeline(String name, JsonNode input, String requestId, String source) {
+        PipelineDefinition definition = catalog.find(name).orElseThrow(() ->
+                TaskFailure.notFound("no pipeline named '" + name + "'"));
+        return start(definition.name(), definition.canvas(), input, requestId, source);
+    }
+
+    public PipelineEngine.Started startCanvas(Canvas canvas, JsonNode input, String requestId, String source) {
+        return start(WORKFLOW, canvas, input, requestId, source);
+    }
+
+    private PipelineEngine.Started start(String name, Canvas canvas, JsonNode input, String requestId, String source) {
+        try {
+            validator.validate(canvas);
+        } catch (InvalidCanvasException e) {
+            throw TaskFailure.invalidInput("invalid canvas: " + e.getMessage());
+        }
+        if (publisher.kafkaFailing()) {
+            throw TaskFailure.unavailable("Kafka is unavailable; no pipeline can start now, try again later");
+        }
+        return engine.start(new PipelineEngine.StartRequest(name, canvas, input, requestId, source));
+    }
+
+    public PipelineRow get(String chainId) {
+        return store.findPipeline(chainId).orElseThrow(() -> TaskFailure.notFound("no pipeline with chain id " + chainId));
+    }
+
+    public List<TaskRow> tasks(String chainId) {
+        get(chainId);
+        return store.findTasks(chainId);
+    }
+
+    public List<AttemptRow> attempts(String chainId) {
+        return store.findAttempts(chainId);
+    }
+
+    public void cancel(String chainId) {
+        switch (engine.cancel(chainId)) {
+            case NOT_FOUND -> throw TaskFailure.notFound("no pipeline with chain id " + chainId);
+            case NOT_ALLOWED -> throw new TaskFailure(TaskFailure.Reason.CONFLICT,
+                    "pipeline " + chainId + " is " + get(chainId).status + " and cannot be cancelled");
+            default -> { }
+        }
+    }
+
+    public void retry(String chainId) {
+        switch (engine.resume(chainId)) {
+            case NOT_FOUND -> throw TaskFailure.notFound("no pipeline with chain id " + chainId);
+            case NOT_ALLOWED -> throw new TaskFailure(TaskFailure.Reason.CONFLICT,
+                    "pipeline " + chainId + " is " + get(chainId).status + "; only a FAILURE can be retried");
+            default -> { }
+        }
+    }
+
+    public List<PipelineRow> history(String pipeline, PipelineStatus status, int page, int size) {
+        return store.history(pipeline, status, page, size);
+    }
+
+    public long historyTotal(String pipeline, PipelineStatus status) {
+        return store.countHistory(pipeline, status);
+    }
+}

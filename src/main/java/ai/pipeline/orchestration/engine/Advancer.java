@@ -1,0 +1,561 @@
+package ai.pipeline.orchestration.engine;
+
+import ai.pipeline.orchestration.canvas.ChordPolicy;
+import ai.pipeline.orchestration.engine.Messages.ErrorInfo;
+import ai.pipeline.orchestration.engine.Messages.PipelineEvent;
+import ai.pipeline.orchestration.engine.Messages.TaskEvent;
+import ai.pipeline.orchestration.engine.Messages.TaskMessage;
+import ai.pipeline.orchestration.engine.Plan.Kind;
+import ai.pipeline.orchestration.engine.Plan.Node;
+import ai.pipeline.orchestration.store.AttemptRow;
+import ai.pipeline.orchestration.store.JoinRow;
+import ai.pipeline.orchestration.store.PipelineStatus;
+import ai.pipeline.orchestration.store.TaskRow;
+import ai.pipeline.orchestration.store.TaskState;
+import ai.pipeline.shared.task.RetryPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The canvas semantics, as plain decisions over a run's records: what to dispatch next, when a
+ * group's members have all been reported to its join, when the pipeline is done. No Kafka, no SQL:
+ * callers load the records, call one method and persist what changed plus the {@link Outbound}.
+ *
+ * <p>The core is {@link #reconcile}: it walks the plan from the root, passing each step's result to
+ * the next, and dispatches every task whose input is ready and that has not been dispatched yet.
+ * Because it works from the records alone, the same walk starts a pipeline, advances it after a
+ * result, and resumes it after a retry request or a crash.
+ */
+final class Advancer {
+
+    /** What walking a node found: done with a result, failed (where and why), or still running. */
+    private record Outcome(boolean done, boolean failed, JsonNode result, String failedNode, String error) {
+        static final Outcome RUNNING = new Outcome(false, false, null, null, null);
+
+        static Outcome done(JsonNode result) {
+            return new Outcome(true, false, result, null, null);
+        }
+
+        static Outcome failed(String node, String error) {
+            return new Outcome(false, true, null, node, error);
+        }
+    }
+
+    private final TaskRegistry registry;
+    private final Duration defaultJoinTimeout;
+
+    Advancer(TaskRegistry registry, Duration defaultJoinTimeout) {
+        this.registry = registry;
+        this.defaultJoinTimeout = defaultJoinTimeout;
+    }
+
+    // ---- starting ---------------------------------------------------------------------------
+
+    /** A new run: one PENDING row per task known now, then the first dispatches. */
+    void start(Run run, Outbound out) {
+        for (Node node : run.plan().staticTasks()) {
+            run.records().addTask(newTaskRow(run, node));
+        }
+        out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
+        reconcile(run, out);
+    }
+
+    private TaskRow newTaskRow(Run run, Node node) {
+        RetryPolicy retry = retryPolicy(node);
+        return new TaskRow(UUID.randomUUID().toString(), run.chainId(), node.path(), node.task().name(), run.now(),
+                TaskState.PENDING, 0, retry.maxAttempts());
+    }
+
+    private RetryPolicy retryPolicy(Node node) {
+        var retry = node.task().retry();
+        return registry.retryPolicy(node.task().name(), retry == null ? null : retry.max(),
+                retry == null ? null : retry.backoffMs());
+    }
+
+    // ---- applying worker reports ------------------------------------------------------------
+
+    /**
+     * Applies a worker's report to the run. A report for another attempt, for a task that already
+     * finished or was revoked, or for a run that already ended changes nothing: that is how a
+     * result delivered twice advances the pipeline once. Returns whether it changed anything.
+     */
+    boolean apply(Run run, TaskEvent event, Outbound out) {
+        TaskRow task = run.task(event.node());
+        if (task == null || !task.taskId.equals(event.taskId()) || task.attempt != event.attempt()
+                || task.state.terminal() || run.pipeline().status.terminal()) {
+            return false;
+        }
+        markRunning(run, out, event.startedAt() != null ? event.startedAt() : run.now());
+        if (event.type() == TaskEvent.Type.STARTED) {
+            if (task.state == TaskState.STARTED) {
+                return false;
+            }
+            task.state = TaskState.STARTED;
+            task.startedAt = event.startedAt();
+            run.records().changed(task);
+            out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));
+            return true;
+        }
+        task.startedAt = event.startedAt() != null ? event.startedAt() : task.startedAt;
+        task.finishedAt = event.finishedAt() != null ? event.finishedAt() : run.now();
+        if (event.outcome() == TaskEvent.Outcome.SUCCESS) {
+            task.state = TaskState.SUCCESS;
+            task.result = event.result() == null ? "null" : run.json().writeValueAsString(event.result());
+            task.error = null;
+            run.records().addAttempt(attempt(task, "SUCCESS", null, event.worker()));
+        } else {
+            ErrorInfo error = event.error() != null ? event.error() : new ErrorInfo("error", "unknown error", true);
+            task.error = error.describe();
+            if (error.retryable() && task.attempt < task.maxAttempts) {
+                task.state = TaskState.RETRY;
+                Node node = run.plan().node(task.node);
+                task.nextAttemptAt = run.now().plus(retryPolicy(node).backoffBefore(task.attempt + 1));
+                run.records().addAttempt(attempt(task, "RETRY", task.error, event.worker()));
+            } else {
+                task.state = TaskState.FAILURE;
+                run.records().addAttempt(attempt(task, "FAILURE", task.error, event.worker()));
+                out.publish(Topics.TASKS_DEAD_LETTER, run.chainId(), new Messages.DeadLetter(
+                        taskMessage(run, task, run.plan().node(task.node)), error, run.now()));
+            }
+        }
+        run.records().changed(task);
+        out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));
+        if (task.state.terminal()) {
+            settled(run, run.plan().node(task.node), out);
+        }
+        return true;
+    }
+
+    private static AttemptRow attempt(TaskRow task, String outcome, String error, String worker) {
+        return new AttemptRow(task.taskId, task.attempt, outcome, task.startedAt, task.finishedAt, error, worker);
+    }
+
+    private void markRunning(Run run, Outbound out, java.time.Instant at) {
+        if (run.pipeline().status == PipelineStatus.PENDING) {
+            run.pipeline().status = PipelineStatus.RUNNING;
+            run.pipeline().startedAt = at;
+            run.records().pipelineChanged();
+            out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
+        }
+    }
+
+    /**
+     * A node finished: walks up until the news meets a join (which is told the member settled) or
+     * a chain step with more steps after it (which {@link #reconcile} will dispatch).
+     */
+    private void settled(Run run, Node node, Outbound out) {
+        Outcome outcome = outcome(run, node);
+        if (!outcome.done() && !outcome.failed()) {
+            return;
+        }
+        Node parent = node.parent();
+        if (parent == null) {
+            return;
+        }
+        if (parent.kind() == Kind.CHAIN) {
+            if (outcome.failed() || node.isLastStep()) {
+                settled(run, parent, out);
+            }
+        } else if (node.isChordBody()) {
+            settled(run, parent, out);
+        } else {
+            JoinRow join = run.records().join(parent.path());
+            if (join != null && join.status == JoinRow.Status.OPEN) {
+                out.feed(JoinFeed.member(run.chainId(), join.node, join.expected, join.policy, join.deadline,
+                        node.index(), outcome.done()));
+            }
+        }
+    }
+
+    // ---- reconciling: dispatch what is ready, finish what is done ------------------------------
+
+    void reconcile(Run run, Outbound out) {
+        if (run.pipeline().status.terminal()) {
+            return;
+        }
+        Outcome outcome = visit(run, run.plan().root(), run::input, out);
+        if (outcome.done()) {
+            run.pipeline().status = PipelineStatus.SUCCESS;
+            run.pipeline().result = run.json().writeValueAsString(outcome.result());
+            finish(run, out);
+        } else if (outcome.failed()) {
+            run.pipeline().status = PipelineStatus.FAILURE;
+            run.pipeline().failedNode = outcome.failedNode();
+            TaskRow failed = run.task(outcome.failedNode());
+            run.pipeline().error = describeFailure(run, outcome);
+            revoke(run, run.plan().root(), out);
+            finish(run, out);
+        }
+    }
+
+    /** "task core.fail (1.h0) failed: invalid_input: …", or "chord 1 failed: …" for a join. */
+    private static String describeFailure(Run run, Outcome outcome) {
+        TaskRow task = run.task(outcome.failedNode());
+        if (task != null) {
+            return "task " + task.name + " (" + task.node + ") failed: " + outcome.error();
+        }
+        Node node = run.plan().node(outcome.failedNode());
+        String kind = node == null ? "node" : node.kind() == Kind.FOR_EACH ? "map" : node.kind().name().toLowerCase();
+        return kind + " " + outcome.failedNode() + " failed: " + outcome.error();
+    }
+
+    private void finish(Run run, Outbound out) {
+        if (run.pipeline().startedAt == null) {
+            run.pipeline().startedAt = run.now();
+        }
+        run.pipeline().finishedAt = run.now();
+        run.records().pipelineChanged();
+        out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
+    }
+
+    private Outcome visit(Run run, Node node, Supplier<JsonNode> input, Outbound out) {
+        switch (node.kind()) {
+            case TASK -> {
+                TaskRow task = run.task(node.path());
+                return switch (task.state) {
+                    case SUCCESS -> Outcome.done(run.parse(task.result));
+                    case FAILURE, REVOKED -> Outcome.failed(node.path(), task.state == TaskState.REVOKED ? "revoked" : task.error);
+                    case PENDING -> {
+                        if (!task.dispatched()) {
+                            dispatch(run, task, node, input.get(), out);
+                        }
+                        yield Outcome.RUNNING;
+                    }
+                    default -> Outcome.RUNNING;
+                };
+            }
+            case CHAIN -> {
+                JsonNode value = null;
+                boolean first = true;
+                for (Node step : node.members()) {
+                    final JsonNode previous = value;
+                    Outcome outcome = visit(run, step, first ? input : () -> previous, out);
+                    if (!outcome.done()) {
+                        return outcome;
+                    }
+                    value = outcome.result();
+                    first = false;
+                }
+                return Outcome.done(value);
+            }
+            default -> {
+                return visitJoin(run, node, input, out);
+            }
+        }
+    }
+
+    private Outcome visitJoin(Run run, Node node, Supplier<JsonNode> input, Outbound out) {
+        JoinRow join = run.records().join(node.path());
+        if (join == null) {
+            int expected;
+            if (node.kind() == Kind.FOR_EACH) {
+                JsonNode items = input.get().path(node.forEach().items());
+                if (!items.isArray()) {
+                    return Outcome.failed(node.path(), "invalid_input: the input has no list at '" + node.forEach().items() + "'");
+                }
+                expected = items.size();
+                for (int i = 0; i < expected; i++) {
+                    run.records().addTask(newTaskRow(run, run.plan().forEachItem(node, i)));
+                }
+            } else {
+                expected = node.members().size();
+            }
+            join = openJoin(run, node, expected, out);
+        }
+        if (join.status == JoinRow.Status.FAILURE) {
+            return Outcome.failed(node.path(), join.error);
+        }
+        if (join.status == JoinRow.Status.SUCCESS) {
+            JsonNode results = joinOutput(run, node, join);
+            return node.kind() == Kind.CHORD ? visit(run, node.body(), () -> results, out) : Outcome.done(results);
+        }
+        out.beginFanOut(run.chainId(), node.path());
+        for (Node member : members(run, node, join)) {
+            Supplier<JsonNode> memberInput = node.kind() == Kind.FOR_EACH
+                    ? () -> input.get().path(node.forEach().items()).path(member.index())
+                    : input;
+            visit(run, member, memberInput, out);
+        }
+        out.endFanOut();
+        return Outcome.RUNNING;
+    }
+
+    private JoinRow openJoin(Run run, Node node, int expected, Outbound out) {
+        ChordPolicy policy = node.kind() == Kind.CHORD ? node.chord().policy() : ChordPolicy.FAIL_FAST;
+        Duration timeout = node.kind() == Kind.CHORD && node.chord().timeout() != null ? node.chord().timeout() : defaultJoinTimeout;
+        JoinRow join = new JoinRow(run.chainId(), node.path(), expected, policy.json(), run.now().plus(timeout), run.now(),
+                expected == 0 ? JoinRow.Status.SUCCESS : JoinRow.Status.OPEN);
+        if (expected == 0) {
+            join.completedAt = run.now();
+        } else {
+            out.feed(JoinFeed.open(run.chainId(), node.path(), expected, join.policy, join.deadline));
+        }
+        run.records().addJoin(join);
+        return join;
+    }
+
+    private static List<Node> members(Run run, Node node, JoinRow join) {
+        if (node.kind() != Kind.FOR_EACH) {
+            return node.members();
+        }
+        List<Node> items = new ArrayList<>(join.expected);
+        for (int i = 0; i < join.expected; i++) {
+            items.add(run.plan().forEachItem(node, i));
+        }
+        return items;
+    }
+
+    /** The list a completed join hands on: member results in member order, or for {@code all_settled} each member's status. */
+    private JsonNode joinOutput(Run run, Node node, JoinRow join) {
+        ArrayNode results = run.json().createArrayNode();
+        boolean settled = ChordPolicy.ALL_SETTLED.json().equals(join.policy);
+        for (Node member : members(run, node, join)) {
+            Outcome outcome = outcome(run, member);
+            if (!settled) {
+                results.add(outcome.result());
+                continue;
+            }
+            ObjectNode entry = results.addObject();
+            if (outcome.done()) {
+                entry.put("status", "SUCCESS");
+                entry.set("result", outcome.result());
+            } else {
+                entry.put("status", "FAILURE");
+                entry.put("error", outcome.failed() ? outcome.error() : "did not finish");
+            }
+        }
+        return results;
+    }
+
+    /** Where a node stands, judged from the records alone (nothing is dispatched). */
+    private Outcome outcome(Run run, Node node) {
+        switch (node.kind()) {
+            case TASK -> {
+                TaskRow task = run.task(node.path());
+                if (task == null) {
+                    return Outcome.RUNNING;
+                }
+                return switch (task.state) {
+                    case SUCCESS -> Outcome.done(run.parse(task.result));
+                    case FAILURE -> Outcome.failed(node.path(), task.error);
+                    case REVOKED -> Outcome.failed(node.path(), "revoked");
+                    default -> Outcome.RUNNING;
+                };
+            }
+            case CHAIN -> {
+                Outcome last = Outcome.RUNNING;
+                for (Node step : node.members()) {
+                    last = outcome(run, step);
+                    if (!last.done()) {
+                        return last;
+                    }
+                }
+                return last;
+            }
+            default -> {
+                JoinRow join = run.records().join(node.path());
+                if (join == null || join.status == JoinRow.Status.OPEN) {
+                    return Outcome.RUNNING;
+                }
+                if (join.status == JoinRow.Status.FAILURE) {
+                    return Outcome.failed(node.path(), join.error);
+                }
+                return node.kind() == Kind.CHORD ? outcome(run, node.body()) : Outcome.done(joinOutput(run, node, join));
+            }
+        }
+    }
+
+    private void dispatch(Run run, TaskRow task, Node node, JsonNode input, Outbound out) {
+        task.attempt++;
+        task.queuedAt = run.now();
+        task.nextAttemptAt = null;
+        run.records().changed(task);
+        out.dispatch(new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt,
+                node.task().args(), node.task().immutable() ? null : input, run.now()));
+    }
+
+    private TaskMessage taskMessage(Run run, TaskRow task, Node node) {
+        return new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt, node.task().args(),
+                node.task().immutable() ? null : inputOf(run, node), task.queuedAt);
+    }
+
+    // ---- joins ------------------------------------------------------------------------------
+
+    /**
+     * The aggregator decided a join is complete (all members reported, a member failed under
+     * fail-fast, or its deadline passed). Applied once: a join that is no longer open is left alone.
+     */
+    boolean completeJoin(Run run, String joinNode, boolean timedOut, Outbound out) {
+        JoinRow join = run.records().join(joinNode);
+        if (join == null || join.status != JoinRow.Status.OPEN || run.pipeline().status.terminal()) {
+            return false;
+        }
+        Node node = run.plan().node(joinNode);
+        List<Node> members = members(run, node, join);
+        String failure = null;
+        List<Integer> unfinished = new ArrayList<>();
+        for (Node member : members) {
+            Outcome outcome = outcome(run, member);
+            if (outcome.failed() && failure == null) {
+                failure = describeFailure(run, outcome);
+            } else if (!outcome.done() && !outcome.failed()) {
+                unfinished.add(member.index());
+            }
+        }
+        boolean allSettled = ChordPolicy.ALL_SETTLED.json().equals(join.policy);
+        if (timedOut && !unfinished.isEmpty()) {
+            long seconds = Duration.between(join.openedAt, join.deadline).toSeconds();
+            failure = "timeout: " + (node.kind() == Kind.CHORD ? "chord" : "group") + " " + joinNode + " did not complete within "
+                    + seconds + " s; members " + unfinished + " had not finished";
+        } else if (!unfinished.isEmpty() && (failure == null || allSettled)) {
+            return false;   // not complete by the records: a member report is still on its way
+        }
+        join.completedAt = run.now();
+        if (failure != null && !(allSettled && unfinished.isEmpty())) {
+            join.status = JoinRow.Status.FAILURE;
+            join.error = failure;
+            revoke(run, node, out);
+        } else {
+            join.status = JoinRow.Status.SUCCESS;
+        }
+        run.records().changed(join);
+        reconcile(run, out);
+        return true;
+    }
+
+    /** Tells the aggregator again about every open join of this run and the members that already settled. */
+    void rejoin(Run run, Outbound out) {
+        for (JoinRow join : run.records().joins()) {
+            if (join.status != JoinRow.Status.OPEN) {
+                continue;
+            }
+            out.feed(JoinFeed.open(run.chainId(), join.node, join.expected, join.policy, join.deadline));
+            for (Node member : members(run, run.plan().node(join.node), join)) {
+                Outcome outcome = outcome(run, member);
+                if (outcome.done() || outcome.failed()) {
+                    out.feed(JoinFeed.member(run.chainId(), join.node, join.expected, join.policy, join.deadline,
+                            member.index(), outcome.done()));
+                }
+            }
+        }
+    }
+
+    // ---- cancelling, revoking, retrying ----------------------------------------------------------
+
+    /** Cancels a run that has not ended: nothing more starts, running tasks are told to stop. */
+    void cancel(Run run, Outbound out) {
+        run.pipeline().status = PipelineStatus.CANCELLED;
+        run.pipeline().error = "cancelled";
+        revoke(run, run.plan().root(), out);
+        finish(run, out);
+    }
+
+    /** Every unfinished task at or below {@code node} becomes REVOKED; workers hear it on the control topic. */
+    private void revoke(Run run, Node node, Outbound out) {
+        String prefix = node.path().isEmpty() ? "" : node.path() + ".";
+        List<Messages.RevokedTask> revoked = new ArrayList<>();
+        for (TaskRow task : run.records().tasks()) {
+            if (!task.state.terminal() && (node.path().isEmpty() || task.node.equals(node.path()) || task.node.startsWith(prefix))) {
+                task.state = TaskState.REVOKED;
+                task.finishedAt = run.now();
+                task.nextAttemptAt = null;
+                run.records().changed(task);
+                if (task.dispatched()) {
+                    revoked.add(new Messages.RevokedTask(task.node, task.attempt));
+                }
+                out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));
+            }
+        }
+        if (!revoked.isEmpty()) {
+            out.publish(Topics.CONTROL, run.chainId(), new Messages.Revocation(run.chainId(), revoked, run.now()));
+        }
+    }
+
+    /**
+     * Resumes a failed run from where it failed: failed and revoked tasks go back to PENDING, failed
+     * joins reopen, and everything that succeeded is reused.
+     */
+    void resume(Run run, Outbound out) {
+        for (TaskRow task : run.records().tasks()) {
+            if (task.state == TaskState.FAILURE || task.state == TaskState.REVOKED) {
+                // attempts go on counting (their history stays); the retried task gets a fresh budget
+                task.state = TaskState.PENDING;
+                task.maxAttempts = task.attempt + retryPolicy(run.plan().node(task.node)).maxAttempts();
+                task.error = null;
+                task.queuedAt = null;
+                task.startedAt = null;
+                task.finishedAt = null;
+                run.records().changed(task);
+            }
+        }
+        for (JoinRow join : run.records().joins()) {
+            if (join.status == JoinRow.Status.FAILURE) {
+                join.deadline = run.now().plus(Duration.between(join.openedAt, join.deadline));
+                join.status = JoinRow.Status.OPEN;
+                join.error = null;
+                join.completedAt = null;
+                run.records().changed(join);
+                out.feed(JoinFeed.open(run.chainId(), join.node, join.expected, join.policy, join.deadline));
+            }
+        }
+        run.pipeline().status = PipelineStatus.RUNNING;
+        run.pipeline().error = null;
+        run.pipeline().failedNode = null;
+        run.pipeline().result = null;
+        run.pipeline().finishedAt = null;
+        run.records().pipelineChanged();
+        out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
+        reconcile(run, out);
+    }
+
+    /** Dispatches the next attempt of a task whose retry backoff has elapsed. */
+    boolean retryNow(Run run, String nodePath, Outbound out) {
+        TaskRow task = run.task(nodePath);
+        if (task == null || task.state != TaskState.RETRY || run.pipeline().status.terminal()) {
+            return false;
+        }
+        Node node = run.plan().node(nodePath);
+        dispatch(run, task, node, inputOf(run, node), out);
+        return true;
+    }
+
+    /** The input a node gets, recomputed from the records: the previous step's result, the group's input, the item, the chord's results. */
+    JsonNode inputOf(Run run, Node node) {
+        Node parent = node.parent();
+        if (parent == null) {
+            return run.input();
+        }
+        if (parent.kind() == Kind.CHAIN && node.index() > 0) {
+            Outcome previous = outcome(run, parent.members().get(node.index() - 1));
+            return previous.result();
+        }
+        if (node.isChordBody()) {
+            return joinOutput(run, parent, run.records().join(parent.path()));
+        }
+        JsonNode parentInput = inputOf(run, parent);
+        if (parent.kind() == Kind.FOR_EACH) {
+            return parentInput.path(parent.forEach().items()).path(node.index());
+        }
+        return parentInput;
+    }
+
+    // ---- events -----------------------------------------------------------------------------
+
+    private static PipelineEvent pipelineEvent(Run run) {
+        var p = run.pipeline();
+        JsonNode result = p.status == PipelineStatus.SUCCESS ? run.parse(p.result) : null;
+        return new PipelineEvent(p.chainId, p.pipeline, "pipeline", p.status.name(), p.failedNode, null, null, null,
+                p.error, result, run.now());
+    }
+
+    private static PipelineEvent taskEvent(Run run, TaskRow task) {
+        return new PipelineEvent(task.chainId, run.pipeline().pipeline, "task", task.state.name(), task.node, task.taskId,
+                task.name, task.attempt, task.error, null, run.now());
+    }
+}

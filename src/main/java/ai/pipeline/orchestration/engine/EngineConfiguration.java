@@ -1,0 +1,40 @@
+package ai.pipeline.orchestration.engine;
+
+import ai.pipeline.orchestration.canvas.CanvasJson;
+import ai.pipeline.orchestration.canvas.CanvasValidator;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+@Configuration(proxyBeanMethods = false)
+class EngineConfiguration {
+
+    @Bean
+    Topics engineTopics(TaskRegistry registry) {
+        return new Topics(registry.names());
+    }
+
+    @Bean
+    JsonAggregationRepository joinRepository(JdbcTemplate jdbc, JsonMapper json) {
+        return new JsonAggregationRepository(jdbc, json);
+    }
+
+    /** Feeds go to the {@code orchestration-join} route in the caller's thread, in order. */
+    @Bean
+    JoinFeeder joinFeeder(ProducerTemplate producer) {
+        return feeds -> feeds.forEach(feed ->
+                producer.sendBodyAndHeader(EngineRoutes.JOIN, feed, EngineRoutes.JOIN_KEY, feed.key()));
+    }
+
+    @Bean
+    CanvasJson canvasJson(JsonMapper json) {
+        return new CanvasJson(json);
+    }
+
+    @Bean
+    CanvasValidator canvasValidator(TaskRegistry registry, EngineSettings settings) {
+        return new CanvasValidator(registry::contains, settings.maxNesting(), settings.maxTasks());
+    }
+}

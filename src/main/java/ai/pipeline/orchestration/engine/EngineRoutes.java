@@ -1,0 +1,136 @@
+package ai.pipeline.orchestration.engine;
+
+import ai.pipeline.orchestration.engine.Messages.FanOut;
+import ai.pipeline.orchestration.engine.Messages.TaskEvent;
+import ai.pipeline.platform.KafkaSettings;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.ExpressionAdapter;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The orchestrator's routes (only when {@code app.engine.orchestrator} is true):
+ * <ul>
+ * <li>{@code orchestration-advance}: worker reports from {@code ai.task-results} → record → advance;</li>
+ * <li>{@code orchestration-join}: Camel's Aggregator joins a group's members (durable JSON state,
+ *     completion by member count or fail-fast predicate, or by the join's deadline);</li>
+ * <li>{@code orchestration-fan-out}: a group's first tasks, multicast to their task topics;</li>
+ * <li>{@code orchestration-retries} and {@code orchestration-overdue-joins}: timers for retry
+ *     backoffs and for joins whose aggregator state was lost.</li>
+ * </ul>
+ */
+@Component
+class EngineRoutes extends RouteBuilder {
+
+    static final String JOIN = "direct:orchestration-join";
+    static final String JOIN_KEY = "joinKey";
+    static final String ERRORS = "engine-errors";
+
+    private final EngineSettings settings;
+    private final KafkaSettings kafka;
+    private final PipelineEngine engine;
+    private final JsonAggregationRepository joinRepository;
+    private final JsonMapper json;
+
+    EngineRoutes(EngineSettings settings, KafkaSettings kafka, PipelineEngine engine, JsonAggregationRepository joinRepository,
+                 JsonMapper json) {
+        this.settings = settings;
+        this.kafka = kafka;
+        this.engine = engine;
+        this.joinRepository = joinRepository;
+        this.json = json;
+    }
+
+    @Override
+    public void configure() {
+        if (!settings.orchestrator()) {
+            return;
+        }
+        from("kafka:" + Topics.RESULTS + "?groupId=orchestrator&consumersCount=" + settings.orchestratorConsumers()
+                + "&maxPollRecords=500&autoOffsetReset=earliest")
+                .routeId("orchestration-advance")
+                .routeConfigurationId(ERRORS)
+                .process(exchange -> engine.onTaskEvents(List.of(
+                        json.readValue(exchange.getIn().getBody(String.class), TaskEvent.class))));
+
+        from(JOIN)
+                .routeId("orchestration-join")
+                .routeConfigurationId(ERRORS)
+                .aggregate(header(JOIN_KEY), new JoinAggregationStrategy())
+                    .aggregationRepository(joinRepository)
+                    .optimisticLocking()
+                    .completionPredicate(JoinAggregationStrategy::isComplete)
+                    .completionTimeout(new ExpressionAdapter() {
+                        @Override
+                        public Object evaluate(Exchange exchange) {
+                            return JoinAggregationStrategy.remainingMillis(exchange);
+                        }
+                    })
+                    .completionTimeoutCheckerInterval(100)
+                    .process(this::completeJoin)
+                .end();
+
+        // Camel's Multicast in its dynamic form (Recipient List): one copy per member, each prepared
+        // with that member's task message and sent to that member's task topic.
+        from("kafka:" + Topics.FAN_OUT + "?groupId=orchestrator-fan-out&consumersCount=2&autoOffsetReset=earliest")
+                .routeId("orchestration-fan-out")
+                .routeConfigurationId(ERRORS)
+                .process(this::readFanOut)
+                .recipientList(header("fanOutTopics")).parallelProcessing().onPrepare(this::prepareMember)
+                .end();
+
+        from("timer:orchestration-retries?period=100")
+                .routeId("orchestration-retries")
+                .routeConfigurationId(ERRORS)
+                .process(exchange -> engine.dispatchDueRetries());
+
+        from("timer:orchestration-overdue-joins?period=10000&delay=10000")
+                .routeId("orchestration-overdue-joins")
+                .routeConfigurationId(ERRORS)
+                .process(exchange -> engine.expireOverdueJoins());
+    }
+
+    private void completeJoin(Exchange exchange) {
+        JoinState state = exchange.getIn().getBody(JoinState.class);
+        boolean timedOut = "timeout".equals(exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
+        engine.completeJoin(state.chainId(), state.node(), timedOut);
+    }
+
+    private void readFanOut(Exchange exchange) {
+        FanOut fanOut = json.readValue(exchange.getIn().getBody(String.class), FanOut.class);
+        exchange.getIn().setBody(new FanOutCursor(fanOut));
+        exchange.getIn().setHeader("fanOutTopics", fanOut.dispatches().stream()
+                .map(d -> "kafka:" + d.topic()).toList());
+    }
+
+    /**
+     * The multicast's copies share the body; Camel prepares them one by one in recipient order
+     * (before any is sent), so each copy takes the next member's message from this cursor.
+     */
+    private static final class FanOutCursor {
+        private final FanOut fanOut;
+        private final AtomicInteger next = new AtomicInteger();
+
+        FanOutCursor(FanOut fanOut) {
+            this.fanOut = fanOut;
+        }
+
+        Messages.Dispatch next() {
+            return fanOut.dispatches().get(next.getAndIncrement());
+        }
+    }
+
+    private void prepareMember(Exchange copy) {
+        FanOutCursor cursor = copy.getIn().getBody(FanOutCursor.class);
+        Messages.Dispatch dispatch = cursor.next();
+        String payload = json.writeValueAsString(dispatch.message());
+        copy.getIn().removeHeaders("*");
+        copy.getIn().setHeader(KafkaConstants.KEY, cursor.fanOut.chainId());
+        copy.getIn().setHeader(KafkaConstants.PARTITION_KEY, Topics.taskPartition(payload, kafka.partitions()));
+        copy.getIn().setBody(payload);
+    }
+}

@@ -1,0 +1,74 @@
+package ai.pipeline.orchestration.engine;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The JSON records that travel on Kafka, each keyed by its chain id. They carry ids, the node
+ * reference and the data a step needs, never the canvas (it is stored once, with the pipeline).
+ */
+public final class Messages {
+
+    private Messages() {
+    }
+
+    /** On {@code ai.tasks.<task>}: run attempt {@code attempt} of the task at {@code node}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TaskMessage(String chainId, String taskId, String node, String task, int attempt,
+                              Map<String, Object> args, JsonNode input, Instant dispatchedAt) {
+    }
+
+    /** On {@code ai.orchestration.fan-out}: the first tasks of a group's members, multicast to their topics. */
+    public record FanOut(String chainId, String node, List<Dispatch> dispatches) {
+    }
+
+    /** One task message and the topic it goes to. */
+    public record Dispatch(String topic, TaskMessage message) {
+    }
+
+    /** On {@code ai.task-results}: a worker's report that a task started or finished. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TaskEvent(Type type, String chainId, String taskId, String node, int attempt, Outcome outcome,
+                            JsonNode result, ErrorInfo error, Instant startedAt, Instant finishedAt, String worker) {
+
+        public enum Type { STARTED, FINISHED }
+
+        public enum Outcome { SUCCESS, FAILURE }
+    }
+
+    /** Why a task failed: {@code reason} is a {@code TaskFailure} code or {@code error} for anything unexpected. */
+    public record ErrorInfo(String reason, String message, boolean retryable) {
+
+        public String describe() {
+            return reason + ": " + message;
+        }
+    }
+
+    /** On {@code ai.pipeline.events}: a state change of a pipeline or of one of its tasks. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PipelineEvent(String chainId, String pipeline, String kind, String status, String node, String taskId,
+                                String task, Integer attempt, String error, JsonNode result, Instant at) {
+    }
+
+    /**
+     * On {@code ai.pipeline.control}: stop these tasks. Each names the last attempt it revokes, so a
+     * later attempt (after the pipeline is retried) runs.
+     */
+    public record Revocation(String chainId, List<RevokedTask> tasks, Instant at) {
+    }
+
+    public record RevokedTask(String node, int attempt) {
+    }
+
+    /** On {@code ai.tasks.dead-letter}: a task that failed for good, with everything needed to run it again. */
+    public record DeadLetter(TaskMessage message, ErrorInfo error, Instant at) {
+    }
+
+    /** On {@code ai.pipeline.requests}: start a named pipeline or a canvas. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PipelineRequest(String pipeline, JsonNode canvas, JsonNode input, String requestId) {
+    }
+}

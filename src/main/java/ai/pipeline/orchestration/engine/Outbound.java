@@ -1,0 +1,77 @@
+package ai.pipeline.orchestration.engine;
+
+import ai.pipeline.orchestration.engine.Messages.Dispatch;
+import ai.pipeline.orchestration.engine.Messages.TaskMessage;
+import ai.pipeline.orchestration.store.OutboxMessage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What one engine transaction wants to happen once it commits: records to publish (through the
+ * outbox, in order) and feeds for the join aggregator. Dispatches made while a group's members
+ * start are bundled into one fan-out record, which the fan-out route multicasts.
+ */
+final class Outbound {
+
+    private final JsonMapper json;
+    private final List<OutboxMessage> messages = new ArrayList<>();
+    private final List<JoinFeed> joinFeeds = new ArrayList<>();
+    private final Deque<List<Dispatch>> fanOuts = new ArrayDeque<>();
+    private final Deque<String[]> fanOutOwners = new ArrayDeque<>();
+
+    Outbound(JsonMapper json) {
+        this.json = json;
+    }
+
+    List<OutboxMessage> messages() {
+        return messages;
+    }
+
+    List<JoinFeed> joinFeeds() {
+        return joinFeeds;
+    }
+
+    void dispatch(TaskMessage message) {
+        Dispatch dispatch = new Dispatch(Topics.forTask(message.task()), message);
+        if (fanOuts.isEmpty()) {
+            publish(dispatch.topic(), message.chainId(), message);
+        } else {
+            fanOuts.peek().add(dispatch);
+        }
+    }
+
+    /** Dispatches until the matching {@link #endFanOut()} go out together; nested scopes join the outermost. */
+    void beginFanOut(String chainId, String node) {
+        if (fanOuts.isEmpty()) {
+            fanOuts.push(new ArrayList<>());
+            fanOutOwners.push(new String[] {chainId, node});
+        } else {
+            fanOuts.push(fanOuts.peek());
+            fanOutOwners.push(fanOutOwners.peek());
+        }
+    }
+
+    void endFanOut() {
+        List<Dispatch> dispatches = fanOuts.pop();
+        String[] owner = fanOutOwners.pop();
+        if (!fanOuts.isEmpty() || dispatches.isEmpty()) {
+            return;
+        }
+        if (dispatches.size() == 1) {
+            publish(dispatches.get(0).topic(), owner[0], dispatches.get(0).message());
+        } else {
+            publish(Topics.FAN_OUT, owner[0], new Messages.FanOut(owner[0], owner[1], List.copyOf(dispatches)));
+        }
+    }
+
+    void publish(String topic, String key, Object payload) {
+        messages.add(new OutboxMessage(topic, key, json.writeValueAsString(payload)));
+    }
+
+    void feed(JoinFeed feed) {
+        joinFeeds.add(feed);
+    }
+}

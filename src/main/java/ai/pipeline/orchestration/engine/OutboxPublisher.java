@@ -1,0 +1,142 @@
+package ai.pipeline.orchestration.engine;
+
+import ai.pipeline.orchestration.store.ExecutionStore;
+import ai.pipeline.orchestration.store.OutboxMessage;
+import ai.pipeline.platform.KafkaConnection;
+import ai.pipeline.platform.KafkaSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The relay of the transactional outbox. Messages are written to {@code kafka_outbox} in the same
+ * transaction as the state change that caused them; after commit they are sent here without
+ * waiting, and each row is deleted once Kafka acknowledged it. Rows left behind (Kafka down, a
+ * crash) are sent again by {@link #relayPending()}: a message may go out twice, never zero times.
+ * Task messages go to a partition chosen from the task id, so a group's members spread over
+ * partitions and run in parallel; the record key is always the chain id.
+ */
+@Component
+public class OutboxPublisher implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
+    private static final Duration RELAY_AGE = Duration.ofSeconds(10);
+
+    private final ExecutionStore store;
+    private final KafkaProducer<String, String> producer;
+    private final int partitions;
+    private final ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "outbox-relay");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean kafkaFailing = new AtomicBoolean();
+
+    public OutboxPublisher(ExecutionStore store, KafkaConnection kafka, KafkaSettings settings) {
+        this.store = store;
+        this.partitions = settings.partitions();
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 1,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+                new StringSerializer(), new StringSerializer());
+        housekeeping.scheduleWithFixedDelay(this::deleteAcknowledged, 50, 50, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::relayPendingQuietly, 2, 2, TimeUnit.SECONDS);
+    }
+
+    /** Sends stored messages in order, without waiting for Kafka. */
+    public void publish(List<OutboxMessage> messages) {
+        for (OutboxMessage message : messages) {
+            send(message);
+        }
+    }
+
+    /** True while Kafka refuses our messages; new work is then refused with 503 rather than piled up. */
+    public boolean kafkaFailing() {
+        return kafkaFailing.get();
+    }
+
+    private void send(OutboxMessage message) {
+        Integer partition = message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER)
+                ? Topics.taskPartition(message.payload(), partitions)
+                : null;
+        try {
+            producer.send(new ProducerRecord<>(message.topic(), partition, message.key(), message.payload()), (metadata, error) -> {
+                if (error == null) {
+                    kafkaFailing.set(false);
+                    acknowledged.add(message.id());
+                } else {
+                    kafkaFailing.set(true);
+                    log.warn("Kafka did not take a {} message ({}); the outbox relay sends it again", message.topic(),
+                            error.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            kafkaFailing.set(true);
+            log.warn("Cannot send to Kafka ({}); the outbox relay sends it again", e.toString());
+        }
+    }
+
+    private void deleteAcknowledged() {
+        List<Long> ids = new ArrayList<>();
+        for (Long id = acknowledged.poll(); id != null; id = acknowledged.poll()) {
+            ids.add(id);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            store.removeFromOutbox(ids);
+        } catch (RuntimeException e) {
+            acknowledged.addAll(ids);
+            log.warn("Cannot delete published outbox rows yet: {}", e.toString());
+        }
+    }
+
+    /** Sends again what an earlier attempt or a crashed process left in the outbox. */
+    public int relayPending() {
+        List<OutboxMessage> pending = store.pendingOutbox(Instant.now().minus(RELAY_AGE), 1000);
+        if (!pending.isEmpty()) {
+            log.info("Relaying {} unpublished outbox messages", pending.size());
+            publish(pending);
+            producer.flush();
+        }
+        return pending.size();
+    }
+
+    private void relayPendingQuietly() {
+        try {
+            relayPending();
+        } catch (RuntimeException e) {
+            log.warn("Outbox relay failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        housekeeping.shutdown();
+        producer.close(Duration.ofSeconds(10));
+        deleteAcknowledged();
+    }
+}

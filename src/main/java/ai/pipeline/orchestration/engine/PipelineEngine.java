@@ -1,0 +1,246 @@
+package ai.pipeline.orchestration.engine;
+
+import ai.pipeline.orchestration.canvas.Canvas;
+import ai.pipeline.orchestration.canvas.CanvasJson;
+import ai.pipeline.orchestration.engine.Messages.TaskEvent;
+import ai.pipeline.orchestration.store.ChainRecords;
+import ai.pipeline.orchestration.store.ExecutionStore;
+import ai.pipeline.orchestration.store.JoinRow;
+import ai.pipeline.orchestration.store.OutboxMessage;
+import ai.pipeline.orchestration.store.PipelineRow;
+import ai.pipeline.orchestration.store.PipelineStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.BiPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs canvases: every operation locks the pipeline's row, lets the {@link Advancer} decide,
+ * writes the changes and the resulting messages in one transaction, then (after commit) tells the
+ * join aggregator and hands the messages to the {@link OutboxPublisher}.
+ */
+@Service
+public class PipelineEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineEngine.class);
+
+    /** A pipeline to start: {@code requestId} (optional) makes a resend start nothing new. */
+    public record StartRequest(String pipeline, Canvas canvas, JsonNode input, String requestId, String source) {
+    }
+
+    /** What a start request led to: a new run, or the run an earlier request with the same id started. */
+    public record Started(String chainId, boolean existing) {
+    }
+
+    public enum Change { DONE, NOT_FOUND, NOT_ALLOWED }
+
+    private final ExecutionStore store;
+    private final TransactionTemplate transactions;
+    private final Advancer advancer;
+    private final PlanCache plans;
+    private final OutboxPublisher publisher;
+    private final JoinFeeder joinFeeder;
+    private final CanvasJson canvasJson;
+    private final JsonMapper json;
+
+    public PipelineEngine(ExecutionStore store, TransactionTemplate transactions, TaskRegistry registry,
+                          EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json) {
+        this.store = store;
+        this.transactions = transactions;
+        this.publisher = publisher;
+        this.joinFeeder = joinFeeder;
+        this.json = json;
+        this.canvasJson = new CanvasJson(json);
+        this.plans = new PlanCache(canvasJson);
+        this.advancer = new Advancer(registry, settings.joinTimeout());
+    }
+
+    /** Records the pipeline and its tasks, then dispatches its first tasks. */
+    public Started start(StartRequest request) {
+        if (request.requestId() != null) {
+            Optional<String> existing = store.chainIdForRequest(request.requestId());
+            if (existing.isPresent()) {
+                return new Started(existing.get(), true);
+            }
+        }
+        String chainId = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        Outbound out = new Outbound(json);
+        List<OutboxMessage> stored;
+        try {
+            stored = transactions.execute(status -> {
+                PipelineRow row = new PipelineRow(chainId, request.pipeline(), canvasJson.write(request.canvas()),
+                        request.input() == null ? null : json.writeValueAsString(request.input()), request.requestId(),
+                        request.source(), now, PipelineStatus.PENDING);
+                ChainRecords records = ChainRecords.forNewPipeline(row);
+                advancer.start(new Run(records, plans.remember(chainId, request.canvas()), json, now), out);
+                store.save(List.of(records));
+                return store.addToOutbox(out.messages());
+            });
+        } catch (DuplicateKeyException e) {
+            // the same request id won a race with us
+            return store.chainIdForRequest(request.requestId()).map(id -> new Started(id, true)).orElseThrow(() -> e);
+        }
+        afterCommit(stored, out);
+        return new Started(chainId, false);
+    }
+
+    /** Applies workers' reports (in order per chain) and advances their pipelines. */
+    public void onTaskEvents(List<TaskEvent> events) {
+        Map<String, List<TaskEvent>> byChain = new LinkedHashMap<>();
+        events.forEach(e -> byChain.computeIfAbsent(e.chainId(), k -> new ArrayList<>()).add(e));
+        withRuns(byChain.keySet(), (run, out) -> {
+            boolean advanced = false;
+            boolean changed = false;
+            for (TaskEvent event : byChain.get(run.chainId())) {
+                if (advancer.apply(run, event, out)) {
+                    changed = true;
+                    advanced |= event.type() == TaskEvent.Type.FINISHED;
+                }
+            }
+            if (advanced) {
+                advancer.reconcile(run, out);
+            }
+            return changed;
+        });
+    }
+
+    /** The join aggregator completed a join (or its deadline passed); applied at most once. */
+    public void completeJoin(String chainId, String node, boolean timedOut) {
+        withRuns(Set.of(chainId), (run, out) -> advancer.completeJoin(run, node, timedOut, out));
+    }
+
+    public Change cancel(String chainId) {
+        return change(chainId, (run, out) -> {
+            if (run.pipeline().status.terminal()) {
+                return false;
+            }
+            advancer.cancel(run, out);
+            return true;
+        });
+    }
+
+    /** Resumes a failed pipeline from its failed tasks, reusing every result that succeeded. */
+    public Change resume(String chainId) {
+        return change(chainId, (run, out) -> {
+            if (run.pipeline().status != PipelineStatus.FAILURE) {
+                return false;
+            }
+            advancer.resume(run, out);
+            return true;
+        });
+    }
+
+    /** Dispatches the next attempt of every task whose retry backoff has elapsed; returns how many. */
+    public int dispatchDueRetries() {
+        List<String[]> due = store.dueRetries(Instant.now(), 500);
+        if (due.isEmpty()) {
+            return 0;
+        }
+        Map<String, List<String>> byChain = new LinkedHashMap<>();
+        due.forEach(d -> byChain.computeIfAbsent(d[0], k -> new ArrayList<>()).add(d[1]));
+        int[] dispatched = {0};
+        withRuns(byChain.keySet(), (run, out) -> {
+            boolean any = false;
+            for (String node : byChain.get(run.chainId())) {
+                if (advancer.retryNow(run, node, out)) {
+                    dispatched[0]++;
+                    any = true;
+                }
+            }
+            return any;
+        });
+        return dispatched[0];
+    }
+
+    /**
+     * After a restart: tells the aggregator about every open join again (its state may have been
+     * lost between a member's result and the aggregator), and completes joins whose deadline passed.
+     */
+    public void recoverJoins() {
+        List<JoinRow> open = store.openJoins();
+        Set<String> chains = new TreeSet<>();
+        open.forEach(j -> chains.add(j.chainId));
+        if (chains.isEmpty()) {
+            return;
+        }
+        log.info("Recovering {} open joins of {} pipelines", open.size(), chains.size());
+        withRuns(chains, (run, out) -> {
+            advancer.rejoin(run, out);
+            return false;
+        });
+    }
+
+    /** Joins past their deadline that the aggregator did not complete (lost state): completed as timed out. */
+    public void expireOverdueJoins() {
+        Instant now = Instant.now();
+        for (JoinRow join : store.openJoins()) {
+            if (join.deadline.isBefore(now.minusSeconds(5))) {
+                completeJoin(join.chainId, join.node, true);
+            }
+        }
+    }
+
+    private Change change(String chainId, BiPredicate<Run, Outbound> operation) {
+        boolean[] found = {false};
+        boolean changed = withRuns(Set.of(chainId), (run, out) -> {
+            found[0] = true;
+            return operation.test(run, out);
+        });
+        return changed ? Change.DONE : found[0] ? Change.NOT_ALLOWED : Change.NOT_FOUND;
+    }
+
+    /**
+     * Locks and loads these runs, applies {@code operation} to each, saves what changed with the
+     * resulting outbox messages in one transaction, then publishes. Returns whether any run changed.
+     */
+    private boolean withRuns(Collection<String> chainIds, BiPredicate<Run, Outbound> operation) {
+        Outbound out = new Outbound(json);
+        boolean[] changed = {false};
+        List<OutboxMessage> stored = transactions.execute(status -> {
+            Instant now = Instant.now();
+            Map<String, ChainRecords> loaded = store.lockAndLoad(chainIds);
+            List<ChainRecords> touched = new ArrayList<>();
+            for (ChainRecords records : loaded.values()) {
+                Run run = new Run(records, plans.plan(records.pipeline().chainId, records.pipeline().canvas), json, now);
+                if (operation.test(run, out)) {
+                    changed[0] = true;
+                }
+                if (records.hasChanges()) {
+                    touched.add(records);
+                }
+            }
+            store.save(touched);
+            return store.addToOutbox(out.messages());
+        });
+        afterCommit(stored, out);
+        return changed[0];
+    }
+
+    private void afterCommit(List<OutboxMessage> stored, Outbound out) {
+        // the aggregator hears of a join before any member can report to it
+        if (!out.joinFeeds().isEmpty()) {
+            try {
+                joinFeeder.feed(out.joinFeeds());
+            } catch (RuntimeException e) {
+                // the records are committed; recovery at start and the overdue-join timer complete the join
+                log.error("Join aggregator refused feeds {}: {}", out.joinFeeds(), e.toString());
+            }
+        }
+        publisher.publish(stored);
+    }
+}

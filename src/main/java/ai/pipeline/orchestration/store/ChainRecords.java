@@ -1,0 +1,101 @@
+package ai.pipeline.orchestration.store;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The records of one pipeline run, loaded under its row lock, plus what changed since: the engine
+ * edits these objects and {@link ExecutionStore#save} writes exactly the changes.
+ */
+public final class ChainRecords {
+
+    private final PipelineRow pipeline;
+    private final Map<String, TaskRow> tasks = new LinkedHashMap<>();
+    private final Map<String, JoinRow> joins = new LinkedHashMap<>();
+    private final boolean newPipeline;
+
+    final Set<TaskRow> changedTasks = Collections.newSetFromMap(new IdentityHashMap<>());
+    final List<TaskRow> newTasks = new ArrayList<>();
+    final List<AttemptRow> newAttempts = new ArrayList<>();
+    final Set<JoinRow> changedJoins = Collections.newSetFromMap(new IdentityHashMap<>());
+    final List<JoinRow> newJoins = new ArrayList<>();
+    boolean pipelineChanged;
+
+    ChainRecords(PipelineRow pipeline, Collection<TaskRow> tasks, Collection<JoinRow> joins, boolean newPipeline) {
+        this.pipeline = pipeline;
+        this.newPipeline = newPipeline;
+        tasks.forEach(t -> this.tasks.put(t.node, t));
+        joins.forEach(j -> this.joins.put(j.node, j));
+    }
+
+    /** Records of a pipeline not stored yet: saving inserts the pipeline row too. */
+    public static ChainRecords forNewPipeline(PipelineRow pipeline) {
+        return new ChainRecords(pipeline, List.of(), List.of(), true);
+    }
+
+    public PipelineRow pipeline() {
+        return pipeline;
+    }
+
+    boolean isNewPipeline() {
+        return newPipeline;
+    }
+
+    public TaskRow task(String node) {
+        return tasks.get(node);
+    }
+
+    public Collection<TaskRow> tasks() {
+        return Collections.unmodifiableCollection(tasks.values());
+    }
+
+    public JoinRow join(String node) {
+        return joins.get(node);
+    }
+
+    public Collection<JoinRow> joins() {
+        return Collections.unmodifiableCollection(joins.values());
+    }
+
+    public void addTask(TaskRow task) {
+        tasks.put(task.node, task);
+        newTasks.add(task);
+    }
+
+    /** Marks a task row as changed so it is written. */
+    public void changed(TaskRow task) {
+        if (!newTasks.contains(task)) {
+            changedTasks.add(task);
+        }
+    }
+
+    public void addAttempt(AttemptRow attempt) {
+        newAttempts.add(attempt);
+    }
+
+    public void addJoin(JoinRow join) {
+        joins.put(join.node, join);
+        newJoins.add(join);
+    }
+
+    public void changed(JoinRow join) {
+        if (!newJoins.contains(join)) {
+            changedJoins.add(join);
+        }
+    }
+
+    public void pipelineChanged() {
+        pipelineChanged = true;
+    }
+
+    public boolean hasChanges() {
+        return newPipeline || pipelineChanged || !changedTasks.isEmpty() || !newTasks.isEmpty() || !newAttempts.isEmpty()
+                || !changedJoins.isEmpty() || !newJoins.isEmpty();
+    }
+}

@@ -1,0 +1,366 @@
+package ai.pipeline.orchestration.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Execution records in SQL (H2 in PostgreSQL mode, or PostgreSQL): pipelines, tasks, attempts,
+ * joins and the Kafka outbox. Every statement takes parameters; nothing is spliced into SQL but
+ * placeholders. Writes are batched: one call to {@link #save} writes all changes of a batch of
+ * task results.
+ */
+@Repository
+public class ExecutionStore {
+
+    private static final int IN_LIMIT = 500;
+
+    private final JdbcTemplate jdbc;
+
+    public ExecutionStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    // ---- loading under lock ---------------------------------------------------------------
+
+    /**
+     * Locks the pipeline rows of these chains (in chain-id order, so concurrent lockers cannot
+     * deadlock) and loads their tasks and joins. Unknown ids are absent from the result.
+     */
+    public Map<String, ChainRecords> lockAndLoad(Collection<String> chainIds) {
+        Map<String, ChainRecords> loaded = new HashMap<>();
+        List<String> sorted = new ArrayList<>(new TreeSet<>(chainIds));
+        for (int from = 0; from < sorted.size(); from += IN_LIMIT) {
+            List<String> ids = sorted.subList(from, Math.min(sorted.size(), from + IN_LIMIT));
+            String in = placeholders(ids.size());
+            Object[] args = ids.toArray();
+            List<PipelineRow> pipelines = jdbc.query("SELECT * FROM pipeline_execution WHERE chain_id IN (" + in
+                    + ") ORDER BY chain_id FOR UPDATE", PIPELINE, args);
+            Map<String, List<TaskRow>> tasks = new HashMap<>();
+            jdbc.query("SELECT * FROM task_execution WHERE chain_id IN (" + in + ")", TASK, args)
+                    .forEach(t -> tasks.computeIfAbsent(t.chainId, k -> new ArrayList<>()).add(t));
+            Map<String, List<JoinRow>> joins = new HashMap<>();
+            jdbc.query("SELECT * FROM chain_join WHERE chain_id IN (" + in + ")", JOIN, args)
+                    .forEach(j -> joins.computeIfAbsent(j.chainId, k -> new ArrayList<>()).add(j));
+            for (PipelineRow p : pipelines) {
+                loaded.put(p.chainId, new ChainRecords(p, tasks.getOrDefault(p.chainId, List.of()),
+                        joins.getOrDefault(p.chainId, List.of()), false));
+            }
+        }
+        return loaded;
+    }
+
+    // ---- writing changes ------------------------------------------------------------------
+
+    /** Writes every change recorded in these chains; call inside the transaction that loaded them. */
+    public void save(Collection<ChainRecords> chains) {
+        List<PipelineRow> newPipelines = new ArrayList<>();
+        List<PipelineRow> changedPipelines = new ArrayList<>();
+        List<TaskRow> newTasks = new ArrayList<>();
+        List<TaskRow> changedTasks = new ArrayList<>();
+        List<AttemptRow> attempts = new ArrayList<>();
+        List<JoinRow> newJoins = new ArrayList<>();
+        List<JoinRow> changedJoins = new ArrayList<>();
+        for (ChainRecords chain : chains) {
+            if (chain.isNewPipeline()) {
+                newPipelines.add(chain.pipeline());
+            } else if (chain.pipelineChanged) {
+                changedPipelines.add(chain.pipeline());
+            }
+            newTasks.addAll(chain.newTasks);
+            changedTasks.addAll(chain.changedTasks);
+            attempts.addAll(chain.newAttempts);
+            newJoins.addAll(chain.newJoins);
+            changedJoins.addAll(chain.changedJoins);
+        }
+        batch("INSERT INTO pipeline_execution (chain_id, pipeline, status, canvas, input, result, error, failed_node, "
+                + "request_id, source, created_at, started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", newPipelines, (ps, p) -> {
+            ps.setString(1, p.chainId);
+            ps.setString(2, p.pipeline);
+            ps.setString(3, p.status.name());
+            ps.setString(4, p.canvas);
+            ps.setString(5, p.input);
+            ps.setString(6, p.result);
+            ps.setString(7, p.error);
+            ps.setString(8, p.failedNode);
+            ps.setString(9, p.requestId);
+            ps.setString(10, p.source);
+            setTime(ps, 11, p.createdAt);
+            setTime(ps, 12, p.startedAt);
+            setTime(ps, 13, p.finishedAt);
+        });
+        batch("UPDATE pipeline_execution SET status = ?, result = ?, error = ?, failed_node = ?, started_at = ?, "
+                + "finished_at = ? WHERE chain_id = ?", changedPipelines, (ps, p) -> {
+            ps.setString(1, p.status.name());
+            ps.setString(2, p.result);
+            ps.setString(3, p.error);
+            ps.setString(4, p.failedNode);
+            setTime(ps, 5, p.startedAt);
+            setTime(ps, 6, p.finishedAt);
+            ps.setString(7, p.chainId);
+        });
+        batch("INSERT INTO task_execution (task_id, chain_id, node, name, state, attempt, max_attempts, created_at, "
+                + "queued_at, started_at, finished_at, next_attempt_at, result, error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                newTasks, (ps, t) -> {
+                    ps.setString(1, t.taskId);
+                    ps.setString(2, t.chainId);
+                    ps.setString(3, t.node);
+                    ps.setString(4, t.name);
+                    ps.setString(5, t.state.name());
+                    ps.setInt(6, t.attempt);
+                    ps.setInt(7, t.maxAttempts);
+                    setTime(ps, 8, t.createdAt);
+                    setTime(ps, 9, t.queuedAt);
+                    setTime(ps, 10, t.startedAt);
+                    setTime(ps, 11, t.finishedAt);
+                    setTime(ps, 12, t.nextAttemptAt);
+                    ps.setString(13, t.result);
+                    ps.setString(14, t.error);
+                });
+        batch("UPDATE task_execution SET state = ?, attempt = ?, max_attempts = ?, queued_at = ?, started_at = ?, "
+                + "finished_at = ?, next_attempt_at = ?, result = ?, error = ? WHERE task_id = ?", changedTasks, (ps, t) -> {
+                    ps.setString(1, t.state.name());
+                    ps.setInt(2, t.attempt);
+                    ps.setInt(3, t.maxAttempts);
+                    setTime(ps, 4, t.queuedAt);
+                    setTime(ps, 5, t.startedAt);
+                    setTime(ps, 6, t.finishedAt);
+                    setTime(ps, 7, t.nextAttemptAt);
+                    ps.setString(8, t.result);
+                    ps.setString(9, t.error);
+                    ps.setString(10, t.taskId);
+                });
+        // the primary key (task_id, attempt) is the guard: a result applied twice changes nothing
+        batch("INSERT INTO task_attempt (task_id, attempt, outcome, started_at, finished_at, error, worker) "
+                + "VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", attempts, (ps, a) -> {
+                    ps.setString(1, a.taskId());
+                    ps.setInt(2, a.attempt());
+                    ps.setString(3, a.outcome());
+                    setTime(ps, 4, a.startedAt());
+                    setTime(ps, 5, a.finishedAt());
+                    ps.setString(6, a.error());
+                    ps.setString(7, a.worker());
+                });
+        batch("INSERT INTO chain_join (chain_id, node, status, expected, policy, deadline, error, opened_at, completed_at) "
+                + "VALUES (?,?,?,?,?,?,?,?,?)", newJoins, (ps, j) -> {
+                    ps.setString(1, j.chainId);
+                    ps.setString(2, j.node);
+                    ps.setString(3, j.status.name());
+                    ps.setInt(4, j.expected);
+                    ps.setString(5, j.policy);
+                    setTime(ps, 6, j.deadline);
+                    ps.setString(7, j.error);
+                    setTime(ps, 8, j.openedAt);
+                    setTime(ps, 9, j.completedAt);
+                });
+        batch("UPDATE chain_join SET status = ?, error = ?, deadline = ?, completed_at = ? WHERE chain_id = ? AND node = ?",
+                changedJoins, (ps, j) -> {
+                    ps.setString(1, j.status.name());
+                    ps.setString(2, j.error);
+                    setTime(ps, 3, j.deadline);
+                    setTime(ps, 4, j.completedAt);
+                    ps.setString(5, j.chainId);
+                    ps.setString(6, j.node);
+                });
+        for (ChainRecords chain : chains) {
+            chain.changedTasks.clear();
+            chain.newTasks.clear();
+            chain.newAttempts.clear();
+            chain.changedJoins.clear();
+            chain.newJoins.clear();
+            chain.pipelineChanged = false;
+        }
+    }
+
+    /** The pipeline that a client request id already started, if any. */
+    public Optional<String> chainIdForRequest(String requestId) {
+        return jdbc.query("SELECT chain_id FROM pipeline_execution WHERE request_id = ?",
+                (rs, i) -> rs.getString(1), requestId).stream().findFirst();
+    }
+
+    // ---- outbox ---------------------------------------------------------------------------
+
+    /** Stores messages to publish; returns them with their ids, in order. */
+    public List<OutboxMessage> addToOutbox(List<OutboxMessage> messages) {
+        if (messages.isEmpty()) {
+            return messages;
+        }
+        Instant now = Instant.now();
+        List<OutboxMessage> stored = new ArrayList<>(messages.size());
+        jdbc.execute((java.sql.Connection connection) -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO kafka_outbox (topic, record_key, payload, created_at) VALUES (?,?,?,?)", new String[] {"id"})) {
+                for (OutboxMessage m : messages) {
+                    ps.setString(1, m.topic());
+                    ps.setString(2, m.key());
+                    ps.setString(3, m.payload());
+                    setTime(ps, 4, now);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    int i = 0;
+                    while (keys.next()) {
+                        stored.add(messages.get(i++).withId(keys.getLong(1)));
+                    }
+                }
+            }
+            return null;
+        });
+        if (stored.size() != messages.size()) {
+            throw new IllegalStateException("outbox returned " + stored.size() + " ids for " + messages.size() + " rows");
+        }
+        return stored;
+    }
+
+    public void removeFromOutbox(List<Long> ids) {
+        for (int from = 0; from < ids.size(); from += IN_LIMIT) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIMIT));
+            jdbc.update("DELETE FROM kafka_outbox WHERE id IN (" + placeholders(chunk.size()) + ")", chunk.toArray());
+        }
+    }
+
+    /** Messages older than {@code before} that are still waiting: their publisher failed or crashed. */
+    public List<OutboxMessage> pendingOutbox(Instant before, int limit) {
+        return jdbc.query("SELECT id, topic, record_key, payload FROM kafka_outbox WHERE created_at < ? ORDER BY id LIMIT ?",
+                (rs, i) -> new OutboxMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                OffsetDateTime.ofInstant(before, ZoneOffset.UTC), limit);
+    }
+
+    // ---- work the engine polls for ------------------------------------------------------------
+
+    /** Tasks whose retry backoff has elapsed: {chain_id, node} pairs. */
+    public List<String[]> dueRetries(Instant now, int limit) {
+        return jdbc.query("SELECT chain_id, node FROM task_execution WHERE state = 'RETRY' AND next_attempt_at <= ? "
+                + "ORDER BY next_attempt_at LIMIT ?", (rs, i) -> new String[] {rs.getString(1), rs.getString(2)},
+                OffsetDateTime.ofInstant(now, ZoneOffset.UTC), limit);
+    }
+
+    public List<JoinRow> openJoins() {
+        return jdbc.query("SELECT * FROM chain_join WHERE status = 'OPEN'", JOIN);
+    }
+
+    // ---- reading for the API ------------------------------------------------------------------
+
+    public Optional<PipelineRow> findPipeline(String chainId) {
+        return jdbc.query("SELECT * FROM pipeline_execution WHERE chain_id = ?", PIPELINE, chainId).stream().findFirst();
+    }
+
+    public List<TaskRow> findTasks(String chainId) {
+        return jdbc.query("SELECT * FROM task_execution WHERE chain_id = ? ORDER BY created_at, node", TASK, chainId);
+    }
+
+    public List<AttemptRow> findAttempts(String chainId) {
+        return jdbc.query("SELECT a.* FROM task_attempt a JOIN task_execution t ON t.task_id = a.task_id "
+                + "WHERE t.chain_id = ? ORDER BY a.finished_at", (rs, i) -> new AttemptRow(rs.getString("task_id"),
+                rs.getInt("attempt"), rs.getString("outcome"), time(rs, "started_at"), time(rs, "finished_at"),
+                rs.getString("error"), rs.getString("worker")), chainId);
+    }
+
+    /** A page of pipelines, newest first, optionally of one pipeline name and/or status. */
+    public List<PipelineRow> history(String pipeline, PipelineStatus status, int page, int size) {
+        List<Object> args = new ArrayList<>();
+        String where = historyFilter(pipeline, status, args);
+        args.add(size);
+        args.add((long) page * size);
+        return jdbc.query("SELECT * FROM pipeline_execution" + where + " ORDER BY created_at DESC, chain_id LIMIT ? OFFSET ?",
+                PIPELINE, args.toArray());
+    }
+
+    public long countHistory(String pipeline, PipelineStatus status) {
+        List<Object> args = new ArrayList<>();
+        String where = historyFilter(pipeline, status, args);
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM pipeline_execution" + where, Long.class, args.toArray());
+        return count == null ? 0 : count;
+    }
+
+    private static String historyFilter(String pipeline, PipelineStatus status, List<Object> args) {
+        List<String> conditions = new ArrayList<>();
+        if (pipeline != null) {
+            conditions.add("pipeline = ?");
+            args.add(pipeline);
+        }
+        if (status != null) {
+            conditions.add("status = ?");
+            args.add(status.name());
+        }
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    // ---- mapping --------------------------------------------------------------------------
+
+    private static final RowMapper<PipelineRow> PIPELINE = (rs, i) -> {
+        PipelineRow p = new PipelineRow(rs.getString("chain_id"), rs.getString("pipeline"), rs.getString("canvas"),
+                rs.getString("input"), rs.getString("request_id"), rs.getString("source"), time(rs, "created_at"),
+                PipelineStatus.valueOf(rs.getString("status")));
+        p.result = rs.getString("result");
+        p.error = rs.getString("error");
+        p.failedNode = rs.getString("failed_node");
+        p.startedAt = time(rs, "started_at");
+        p.finishedAt = time(rs, "finished_at");
+        return p;
+    };
+
+    private static final RowMapper<TaskRow> TASK = (rs, i) -> {
+        TaskRow t = new TaskRow(rs.getString("task_id"), rs.getString("chain_id"), rs.getString("node"),
+                rs.getString("name"), time(rs, "created_at"), TaskState.valueOf(rs.getString("state")),
+                rs.getInt("attempt"), rs.getInt("max_attempts"));
+        t.queuedAt = time(rs, "queued_at");
+        t.startedAt = time(rs, "started_at");
+        t.finishedAt = time(rs, "finished_at");
+        t.nextAttemptAt = time(rs, "next_attempt_at");
+        t.result = rs.getString("result");
+        t.error = rs.getString("error");
+        return t;
+    };
+
+    private static final RowMapper<JoinRow> JOIN = (rs, i) -> {
+        JoinRow j = new JoinRow(rs.getString("chain_id"), rs.getString("node"), rs.getInt("expected"),
+                rs.getString("policy"), time(rs, "deadline"), time(rs, "opened_at"),
+                JoinRow.Status.valueOf(rs.getString("status")));
+        j.error = rs.getString("error");
+        j.completedAt = time(rs, "completed_at");
+        return j;
+    };
+
+    private interface Binder<T> {
+        void bind(PreparedStatement ps, T item) throws SQLException;
+    }
+
+    private <T> void batch(String sql, List<T> items, Binder<T> binder) {
+        if (!items.isEmpty()) {
+            jdbc.batchUpdate(sql, items, 500, binder::bind);
+        }
+    }
+
+    private static void setTime(PreparedStatement ps, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+        }
+    }
+
+    private static Instant time(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static String placeholders(int n) {
+        return String.join(",", java.util.Collections.nCopies(n, "?"));
+    }
+}

@@ -1,0 +1,175 @@
+package ai.pipeline.orchestration.worker;
+
+import ai.pipeline.orchestration.engine.EngineSettings;
+import ai.pipeline.orchestration.engine.Messages.ErrorInfo;
+import ai.pipeline.orchestration.engine.Messages.TaskEvent;
+import ai.pipeline.orchestration.engine.Messages.TaskMessage;
+import ai.pipeline.orchestration.engine.TaskRegistry;
+import ai.pipeline.orchestration.engine.Topics;
+import ai.pipeline.shared.task.CancellationSignal;
+import ai.pipeline.shared.task.TaskContext;
+import ai.pipeline.shared.task.TaskDefinition;
+import ai.pipeline.shared.task.TaskFailure;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs one task message in a worker route: skips it when revoked, runs the domain's handler with a
+ * cancellation signal, and turns the outcome into a {@link TaskEvent} for {@code ai.task-results}.
+ * A task that runs longer than {@code app.engine.started-report-after} also reports STARTED.
+ */
+@Component
+public class TaskRunner implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final TaskRegistry registry;
+    private final Revocations revocations;
+    private final JsonMapper json;
+    private final ProducerTemplate producer;
+    private final long startedReportAfterMs;
+    private final String worker;
+    private final ScheduledExecutorService startedReports = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "task-started-reports");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public TaskRunner(TaskRegistry registry, Revocations revocations, JsonMapper json, ProducerTemplate producer,
+                      EngineSettings settings) {
+        this.registry = registry;
+        this.revocations = revocations;
+        this.json = json;
+        this.producer = producer;
+        this.startedReportAfterMs = settings.startedReportAfter().toMillis();
+        this.worker = hostName() + "/" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    /** Body in: a task message (JSON). Body out: its task event (JSON), or null when it must not run. */
+    public void run(Exchange exchange) {
+        TaskMessage message = json.readValue(exchange.getIn().getBody(String.class), TaskMessage.class);
+        exchange.getIn().setHeader(KafkaConstants.KEY, message.chainId());
+        if (revocations.isRevoked(message.chainId(), message.node(), message.attempt())) {
+            log.debug("Skipping revoked task {} {}", message.task(), message.node());
+            exchange.getIn().setBody(null);
+            return;
+        }
+        TaskEvent event = execute(message);
+        exchange.getIn().setBody(json.writeValueAsString(event));
+    }
+
+    TaskEvent execute(TaskMessage message) {
+        Instant startedAt = Instant.now();
+        MDC.put("chain_id", message.chainId());
+        MDC.put("task_id", message.taskId());
+        ScheduledFuture<?> startedReport = startedReports.schedule(() -> reportStarted(message, startedAt),
+                startedReportAfterMs, TimeUnit.MILLISECONDS);
+        try {
+            TaskDefinition definition = registry.find(message.task()).orElseThrow(() ->
+                    TaskFailure.invalidInput("this worker does not know task " + message.task()));
+            Object result = definition.handler().execute(new Context(message));
+            JsonNode resultJson = json.valueToTree(result);
+            return finished(message, startedAt, TaskEvent.Outcome.SUCCESS, resultJson, null);
+        } catch (TaskFailure e) {
+            return finished(message, startedAt, TaskEvent.Outcome.FAILURE, null,
+                    new ErrorInfo(e.reason().code(), e.getMessage(), e.retryable()));
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError vmError && !(e instanceof OutOfMemoryError)) {
+                throw vmError;
+            }
+            log.warn("Task {} ({}) failed: {}", message.task(), message.node(), e.toString());
+            String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            return finished(message, startedAt, TaskEvent.Outcome.FAILURE, null, new ErrorInfo("error", text, true));
+        } finally {
+            startedReport.cancel(false);
+            MDC.remove("chain_id");
+            MDC.remove("task_id");
+        }
+    }
+
+    private TaskEvent finished(TaskMessage message, Instant startedAt, TaskEvent.Outcome outcome, JsonNode result,
+                               ErrorInfo error) {
+        return new TaskEvent(TaskEvent.Type.FINISHED, message.chainId(), message.taskId(), message.node(), message.attempt(),
+                outcome, result, error, startedAt, Instant.now(), worker);
+    }
+
+    private void reportStarted(TaskMessage message, Instant startedAt) {
+        TaskEvent event = new TaskEvent(TaskEvent.Type.STARTED, message.chainId(), message.taskId(), message.node(),
+                message.attempt(), null, null, null, startedAt, null, worker);
+        try {
+            producer.sendBodyAndHeader("kafka:" + Topics.RESULTS, json.writeValueAsString(event),
+                    KafkaConstants.KEY, message.chainId());
+        } catch (RuntimeException e) {
+            log.debug("Could not report STARTED for {}: {}", message.taskId(), e.toString());
+        }
+    }
+
+    private final class Context implements TaskContext {
+        private final TaskMessage message;
+        private final Object input;
+
+        Context(TaskMessage message) {
+            this.message = message;
+            this.input = message.input() == null || message.input().isNull() ? null : json.treeToValue(message.input(), Object.class);
+        }
+
+        @Override
+        public String chainId() {
+            return message.chainId();
+        }
+
+        @Override
+        public String taskId() {
+            return message.taskId();
+        }
+
+        @Override
+        public int attempt() {
+            return message.attempt();
+        }
+
+        @Override
+        public Map<String, Object> args() {
+            return message.args() == null ? Map.of() : message.args();
+        }
+
+        @Override
+        public Object input() {
+            return input;
+        }
+
+        @Override
+        public CancellationSignal cancellation() {
+            return () -> revocations.isRevoked(message.chainId(), message.node(), message.attempt());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public void destroy() {
+        startedReports.shutdownNow();
+    }
+}
