@@ -27,8 +27,8 @@ import org.springframework.stereotype.Service;
  * pipelines; callers pass a file they have already confined (see {@code Storage.resolve}).
  *
  * <p>Pages are read in order on the calling thread (PDFBox documents are not thread-safe) and
- * recognised in parallel, one pooled Tesseract instance per page; a page waits for a free instance
- * before it is handed over, so at most {@code app.ocr.threads} page images are in memory at once.
+ * recognised in parallel, one pooled Tesseract instance per page; the next page is read only when an
+ * instance is free for it, so at most {@code app.ocr.threads} + 1 page images of a request are in memory.
  */
 @Service
 class OcrService implements AutoCloseable {
@@ -160,11 +160,12 @@ class OcrService implements AutoCloseable {
                     PageResult.TEXT_LAYER, textLayer.words(), provenance));
         }
         SourceDocument.Scan scan = (SourceDocument.Scan) page;
+        String coordinates = document.coordinates();
         TesseractPool.Lease lease = pool.borrow(languages);
         try {
             return CompletableFuture.supplyAsync(() -> {
                 try (lease) {
-                    return recognize(lease, number, scan, languages, document.coordinates());
+                    return recognize(lease, number, scan, languages, coordinates);
                 }
             }, executor);
         } catch (RuntimeException e) {
@@ -177,9 +178,13 @@ class OcrService implements AutoCloseable {
             String coordinates) {
         long start = System.nanoTime();
         TesseractEngine.Recognition recognition = lease.recognize(scan.image(), scan.dpi());
-        Provenance provenance = new Provenance("tesseract", pool.version(), languages, Map.of(
-                "source", PageResult.OCR, "coordinates", coordinates,
-                "dpi", scan.dpi() > 0 ? scan.dpi() : "estimated by Tesseract"), millisSince(start));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("source", PageResult.OCR);
+        details.put("coordinates", coordinates);
+        if (scan.dpi() > 0) {
+            details.put("dpi", scan.dpi()); // otherwise Tesseract estimates it from the text size
+        }
+        Provenance provenance = new Provenance("tesseract", pool.version(), languages, details, millisSince(start));
         return new PageResult(number, recognition.text(), recognition.confidence(), PageResult.OCR,
                 recognition.words(), provenance);
     }

@@ -75,7 +75,8 @@ final class PdfDocument implements SourceDocument {
     /** Enough real characters; a layer of unmapped glyphs (U+FFFD) is no better than a scan. */
     private boolean usable(String text) {
         long visible = text.codePoints().filter(c -> !Character.isWhitespace(c)).count();
-        long unmapped = text.codePoints().filter(c -> c == 0xFFFD || Character.isISOControl(c) && !Character.isWhitespace(c)).count();
+        long unmapped = text.codePoints()
+                .filter(c -> c == 0xFFFD || (Character.isISOControl(c) && !Character.isWhitespace(c))).count();
         return visible >= limits.pdfTextMinChars() && unmapped * 10 < visible;
     }
 

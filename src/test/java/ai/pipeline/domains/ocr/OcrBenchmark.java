@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.pipeline.shared.task.CancellationSignal;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,14 +55,17 @@ class OcrBenchmark {
             images.add(TestDocuments.render(lines, TestDocuments.serif()));
         }
         Path pdf = TestDocuments.scannedPdf(dir.resolve("scanned-20.pdf"), images);
-        print("ocr.input", "\"pages\": %d, \"page_pixels\": \"%dx%d\", \"characters_per_page\": %d", PAGES,
-                images.get(0).getWidth(), images.get(0).getHeight(), TestDocuments.text(text.get(0)).length());
+        print("ocr.input", "\"pages\": %d, \"page_pixels\": \"%dx%d\", \"characters_per_page\": %d, "
+                + "\"processors\": %d, \"load_average\": %.2f", PAGES, images.get(0).getWidth(), images.get(0).getHeight(),
+                TestDocuments.text(text.get(0)).length(), Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         images.clear();
 
         double oneThread = inProcess(pdf, text, 1);
         double twoThreads = inProcess(pdf, text, 2);
         commandLine(pdf, text);
-        print("ocr.speedup", "\"two_threads_over_one\": %.2f", twoThreads / oneThread);
+        print("ocr.speedup", "\"two_threads_over_one\": %.2f, \"load_average\": %.2f", twoThreads / oneThread,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /** Pages per second reading the whole PDF (render + OCR) after one warm-up page. */
