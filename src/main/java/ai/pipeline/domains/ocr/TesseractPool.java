@@ -75,16 +75,19 @@ final class TesseractPool implements AutoCloseable {
 
     /** Languages with a {@code .traineddata} file in the datapath ({@code osd} is orientation data, not a language). */
     Set<String> installedLanguages() {
+        Set<String> languages = new TreeSet<>();
         try (Stream<Path> files = Files.list(datapath)) {
-            Set<String> languages = new TreeSet<>();
             files.map(f -> f.getFileName().toString())
                     .filter(name -> name.endsWith(".traineddata") && !name.equals("osd.traineddata"))
                     .forEach(name -> languages.add(name.substring(0, name.length() - ".traineddata".length())));
-            return languages;
         } catch (IOException e) {
-            throw new TaskFailure(TaskFailure.Reason.UNAVAILABLE, "Tesseract language data not found in " + datapath
-                    + " (set app.ocr.datapath or TESSDATA_PREFIX to the tessdata folder)", e);
+            // reported below: a missing folder and an empty one are the same misconfiguration
         }
+        if (languages.isEmpty()) {
+            throw TaskFailure.unavailable("no Tesseract language data in " + datapath
+                    + " (set app.ocr.datapath or TESSDATA_PREFIX to the tessdata folder)");
+        }
+        return languages;
     }
 
     /** Which file each language came from: name, size and SHA-256, computed once per language. */

@@ -249,6 +249,19 @@ class OcrServiceTest {
     }
 
     @Test
+    void withoutLanguageDataTheServiceIsUnavailableNotTheInputBad() throws IOException {
+        Path png = TestDocuments.png(dir.resolve("page.png"), englishPages.get(0));
+        Path emptyTessdata = Files.createDirectory(dir.resolve("tessdata"));
+
+        try (OcrService misconfigured = new OcrService(TestOcrProperties.withDatapath(emptyTessdata.toString()))) {
+            assertThatThrownBy(() -> misconfigured.extract(png, null, null, CancellationSignal.NEVER))
+                    .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.retryable()).isTrue())
+                    .hasMessageContaining("no Tesseract language data in " + emptyTessdata)
+                    .hasMessageContaining("app.ocr.datapath");
+        }
+    }
+
+    @Test
     void refusesWhatIsNotADocument() throws IOException {
         Path text = Files.writeString(dir.resolve("notes.png"), "just some text, not an image");
 
