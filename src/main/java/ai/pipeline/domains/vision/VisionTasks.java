@@ -29,11 +29,13 @@ class VisionTasks {
     }
 
     DetectionResult detectObjects(TaskContext ctx) {
+        ctx.cancellation().throwIfCancelled();
         return detector.detect(storage.resolve(ctx.requireString(PATH_KEYS)), thresholds(ctx));
     }
 
     /** Writes the annotated image to {@code annotated/<date>/<uuid>-<name>.png} in storage. */
     AnnotationResult annotate(TaskContext ctx) {
+        ctx.cancellation().throwIfCancelled();
         Path image = storage.resolve(ctx.requireString(PATH_KEYS));
         ObjectDetector.Annotated annotated = detector.annotate(image, thresholds(ctx));
         Path dir = storage.root().resolve("annotated").resolve(LocalDate.now().toString());

@@ -12,6 +12,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,24 +125,42 @@ class VisionBenchmark {
                         throw new IllegalStateException(e);
                     }
                 };
-                double djlMillis = mean(djl);
-                double ortMillis = mean(ort);
+                for (int i = 0; i < WARMUP; i++) {
+                    djl.run();
+                    ort.run();
+                }
+                // alternate the two, so a busy neighbour on the machine slows both alike
+                double[] djlMillis = new double[IMAGES];
+                double[] ortMillis = new double[IMAGES];
+                for (int i = 0; i < IMAGES; i++) {
+                    djlMillis[i] = millis(djl);
+                    ortMillis[i] = millis(ort);
+                }
+                double djlMedian = median(djlMillis);
+                double ortMedian = median(ortMillis);
                 System.out.println(String.format(Locale.ROOT,
-                        "{\"benchmark\":\"vision\",\"mode\":\"inference_only\",\"runs\":%d,\"djl_ms\":%.2f,"
-                                + "\"onnxruntime_direct_ms\":%.2f,\"djl_overhead_ms\":%.2f,\"djl_overhead_pct\":%.1f}",
-                        IMAGES, djlMillis, ortMillis, djlMillis - ortMillis, 100 * (djlMillis - ortMillis) / ortMillis));
+                        "{\"benchmark\":\"vision\",\"mode\":\"inference_only\",\"runs\":%d,\"djl_median_ms\":%.2f,"
+                                + "\"djl_mean_ms\":%.2f,\"onnxruntime_direct_median_ms\":%.2f,\"onnxruntime_direct_mean_ms\":%.2f,"
+                                + "\"djl_overhead_median_ms\":%.2f,\"djl_overhead_pct\":%.1f}",
+                        IMAGES, djlMedian, mean(djlMillis), ortMedian, mean(ortMillis), djlMedian - ortMedian,
+                        100 * (djlMedian - ortMedian) / ortMedian));
             }
         }
     }
 
-    private static double mean(Runnable inference) {
-        for (int i = 0; i < WARMUP; i++) {
-            inference.run();
-        }
+    private static double millis(Runnable inference) {
         long start = System.nanoTime();
-        for (int i = 0; i < IMAGES; i++) {
-            inference.run();
-        }
-        return (System.nanoTime() - start) / 1e6 / IMAGES;
+        inference.run();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static double mean(double[] values) {
+        return Arrays.stream(values).average().orElseThrow();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 }
