@@ -45,7 +45,7 @@ public final class CuadTaxonomy {
                 continue;
             }
             String name = row.get(0).substring("Category:".length()).trim();
-            String description = row.get(1).replaceFirst("^Description:", "").replaceAll("\\s+", " ").trim();
+            String description = row.get(1).replaceFirst("^Description:", "").replaceAll("(?U)\\s+", " ").trim();
             categories.add(new Category(name, description));
         }
         return new CuadTaxonomy(categories);

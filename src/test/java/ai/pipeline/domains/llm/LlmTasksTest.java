@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 /** The four tasks as the engine runs them, on the offline engine, with the inputs pipelines give them. */
 class LlmTasksTest {
 
-    static final LlmProperties PROPERTIES = new LlmProperties(LlmProperties.Provider.LOCAL, 2000,
-            new LlmProperties.Summary(3, 400), new LlmProperties.Clauses(0.45, 0.05), new LlmProperties.Describe(0.5, 120),
-            new LlmProperties.Local(false), null, null);
+    static final LlmProperties DEFAULTS = DefaultLlmProperties.get();
+    static final LlmProperties PROPERTIES = new LlmProperties(LlmProperties.Provider.LOCAL, 2000, DEFAULTS.summary(),
+            DEFAULTS.clauses(), DEFAULTS.describe(), DEFAULTS.local(), DEFAULTS.openai(), DEFAULTS.rateLimit());
 
     private final LlmConfiguration configuration = new LlmConfiguration();
     private final LlmService service = new LlmService(

@@ -27,6 +27,10 @@ final class ClauseClassifier {
     record Match(String category, double similarity) {
     }
 
+    /** A text's best category (an index into the taxonomy), its similarity, and the best background similarity. */
+    record Scores(int category, double best, double background) {
+    }
+
     /**
      * Defined terms for the parties. They say nothing about a clause's category but dominate MiniLM's
      * similarity ("the Reseller shall not…" matches any exemplar about a Reseller), so both clauses
@@ -60,17 +64,18 @@ final class ClauseClassifier {
         List<Optional<Match>> matches = new ArrayList<>();
         for (float[] vector : vectors) {
             Scores scores = scores(known, vector);
-            boolean clear = scores.best() >= minSimilarity && scores.best() - scores.background() >= minMargin;
-            matches.add(clear ? Optional.of(new Match(taxonomy.categories().get(scores.category()).name(), scores.best()))
+            matches.add(isClear(scores) ? Optional.of(new Match(taxonomy.categories().get(scores.category()).name(), scores.best()))
                     : Optional.empty());
         }
         return matches;
     }
 
-    /** The best category of one text with its similarity, and the best background similarity: for calibration. */
-    record Scores(int category, double best, double background) {
+    /** The decision rule: similar enough to the category, and clearly more than to the background. */
+    boolean isClear(Scores scores) {
+        return scores.best() >= minSimilarity && scores.best() - scores.background() >= minMargin;
     }
 
+    /** For calibration: the scores behind a decision. */
     Scores scores(String clause) {
         return scores(prototypes(), embedder.embed(neutralize(clause)));
     }
@@ -81,10 +86,6 @@ final class ClauseClassifier {
 
     double minMargin() {
         return minMargin;
-    }
-
-    int prototypeCount() {
-        return prototypes().vectors().length;
     }
 
     void load() {

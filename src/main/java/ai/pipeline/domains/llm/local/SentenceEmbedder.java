@@ -51,10 +51,6 @@ final class SentenceEmbedder {
         return dot;
     }
 
-    void load() {
-        model();
-    }
-
     private EmbeddingModel model() {
         EmbeddingModel loaded = model;
         if (loaded == null) {

@@ -3,6 +3,8 @@ package ai.pipeline.domains.llm.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.domains.llm.CuadTaxonomy;
+import ai.pipeline.domains.llm.DefaultLlmProperties;
+import ai.pipeline.domains.llm.LlmProperties;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +73,9 @@ class ClauseCalibrationTest {
             "He cooked a simple dinner of rice, beans and roasted peppers.");
 
     private final CuadTaxonomy taxonomy = CuadTaxonomy.load();
-    private final ClauseClassifier classifier = new ClauseClassifier(taxonomy, new SentenceEmbedder(), 0.45, 0.05);
+    private final LlmProperties.Clauses defaults = DefaultLlmProperties.get().clauses();
+    private final ClauseClassifier classifier =
+            new ClauseClassifier(taxonomy, new SentenceEmbedder(), defaults.minSimilarity(), defaults.minMargin());
 
     @Test
     void defaultThresholdsLabelMostClausesAndNoProse() {
@@ -87,8 +91,8 @@ class ClauseCalibrationTest {
         }
         long boilerplateLabelled = BOILERPLATE.stream().filter(s -> labelOf("boilerplate", s) != null).count();
         long proseLabelled = PROSE.stream().filter(s -> labelOf("prose", s) != null).count();
-        System.out.printf("clauses: %d of %d right, %d unlabelled; boilerplate labelled: %d of %d; prose labelled: %d of %d%n",
-                correct, CLAUSES.size(), unlabelled, boilerplateLabelled, BOILERPLATE.size(), proseLabelled, PROSE.size());
+        System.out.printf("min-similarity %.2f, min-margin %.2f: clauses: %d of %d right, %d unlabelled; boilerplate labelled: %d of %d; prose labelled: %d of %d%n",
+                defaults.minSimilarity(), defaults.minMargin(), correct, CLAUSES.size(), unlabelled, boilerplateLabelled, BOILERPLATE.size(), proseLabelled, PROSE.size());
 
         assertThat(correct).isGreaterThanOrEqualTo(CLAUSES.size() * 8 / 10);
         assertThat(boilerplateLabelled).isLessThanOrEqualTo(BOILERPLATE.size() / 3);
@@ -98,8 +102,7 @@ class ClauseCalibrationTest {
     private String labelOf(String kind, String sentence) {
         ClauseClassifier.Scores scores = classifier.scores(sentence);
         String best = taxonomy.categories().get(scores.category()).name();
-        boolean labelled = scores.best() >= classifier.minSimilarity()
-                && scores.best() - scores.background() >= classifier.minMargin();
+        boolean labelled = classifier.isClear(scores);
         System.out.printf("%-11s best=%-28s sim=%.3f background=%.3f margin=%+.3f %s | %s%n", kind, best, scores.best(),
                 scores.background(), scores.best() - scores.background(), labelled ? "LABELLED" : "-", sentence);
         return labelled ? best : null;

@@ -1,5 +1,12 @@
 package ai.pipeline.domains.llm.local;
 
+import static ai.pipeline.domains.llm.ContractSample.ASSIGNMENT;
+import static ai.pipeline.domains.llm.ContractSample.CONTRACT;
+import static ai.pipeline.domains.llm.ContractSample.DISPARAGEMENT;
+import static ai.pipeline.domains.llm.ContractSample.GOVERNING_LAW;
+import static ai.pipeline.domains.llm.ContractSample.LIABILITY;
+import static ai.pipeline.domains.llm.ContractSample.TERMINATION;
+import static ai.pipeline.domains.llm.ContractSample.UNRELATED_PROSE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.domains.llm.ClauseAnalysis;
@@ -9,48 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The offline clause analysis on a short contract written for this test (none of it is in the exemplars). */
+/** The offline clause analysis on {@link ai.pipeline.domains.llm.ContractSample}. */
 class LocalClauseAnalysisTest {
-
-    static final String GOVERNING_LAW = "This Agreement, and any claim arising out of it, shall be governed by and "
-            + "interpreted under the laws of the State of Illinois.";
-    static final String TERMINATION = "The Client may terminate this Agreement at any time and for any reason by "
-            + "giving the Service Provider sixty (60) days' prior written notice.";
-    static final String LIABILITY = "The total liability of the Service Provider for all claims under this Agreement "
-            + "shall not exceed the fees paid by the Client during the six (6) months before the claim arose.";
-    static final String DISPARAGEMENT = "Neither party shall make, publish or communicate any defamatory or "
-            + "disparaging remarks about the other party or its services.";
-    static final String ASSIGNMENT = "The Service Provider may not assign or otherwise transfer this Agreement, in "
-            + "whole or in part, without the prior written consent of the Client.";
-
-    static final String CONTRACT = """
-            SERVICES AGREEMENT
-
-            This Services Agreement is made between Northwind Traders LLC (the "Client") and Blue Harbor \
-            Consulting Inc. (the "Service Provider").
-
-            1. Services. The Service Provider shall provide the consulting services described in Schedule A. \
-            The Client shall pay each invoice within thirty (30) days of receipt.
-
-            2. Termination. %s
-
-            3. Limitation of Liability. %s
-
-            4. Non-Disparagement. %s
-
-            5. Assignment. %s
-
-            6. Notices. All notices shall be in writing and delivered by hand or by registered mail.
-
-            7. Governing Law. %s
-            """.formatted(TERMINATION, LIABILITY, DISPARAGEMENT, ASSIGNMENT, GOVERNING_LAW);
-
-    static final String UNRELATED_PROSE = """
-            The old lighthouse stands at the end of a narrow path that winds through the dunes. In summer, \
-            families climb its spiral staircase to watch the fishing boats return in the evening light. The \
-            keeper's cottage has become a small museum with maps, ship models and photographs of storms. On \
-            clear days you can see the islands on the horizon, and seals often rest on the rocks below.
-            """;
 
     @Test
     void labelsEachClearlyWordedClauseWithItsCategory() {

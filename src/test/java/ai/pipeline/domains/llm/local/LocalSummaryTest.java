@@ -3,7 +3,7 @@ package ai.pipeline.domains.llm.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.domains.llm.CuadTaxonomy;
-import ai.pipeline.domains.llm.LlmProperties;
+import ai.pipeline.domains.llm.DefaultLlmProperties;
 import ai.pipeline.domains.llm.Summary;
 import ai.pipeline.domains.llm.SummaryBudget;
 import ai.pipeline.shared.task.CancellationSignal;
@@ -37,8 +37,9 @@ class LocalSummaryTest {
             a summary of the comments and its answers before construction begins. %s
             """.formatted(NEAR_DUPLICATE_A, REPEATED, NEAR_DUPLICATE_B, REPEATED, REPEATED);
 
-    static final LocalEngine ENGINE = new LocalEngine(CuadTaxonomy.load(), new LlmProperties.Clauses(0.45, 0.05),
-            new LlmProperties.Describe(0.5, 120));
+    /** The offline engine with the default settings, shared by the tests of this package. */
+    static final LocalEngine ENGINE = new LocalEngine(CuadTaxonomy.load(), DefaultLlmProperties.get().clauses(),
+            DefaultLlmProperties.get().describe());
 
     private final SentenceEmbedder embedder = new SentenceEmbedder();
 
