@@ -94,7 +94,18 @@ class LlmTasksTest {
                 .isInstanceOfSatisfying(TaskFailure.class, f -> {
                     assertThat(f.reason()).isEqualTo(TaskFailure.Reason.CONFLICT);
                     assertThat(f.retryable()).isFalse();
+                    assertThat(f.getMessage()).startsWith("no generative model configured")
+                            .contains("app.llm.provider=openai");
                 });
+    }
+
+    @Test
+    void theOpenAiProviderRefusesToStartWithoutAModelName() {
+        LlmProperties openAi = new LlmProperties(LlmProperties.Provider.OPENAI, 2000, DEFAULTS.summary(),
+                DEFAULTS.clauses(), DEFAULTS.describe(), DEFAULTS.local(), DEFAULTS.openai(), DEFAULTS.rateLimit());
+
+        assertThatThrownBy(() -> configuration.llmEngine(openAi))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("app.llm.openai.model");
     }
 
     private static Object run(TaskDefinition task, TestTaskContext context) throws Exception {

@@ -7,7 +7,6 @@ import ai.pipeline.domains.llm.DefaultLlmProperties;
 import ai.pipeline.domains.llm.Summary;
 import ai.pipeline.domains.llm.SummaryBudget;
 import ai.pipeline.shared.task.CancellationSignal;
-import ai.pipeline.shared.task.TaskFailure;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,16 +85,5 @@ class LocalSummaryTest {
 
         assertThat(summary.summary()).isEmpty();
         assertThat(summary.sentences()).isEmpty();
-    }
-
-    @Test
-    void generatingTextIsRefusedAsAConfigurationState() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ENGINE.generate("Write a poem", CancellationSignal.NEVER))
-                .isInstanceOfSatisfying(TaskFailure.class, failure -> {
-                    assertThat(failure.reason()).isEqualTo(TaskFailure.Reason.CONFLICT);
-                    assertThat(failure.retryable()).isFalse();
-                    assertThat(failure.getMessage()).startsWith("no generative model configured")
-                            .contains("app.llm.provider=openai");
-                });
     }
 }
