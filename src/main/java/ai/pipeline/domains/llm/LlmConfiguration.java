@@ -1,0 +1,87 @@
+package ai.pipeline.domains.llm;
+
+import ai.pipeline.domains.llm.local.LocalEngine;
+import ai.pipeline.domains.llm.openai.OpenAiCompatibleEngine;
+import ai.pipeline.shared.task.TaskDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The LLM domain's engine (chosen by {@code app.llm.provider}) and the four tasks it offers. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LlmProperties.class)
+class LlmConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(LlmConfiguration.class);
+
+    @Bean
+    LlmEngine llmEngine(LlmProperties properties) {
+        CuadTaxonomy taxonomy = CuadTaxonomy.load();
+        LlmEngine engine = switch (properties.provider()) {
+            case LOCAL -> new LocalEngine(taxonomy, properties.clauses(), properties.describe());
+            case OPENAI -> new OpenAiCompatibleEngine(properties.openai(), properties.rateLimit(), properties.describe(),
+                    taxonomy);
+        };
+        log.info("LLM tasks served by {}", engine);
+        return engine;
+    }
+
+    @Bean
+    LlmService llmService(LlmEngine engine, LlmProperties properties) {
+        return new LlmService(engine, properties);
+    }
+
+    /** Loads the embedding model off the start-up path, so the first request does not pay for it. */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> llmWarmUp(LlmEngine engine, LlmProperties properties) {
+        return event -> {
+            if (properties.local().warmUp()) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        engine.warmUp();
+                    } catch (RuntimeException e) {
+                        log.warn("LLM engine warm-up failed; models load on first use: {}", e.toString());
+                    }
+                }, "llm-warm-up");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        };
+    }
+
+    @Bean
+    TaskDefinition llmGenerateText(LlmService llm) {
+        return TaskDefinition.of("llm.generate_text",
+                "Text from a prompt (args.prompt, or the input) by the configured chat model; "
+                        + "fails with a configuration error when none is configured",
+                context -> llm.generate(TaskInputs.prompt(context), context.cancellation()));
+    }
+
+    @Bean
+    TaskDefinition llmSummarize(LlmService llm) {
+        return TaskDefinition.of("llm.summarize",
+                "Summary of a text (args.text, or the input's \"text\", e.g. an OCR result); "
+                        + "args.max_sentences and args.max_chars bound it",
+                context -> llm.summarize(TaskInputs.text(context), TaskInputs.optionalInt(context, "max_sentences"),
+                        TaskInputs.optionalInt(context, "max_chars"), context.cancellation()));
+    }
+
+    @Bean
+    TaskDefinition llmAnalyzeClauses(LlmService llm) {
+        return TaskDefinition.of("llm.analyze_clauses",
+                "Contract clauses of a text, each labelled with a CUAD category, with character offsets",
+                context -> llm.analyzeClauses(TaskInputs.text(context), context.cancellation()));
+    }
+
+    @Bean
+    TaskDefinition llmDescribe(LlmService llm) {
+        return TaskDefinition.of("llm.describe",
+                "One description of a scene from detected objects and OCR text "
+                        + "(a chord body: the input is the list of the header's results)",
+                context -> llm.describe(TaskInputs.scene(context), context.cancellation()));
+    }
+}

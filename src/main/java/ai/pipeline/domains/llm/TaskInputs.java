@@ -1,0 +1,116 @@
+package ai.pipeline.domains.llm;
+
+import ai.pipeline.shared.task.TaskContext;
+import ai.pipeline.shared.task.TaskFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the LLM tasks' parameters from a {@link TaskContext}, whose input may be the pipeline's
+ * input, an OCR result ({@code {"text": …, "pages": […]}}) or, for {@code llm.describe} as a chord's
+ * body, the list of the header's results ({@code [{"objects": […], …}, {"text": …, …}]}).
+ */
+final class TaskInputs {
+
+    private TaskInputs() {
+    }
+
+    /** {@code text} from args or the input map, or the input itself when it is a string. */
+    static String text(TaskContext context) {
+        return context.stringParam("text").or(() -> inputString(context)).orElseThrow(() -> TaskFailure.invalidInput(
+                "missing text: give args.text, or an input with a \"text\" field (e.g. an OCR result)"));
+    }
+
+    static String prompt(TaskContext context) {
+        return context.stringParam("prompt").or(() -> inputString(context)).orElseThrow(() -> TaskFailure.invalidInput(
+                "missing prompt: give args.prompt, or an input with a \"prompt\" field, or a string input"));
+    }
+
+    static Integer optionalInt(TaskContext context, String key) {
+        return context.param(key).map(value -> toInt(key, value)).orElse(null);
+    }
+
+    /**
+     * The objects and text to describe: from args or an input map holding {@code objects} and/or
+     * {@code text}, or from a list of results (a chord's header) where one element has
+     * {@code objects} and another {@code text}. Elements of the form {@code {"result": {…}}} are
+     * looked into as well.
+     */
+    static Scene scene(TaskContext context) {
+        List<Map<?, ?>> sources = new ArrayList<>();
+        sources.add(context.args());
+        collectMaps(context.input(), sources);
+        Object objects = firstValue(sources, "objects");
+        Object text = firstValue(sources, "text");
+        if (objects == null && text == null) {
+            throw TaskFailure.invalidInput("nothing to describe: no \"objects\" (from object detection) and no "
+                    + "\"text\" (from OCR) in the args or the input");
+        }
+        return scene(objects, text);
+    }
+
+    /** A scene from a JSON {@code objects} array of {@code {"label", "score"}} and a text. */
+    static Scene scene(Object objects, Object text) {
+        List<Scene.Detection> detections = new ArrayList<>();
+        if (objects != null) {
+            if (!(objects instanceof List<?> list)) {
+                throw TaskFailure.invalidInput("objects must be an array of {\"label\", \"score\"}");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                detections.add(detection(i, list.get(i)));
+            }
+        }
+        if (text != null && !(text instanceof String)) {
+            throw TaskFailure.invalidInput("text must be a string");
+        }
+        return new Scene(detections, (String) text);
+    }
+
+    private static Scene.Detection detection(int index, Object item) {
+        if (!(item instanceof Map<?, ?> object) || !(object.get("label") instanceof String label) || label.isBlank()) {
+            throw TaskFailure.invalidInput("objects[" + index + "] needs a \"label\"");
+        }
+        Object score = object.get("score");
+        if (score != null && !(score instanceof Number)) {
+            throw TaskFailure.invalidInput("objects[" + index + "].score must be a number");
+        }
+        // a detection without a score is taken as certain: the caller vouches for it
+        return new Scene.Detection(label, score == null ? 1.0 : ((Number) score).doubleValue());
+    }
+
+    private static void collectMaps(Object input, List<Map<?, ?>> into) {
+        if (input instanceof Map<?, ?> map) {
+            into.add(map);
+            if (map.get("result") instanceof Map<?, ?> result) {
+                into.add(result);
+            }
+        } else if (input instanceof List<?> list) {
+            for (Object element : list) {
+                if (element instanceof Map<?, ?> || element instanceof List<?>) {
+                    collectMaps(element, into);
+                }
+            }
+        }
+    }
+
+    private static Object firstValue(List<Map<?, ?>> sources, String key) {
+        return sources.stream().map(source -> source.get(key)).filter(value -> value != null).findFirst().orElse(null);
+    }
+
+    private static Optional<String> inputString(TaskContext context) {
+        return context.input() instanceof String s ? Optional.of(s) : Optional.empty();
+    }
+
+    private static int toInt(String key, Object value) {
+        if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
+            return number.intValue();
+        }
+        try {
+            return Integer.parseInt(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            throw TaskFailure.invalidInput(key + " must be a whole number, was " + value);
+        }
+    }
+}
