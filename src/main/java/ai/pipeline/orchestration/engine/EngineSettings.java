@@ -2,6 +2,7 @@ package ai.pipeline.orchestration.engine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param orchestrator       consume task results and advance pipelines in this process
  * @param orchestratorConsumers parallel consumers of {@code ai.task-results} (each owns some partitions)
  * @param workerTasks        task names (or {@code ocr.*}-style patterns) this process runs as a worker; {@code none} for none
- * @param workerConcurrency  tasks of one type run at once per worker route
+ * @param workerConcurrency  consumers (so tasks at once) per worker route, by task domain ({@code core}, {@code ocr}, …),
+ *                           {@code default} for the rest; the topic's partition count is the ceiling
  * @param joinTimeout        how long a group or chord may take when its canvas gives no {@code timeout_s}
  * @param startedReportAfter a task that runs longer than this reports STARTED (shorter ones go straight to SUCCESS)
  * @param maxNesting         deepest canvas accepted
@@ -22,11 +24,21 @@ public record EngineSettings(
         @DefaultValue("true") boolean orchestrator,
         @DefaultValue("4") int orchestratorConsumers,
         @DefaultValue("*") List<String> workerTasks,
-        @DefaultValue("8") int workerConcurrency,
+        Map<String, Integer> workerConcurrency,
         @DefaultValue("1h") Duration joinTimeout,
         @DefaultValue("100ms") Duration startedReportAfter,
         @DefaultValue("10") int maxNesting,
         @DefaultValue("10000") int maxTasks) {
+
+    public EngineSettings {
+        workerConcurrency = workerConcurrency == null ? Map.of() : Map.copyOf(workerConcurrency);
+    }
+
+    /** Consumers of one task's topic in this process. */
+    public int concurrency(String taskName) {
+        String domain = taskName.substring(0, taskName.indexOf('.'));
+        return workerConcurrency.getOrDefault(domain, workerConcurrency.getOrDefault("default", 2));
+    }
 
     /** Whether this process runs {@code taskName} as a worker. */
     public boolean runsWorker(String taskName) {

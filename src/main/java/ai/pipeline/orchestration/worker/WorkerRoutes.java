@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Worker routes: one route template, {@code task-worker}, instantiated once per task this process
  * runs ({@code app.engine.worker-tasks}) as {@code worker-<task>}; it consumes the task's topic
- * with {@code app.engine.worker-concurrency} consumers (consumer group {@code worker-<task name>},
+ * with {@code app.engine.worker-concurrency.<domain>} consumers (consumer group {@code worker-<task name>},
  * the group KEDA scales on), runs the task and publishes its report on {@code ai.task-results}.
  * {@code worker-revocations} keeps this process's list of cancelled chains and revoked tasks.
  */
@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 class WorkerRoutes extends RouteBuilder {
 
     static final String TEMPLATE = "task-worker";
+    /** The engine's route configuration (see EngineErrorHandling): Kafka or database hiccups are retried, not skipped. */
+    private static final String ENGINE_ERRORS = "engine-errors";
 
     private final TaskRegistry registry;
     private final EngineSettings settings;
@@ -42,6 +44,7 @@ class WorkerRoutes extends RouteBuilder {
                 .templateParameter("consumers")
                 .from("kafka:{{topic}}?groupId={{group}}&consumersCount={{consumers}}&maxPollRecords=20"
                         + "&maxPollIntervalMs=1800000&autoOffsetReset=earliest")
+                .routeConfigurationId(ENGINE_ERRORS)
                 .bean(TaskRunner.class, "run")
                 .filter(body().isNotNull())
                 .to("kafka:" + Topics.RESULTS);
@@ -54,13 +57,14 @@ class WorkerRoutes extends RouteBuilder {
                         .routeId("worker-" + task.name().replace('.', '-').replace('_', '-'))
                         .parameter("topic", Topics.forTask(task.name()))
                         .parameter("group", workerGroup(task.name()))
-                        .parameter("consumers", String.valueOf(settings.workerConcurrency()));
+                        .parameter("consumers", String.valueOf(settings.concurrency(task.name())));
             }
         }
         if (anyWorker) {
             // every worker process reads all revocations: a consumer group of its own, from the start
             from("kafka:" + Topics.CONTROL + "?groupId=revocations-" + UUID.randomUUID() + "&autoOffsetReset=earliest")
                     .routeId("worker-revocations")
+                    .routeConfigurationId(ENGINE_ERRORS)
                     .process(exchange -> revocations.revoke(
                             json.readValue(exchange.getIn().getBody(String.class), Revocation.class)));
         }

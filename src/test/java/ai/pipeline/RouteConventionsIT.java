@@ -1,0 +1,70 @@
+package ai.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.pipeline.orchestration.engine.TaskRegistry;
+import ai.pipeline.testsupport.AppTest;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/**
+ * Route conventions: every route has an explicit kebab-case id that names its area, every YAML
+ * route file (in any folder under {@code routes/}) is loaded as the route its file is named after,
+ * the engine's routes and one worker per task are there, and every route opts into a configuration.
+ */
+@AppTest
+class RouteConventionsIT {
+
+    private static final Set<String> ENGINE_ROUTES = Set.of("orchestration-advance", "orchestration-join",
+            "orchestration-fan-out", "orchestration-retries", "orchestration-overdue-joins", "worker-revocations");
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    TaskRegistry tasks;
+
+    @Test
+    void everyRouteHasAnExplicitIdNamingItsArea() {
+        for (Route route : camel.getRoutes()) {
+            assertThat(route.getRouteId()).as("route from %s", route.getEndpoint().getEndpointUri())
+                    .matches("(orchestration|worker|ingress)-[a-z0-9]+(-[a-z0-9]+)*");
+            assertThat(route.getConfigurationId()).as("route configuration of %s", route.getRouteId()).isNotBlank();
+        }
+    }
+
+    @Test
+    void everyYamlRouteFileIsLoadedUnderItsOwnName() throws Exception {
+        Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:routes/**/*.camel.yaml");
+        assertThat(files).isNotEmpty();
+        Set<String> loaded = routeIds();
+        for (Resource file : files) {
+            String id = file.getFilename().replace(".camel.yaml", "");
+            assertThat(loaded).as("route of %s", file.getDescription()).contains(id);
+        }
+    }
+
+    @Test
+    void theEngineRoutesAndOneWorkerPerTaskAreLoaded() {
+        Set<String> loaded = routeIds();
+        assertThat(loaded).containsAll(ENGINE_ROUTES);
+        List<String> workers = tasks.names().stream()
+                .map(name -> "worker-" + name.replace('.', '-').replace('_', '-')).toList();
+        assertThat(loaded).containsAll(workers);
+        assertThat(workers).contains("worker-core-echo", "worker-ocr-extract-text", "worker-vision-detect-objects",
+                "worker-llm-summarize");
+    }
+
+    private Set<String> routeIds() {
+        Set<String> ids = new TreeSet<>();
+        camel.getRoutes().forEach(r -> ids.add(r.getRouteId()));
+        return ids;
+    }
+}
