@@ -550,12 +550,12 @@ final class Advancer {
     private static PipelineEvent pipelineEvent(Run run) {
         var p = run.pipeline();
         JsonNode result = p.status == PipelineStatus.SUCCESS ? run.parse(p.result) : null;
-        return new PipelineEvent(p.chainId, p.pipeline, "pipeline", p.status.name(), p.failedNode, null, null, null,
+        return new PipelineEvent(p.chainId, p.pipeline, p.requestId, "pipeline", p.status.name(), p.failedNode, null, null, null,
                 p.error, result, run.now());
     }
 
     private static PipelineEvent taskEvent(Run run, TaskRow task) {
-        return new PipelineEvent(task.chainId, run.pipeline().pipeline, "task", task.state.name(), task.node, task.taskId,
+        return new PipelineEvent(task.chainId, run.pipeline().pipeline, null, "task", task.state.name(), task.node, task.taskId,
                 task.name, task.attempt, task.error, null, run.now());
     }
 }

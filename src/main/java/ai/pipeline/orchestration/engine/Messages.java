@@ -47,10 +47,13 @@ public final class Messages {
         }
     }
 
-    /** On {@code ai.pipeline.events}: a state change of a pipeline or of one of its tasks. */
+    /**
+     * On {@code ai.pipeline.events}: a state change of a pipeline or of one of its tasks. Pipeline
+     * events carry the client's request id, so a client can match them to what it sent.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PipelineEvent(String chainId, String pipeline, String kind, String status, String node, String taskId,
-                                String task, Integer attempt, String error, JsonNode result, Instant at) {
+    public record PipelineEvent(String chainId, String pipeline, String requestId, String kind, String status, String node,
+                                String taskId, String task, Integer attempt, String error, JsonNode result, Instant at) {
     }
 
     /**

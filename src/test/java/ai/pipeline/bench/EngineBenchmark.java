@@ -1,0 +1,185 @@
+package ai.pipeline.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.pipeline.testsupport.AppProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The engine benchmark ({@code bench/engine [scale]}): starts the system as its own process on a
+ * fresh data directory (embedded broker, H2, every role), submits canvases of {@code core.echo}
+ * through the Kafka ingress as fast as it can, observes completion on {@code ai.pipeline.events},
+ * and prints one JSON line per case. Nothing is configured differently from production.
+ */
+@Tag("benchmark")
+class EngineBenchmark {
+
+    private static final String ECHO = "{\"task\": \"core.echo\"}";
+    private static final Map<String, String> CANVASES = Map.of(
+            "single", ECHO,
+            "chain3", "{\"chain\": [" + ECHO + "," + ECHO + "," + ECHO + "]}",
+            "group2", "{\"group\": [" + ECHO + "," + ECHO + "]}",
+            "chord2", "{\"chord\": {\"header\": [" + ECHO + "," + ECHO + "], \"body\": " + ECHO + "}}",
+            "chain4", "{\"chain\": [" + ECHO + "," + ECHO + "," + ECHO + "," + ECHO + "]}");
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void engine() throws Exception {
+        double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
+        int n = Math.max(100, (int) (3000 * scale));
+        Path dataDir = Files.createTempDirectory("bench-engine");
+        Path results = Path.of("bench", "results", "engine-" + Instant.now().toString().replace(':', '-') + ".jsonl");
+        Files.createDirectories(results.getParent());
+        try (AppProcess app = new AppProcess(dataDir, Map.of()).start();
+             Client client = new Client(app.kafkaBootstrapServers())) {
+            client.throughput("warmup", CANVASES.get("chain3"), Math.max(500, n / 4));
+            List<String> lines = new ArrayList<>();
+            for (String name : List.of("single", "chain3", "group2", "chord2", "chain4")) {
+                lines.add(client.throughput(name, CANVASES.get(name), n));
+            }
+            lines.add(client.isolated("chain3_isolated", CANVASES.get("chain3"), 200));
+            lines.add(client.isolated("chord2_isolated", CANVASES.get("chord2"), 200));
+            for (String line : lines) {
+                System.out.println(line);
+                Files.writeString(results, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        }
+    }
+
+    /** Submits requests to {@code ai.pipeline.requests} and times them until their pipeline event. */
+    private final class Client implements AutoCloseable {
+        private final KafkaProducer<String, String> producer;
+        private final KafkaConsumer<String, String> consumer;
+        private final Map<String, Long> submitted = new ConcurrentHashMap<>();
+        private final Map<String, Long> finished = new ConcurrentHashMap<>();
+        private final AtomicInteger failed = new AtomicInteger();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread listener;
+
+        Client(String bootstrap) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+            producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor("ai.pipeline.events").stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            listener = new Thread(this::listen, "bench-events");
+            listener.start();
+        }
+
+        private void listen() {
+            while (running.get()) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.nanoTime();
+                    JsonNode event = json.readTree(record.value());
+                    String status = event.path("status").asString();
+                    if (event.path("kind").asString().equals("pipeline") && (status.equals("SUCCESS") || status.equals("FAILURE"))) {
+                        String requestId = event.path("request_id").asString();
+                        if (submitted.containsKey(requestId) && finished.putIfAbsent(requestId, now) == null
+                                && status.equals("FAILURE")) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                }
+            }
+        }
+
+        private String submit(String name, String canvas, int i) {
+            String requestId = name + "-" + i + "-" + UUID.randomUUID();
+            String request = "{\"canvas\": " + canvas + ", \"input\": {\"n\": " + i + "}, \"request_id\": \"" + requestId + "\"}";
+            submitted.put(requestId, System.nanoTime());
+            producer.send(new ProducerRecord<>("ai.pipeline.requests", requestId, request));
+            return requestId;
+        }
+
+        String throughput(String name, String canvas, int n) throws InterruptedException {
+            List<String> ids = new ArrayList<>(n);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                ids.add(submit(name, canvas, i));
+            }
+            producer.flush();
+            awaitAll(ids, Duration.ofMinutes(10));
+            long end = ids.stream().mapToLong(finished::get).max().orElse(start);
+            return line(name, ids, n / ((end - start) / 1e9));
+        }
+
+        String isolated(String name, String canvas, int n) throws InterruptedException {
+            List<String> ids = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String id = submit(name, canvas, i);
+                producer.flush();
+                ids.add(id);
+                awaitAll(List.of(id), Duration.ofSeconds(30));
+            }
+            long total = ids.stream().mapToLong(id -> finished.get(id) - submitted.get(id)).sum();
+            return line(name, ids, n / (total / 1e9));
+        }
+
+        private void awaitAll(List<String> ids, Duration atMost) throws InterruptedException {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (!ids.stream().allMatch(finished::containsKey)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(ids.stream().filter(id -> !finished.containsKey(id)).count() + " pipelines did not finish");
+                }
+                TimeUnit.MILLISECONDS.sleep(1);
+            }
+        }
+
+        private String line(String name, List<String> ids, double perSecond) {
+            double[] latencies = ids.stream().mapToDouble(id -> (finished.get(id) - submitted.get(id)) / 1e6).sorted().toArray();
+            assertThat(failed.get()).as("failed pipelines").isZero();
+            return String.format(java.util.Locale.ROOT,
+                    "{\"case\": \"%s\", \"n\": %d, \"pipelines_per_s\": %.1f, \"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f}",
+                    name, ids.size(), perSecond, percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99));
+        }
+
+        private double percentile(double[] sorted, double p) {
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            listener.join();
+            consumer.close();
+            producer.close();
+        }
+    }
+}

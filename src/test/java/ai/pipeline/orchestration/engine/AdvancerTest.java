@@ -1,0 +1,192 @@
+package ai.pipeline.orchestration.engine;
+
+import static ai.pipeline.orchestration.canvas.WorkflowBuilder.chain;
+import static ai.pipeline.orchestration.canvas.WorkflowBuilder.chord;
+import static ai.pipeline.orchestration.canvas.WorkflowBuilder.forEach;
+import static ai.pipeline.orchestration.canvas.WorkflowBuilder.group;
+import static ai.pipeline.orchestration.canvas.WorkflowBuilder.task;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.pipeline.orchestration.canvas.Canvas;
+import ai.pipeline.orchestration.canvas.ChordPolicy;
+import ai.pipeline.orchestration.engine.Messages.TaskEvent;
+import ai.pipeline.orchestration.store.ChainRecords;
+import ai.pipeline.orchestration.store.OutboxMessage;
+import ai.pipeline.orchestration.store.PipelineRow;
+import ai.pipeline.orchestration.store.PipelineStatus;
+import ai.pipeline.orchestration.store.TaskRow;
+import ai.pipeline.orchestration.store.TaskState;
+import ai.pipeline.shared.task.TaskDefinition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The canvas semantics as pure decisions over records: no Kafka, no database. */
+class AdvancerTest {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final TaskRegistry registry = new TaskRegistry(List.of(
+            TaskDefinition.of("core.echo", "", c -> null), TaskDefinition.of("core.fail", "", c -> null)));
+    private final Advancer advancer = new Advancer(registry, Duration.ofMinutes(5));
+
+    @Test
+    void aChainDispatchesOneStepAtATimePassingEachResultOn() {
+        Run run = start(chain(task("core.echo").arg("k", 1), task("core.echo")), "{\"x\": 1}");
+        assertThat(dispatchedNodes(lastOut)).containsExactly("0");
+        assertThat(dispatch(lastOut, "0").path("input").path("x").asInt()).isEqualTo(1);
+
+        Outbound out = finish(run, "0", "{\"r\": 7}");
+        assertThat(dispatchedNodes(out)).containsExactly("1");
+        assertThat(dispatch(out, "1").path("input").path("r").asInt()).isEqualTo(7);
+
+        finish(run, "1", "{\"done\": true}");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.SUCCESS);
+        assertThat(run.pipeline().result).isEqualTo("{\"done\":true}");
+    }
+
+    @Test
+    void aGroupFansOutAsOneMessageAndOpensItsJoinWithTheMemberCount() {
+        start(group(task("core.echo"), task("core.echo"), task("core.echo")), "{}");
+        assertThat(lastOut.messages()).filteredOn(m -> m.topic().equals(Topics.FAN_OUT)).hasSize(1);
+        JsonNode fanOut = json.readTree(lastOut.messages().stream().filter(m -> m.topic().equals(Topics.FAN_OUT))
+                .findFirst().orElseThrow().payload());
+        assertThat(fanOut.path("dispatches").size()).isEqualTo(3);
+        assertThat(lastOut.joinFeeds()).singleElement().satisfies(feed -> {
+            assertThat(feed.opening()).isTrue();
+            assertThat(feed.expected()).isEqualTo(3);
+            assertThat(feed.node()).isEqualTo("0");
+        });
+    }
+
+    @Test
+    void aChordBodyStartsOnlyWhenTheJoinCompletesAndGetsResultsInMemberOrder() {
+        Run run = start(chord(task("core.echo"), task("core.echo")).then(task("core.echo")), "{}");
+        Outbound second = finish(run, "0.h1", "\"second\"");
+        assertThat(second.joinFeeds()).singleElement().satisfies(f -> assertThat(f.member()).isEqualTo(1));
+        Outbound first = finish(run, "0.h0", "\"first\"");
+        assertThat(dispatchedNodes(first)).isEmpty();
+
+        Outbound completed = new Outbound(json);
+        assertThat(advancer.completeJoin(run, "0", false, completed)).isTrue();
+        assertThat(dispatch(completed, "0.body").path("input").toString()).isEqualTo("[\"first\",\"second\"]");
+        assertThat(advancer.completeJoin(run, "0", false, new Outbound(json))).as("a join completes once").isFalse();
+    }
+
+    @Test
+    void failFastRevokesTheSiblingsAndFailsThePipelineNamingTheTask() {
+        Run run = start(chord(task("core.echo"), task("core.fail")).policy(ChordPolicy.FAIL_FAST).then(task("core.echo")), "{}");
+        failForGood(run, "0.h1", "invalid_input", "bad page");
+        Outbound out = new Outbound(json);
+        advancer.completeJoin(run, "0", false, out);
+
+        assertThat(run.task("0.h0").state).isEqualTo(TaskState.REVOKED);
+        assertThat(run.task("0.body").state).isEqualTo(TaskState.REVOKED);
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.pipeline().error).contains("task core.fail (0.h1) failed: invalid_input: bad page");
+        assertThat(out.messages()).anyMatch(m -> m.topic().equals(Topics.CONTROL) && m.payload().contains("0.h0"));
+    }
+
+    @Test
+    void aResultForAnotherAttemptOrDeliveredTwiceChangesNothing() {
+        Run run = start(chain(task("core.echo"), task("core.echo")), "{}");
+        finish(run, "0", "1");
+        Outbound again = new Outbound(json);
+        assertThat(advancer.apply(run, event(run, "0", TaskEvent.Outcome.SUCCESS, "1", null), again)).isFalse();
+        assertThat(again.messages()).isEmpty();
+        assertThat(run.task("1").attempt).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryableFailureWaitsForItsBackoffAndTheNextAttemptGetsTheSameInput() {
+        Run run = start(chain(task("core.echo"), task("core.fail").retry(3, Duration.ofSeconds(2))), "{}");
+        finish(run, "0", "{\"page\": 1}");
+        Outbound failed = new Outbound(json);
+        advancer.apply(run, event(run, "1", TaskEvent.Outcome.FAILURE, null,
+                new Messages.ErrorInfo("error", "flaky", true)), failed);
+        TaskRow task = run.task("1");
+        assertThat(task.state).isEqualTo(TaskState.RETRY);
+        assertThat(task.nextAttemptAt).isEqualTo(run.now().plusSeconds(2));
+
+        Outbound retried = new Outbound(json);
+        assertThat(advancer.retryNow(run, "1", retried)).isTrue();
+        assertThat(dispatch(retried, "1").path("attempt").asInt()).isEqualTo(2);
+        assertThat(dispatch(retried, "1").path("input").path("page").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aMapRunsOneTaskPerItemAndHandsOnTheResultsInItemOrder() {
+        Run run = start(chain(forEach("pages", task("core.echo")), task("core.echo")), "{\"pages\": [\"a\", \"b\"]}");
+        assertThat(run.records().tasks()).extracting(t -> t.node).contains("0.0", "0.1");
+        assertThat(run.records().join("0").expected).isEqualTo(2);
+        finish(run, "0.1", "\"B\"");
+        finish(run, "0.0", "\"A\"");
+        Outbound out = new Outbound(json);
+        advancer.completeJoin(run, "0", false, out);
+        assertThat(dispatch(out, "1").path("input").toString()).isEqualTo("[\"A\",\"B\"]");
+    }
+
+    @Test
+    void resumingAFailedRunRerunsOnlyWhatFailed() {
+        Run run = start(chain(task("core.echo"), task("core.fail"), task("core.echo")), "{}");
+        finish(run, "0", "\"kept\"");
+        failForGood(run, "1", "invalid_input", "no");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+
+        Outbound resumed = new Outbound(json);
+        advancer.resume(run, resumed);
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.RUNNING);
+        assertThat(dispatchedNodes(resumed)).containsExactly("1");
+        assertThat(dispatch(resumed, "1").path("attempt").asInt()).isEqualTo(2);
+        assertThat(dispatch(resumed, "1").path("input").asString()).isEqualTo("kept");
+        assertThat(run.task("0").attempt).isEqualTo(1);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private Outbound lastOut;
+
+    private Run start(Canvas canvas, String input) {
+        PipelineRow row = new PipelineRow("chain-1", "test", "{}", input, null, "test", Instant.now(), PipelineStatus.PENDING);
+        Run run = new Run(ChainRecords.forNewPipeline(row), Plan.of(canvas), json, Instant.now());
+        lastOut = new Outbound(json);
+        advancer.start(run, lastOut);
+        return run;
+    }
+
+    private Outbound finish(Run run, String node, String result) {
+        Outbound out = new Outbound(json);
+        assertThat(advancer.apply(run, event(run, node, TaskEvent.Outcome.SUCCESS, result, null), out)).isTrue();
+        advancer.reconcile(run, out);
+        return out;
+    }
+
+    private void failForGood(Run run, String node, String reason, String message) {
+        Outbound out = new Outbound(json);
+        advancer.apply(run, event(run, node, TaskEvent.Outcome.FAILURE, null, new Messages.ErrorInfo(reason, message, false)), out);
+        advancer.reconcile(run, out);
+    }
+
+    private TaskEvent event(Run run, String node, TaskEvent.Outcome outcome, String result, Messages.ErrorInfo error) {
+        TaskRow task = run.task(node);
+        return new TaskEvent(TaskEvent.Type.FINISHED, run.chainId(), task.taskId, node, task.attempt, outcome,
+                result == null ? null : json.readTree(result), error, Instant.now(), Instant.now(), "test");
+    }
+
+    private List<String> dispatchedNodes(Outbound out) {
+        return out.messages().stream().filter(m -> m.topic().startsWith(Topics.TASK_PREFIX) && !m.topic().equals(Topics.TASKS_DEAD_LETTER))
+                .map(m -> json.readTree(m.payload()).path("node").asString()).toList();
+    }
+
+    private JsonNode dispatch(Outbound out, String node) {
+        for (OutboxMessage m : out.messages()) {
+            JsonNode payload = json.readTree(m.payload());
+            if (m.topic().startsWith(Topics.TASK_PREFIX) && payload.path("node").asString().equals(node)) {
+                return payload;
+            }
+        }
+        throw new AssertionError("no dispatch of " + node + " in " + out.messages());
+    }
+}

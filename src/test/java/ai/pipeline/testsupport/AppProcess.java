@@ -1,0 +1,126 @@
+package ai.pipeline.testsupport;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application as a separate process ({@code java -jar target/ai-pipeline.jar}), for tests and
+ * benchmarks that must kill it or measure it from outside. Built by {@code ./mvnw package}, which
+ * runs before the integration tests.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    private final Path dataDir;
+    private final Map<String, String> environment;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    public AppProcess(Path dataDir, Map<String, String> environment) {
+        this.dataDir = dataDir;
+        this.environment = environment;
+        this.port = freePort();
+        this.log = dataDir.resolve("app.log");
+    }
+
+    public static Path jar() {
+        Path jar = Path.of("target", "ai-pipeline.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("build the jar first: ./mvnw -DskipTests package");
+        }
+        return jar;
+    }
+
+    /** Starts the process and waits until it answers {@code /readyz}. */
+    public AppProcess start() {
+        try {
+            Files.createDirectories(dataDir);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-jar", jar().toAbsolutePath().toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().put("APP_DATA_DIR", dataDir.toAbsolutePath().toString());
+            builder.environment().put("SERVER_PORT", String.valueOf(port));
+            builder.environment().put("OMP_THREAD_LIMIT", "1");
+            builder.environment().put("APP_VISION_MODEL", SharedTestData.file("models/yolox_nano.onnx").toString());
+            builder.environment().putAll(environment);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ApiClient api = api();
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the application exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                return api.get("/readyz").status() == 200;
+            } catch (UncheckedIOException notYet) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    public ApiClient api() {
+        return new ApiClient(port);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The embedded broker's address, as health reports it. */
+    public String kafkaBootstrapServers() {
+        return api().get("/actuator/health").json().path("components").path("kafka").path("details")
+                .path("bootstrap_servers").asString();
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** SIGTERM: a graceful shutdown. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitFor();
+        }
+    }
+
+    private void waitFor() {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
