@@ -23,7 +23,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 class RouteConventionsIT {
 
     private static final Set<String> ENGINE_ROUTES = Set.of("orchestration-advance", "orchestration-join",
-            "orchestration-fan-out", "orchestration-retries", "orchestration-overdue-joins", "worker-revocations");
+            "orchestration-fan-out", "orchestration-retries", "orchestration-overdue-joins", "orchestration-metrics", "worker-revocations");
 
     @Autowired
     CamelContext camel;

@@ -63,6 +63,7 @@ final class Advancer {
             run.records().addTask(newTaskRow(run, node));
         }
         out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
+        out.observePipeline(run.pipeline().pipeline, PipelineStatus.PENDING.name(), null, null);
         reconcile(run, out);
     }
 
@@ -126,6 +127,7 @@ final class Advancer {
         }
         run.records().changed(task);
         out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));
+        out.observeTask(task.name, task.state.name(), task.queuedAt, task.startedAt, task.finishedAt);
         if (task.state.terminal()) {
             settled(run, run.plan().node(task.node), out);
         }
@@ -212,6 +214,7 @@ final class Advancer {
         run.pipeline().finishedAt = run.now();
         run.records().pipelineChanged();
         out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
+        out.observePipeline(run.pipeline().pipeline, run.pipeline().status.name(), run.pipeline().createdAt, run.now());
     }
 
     private Outcome visit(Run run, Node node, Supplier<JsonNode> input, Outbound out) {
@@ -470,6 +473,7 @@ final class Advancer {
                     revoked.add(new Messages.RevokedTask(task.node, task.attempt));
                 }
                 out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));
+                out.observeTask(task.name, TaskState.REVOKED.name(), null, null, null);
             }
         }
         if (!revoked.isEmpty()) {

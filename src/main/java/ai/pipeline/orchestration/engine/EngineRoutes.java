@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  *     completion by member count or fail-fast predicate, or by the join's deadline);</li>
  * <li>{@code orchestration-fan-out}: a group's first tasks, multicast to their task topics;</li>
  * <li>{@code orchestration-retries} and {@code orchestration-overdue-joins}: timers for retry
- *     backoffs and for joins whose aggregator state was lost.</li>
+ *     backoffs and for joins whose aggregator state was lost;</li>
+ * <li>{@code orchestration-metrics}: refreshes the in-flight and consumer-lag gauges.</li>
  * </ul>
  */
 @Component
@@ -35,10 +36,12 @@ class EngineRoutes extends RouteBuilder {
     private final PipelineEngine engine;
     private final JsonAggregationRepository joinRepository;
     private final JsonMapper json;
+    private final ConsumerLagMetrics consumerLag;
 
     EngineRoutes(EngineSettings settings, KafkaSettings kafka, PipelineEngine engine, JsonAggregationRepository joinRepository,
-                 JsonMapper json) {
+                 JsonMapper json, ConsumerLagMetrics consumerLag) {
         this.settings = settings;
+        this.consumerLag = consumerLag;
         this.kafka = kafka;
         this.engine = engine;
         this.joinRepository = joinRepository;
@@ -87,6 +90,14 @@ class EngineRoutes extends RouteBuilder {
                 .routeId("orchestration-retries")
                 .routeConfigurationId(ERRORS)
                 .process(exchange -> engine.dispatchDueRetries());
+
+        from("timer:orchestration-metrics?period=10000")
+                .routeId("orchestration-metrics")
+                .routeConfigurationId(ERRORS)
+                .process(exchange -> {
+                    engine.refreshMetrics();
+                    consumerLag.refresh();
+                });
 
         from("timer:orchestration-overdue-joins?period=10000&delay=10000")
                 .routeId("orchestration-overdue-joins")

@@ -3,6 +3,8 @@ package ai.pipeline.orchestration.engine;
 import ai.pipeline.orchestration.engine.Messages.Dispatch;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.store.OutboxMessage;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -21,6 +23,14 @@ final class Outbound {
     private final List<JoinFeed> joinFeeds = new ArrayList<>();
     private final Deque<List<Dispatch>> fanOuts = new ArrayDeque<>();
     private final Deque<String[]> fanOutOwners = new ArrayDeque<>();
+    private final List<Observation> observations = new ArrayList<>();
+
+    /**
+     * Something the metrics should count once the transaction commits: a pipeline started or
+     * finished, a task attempt finished (with how long it ran and waited in its queue).
+     */
+    record Observation(boolean pipeline, String name, String status, Duration duration, Duration queueWait) {
+    }
 
     Outbound(JsonMapper json) {
         this.json = json;
@@ -73,5 +83,21 @@ final class Outbound {
 
     void feed(JoinFeed feed) {
         joinFeeds.add(feed);
+    }
+
+    List<Observation> observations() {
+        return observations;
+    }
+
+    void observePipeline(String pipeline, String status, Instant from, Instant to) {
+        observations.add(new Observation(true, pipeline, status, between(from, to), null));
+    }
+
+    void observeTask(String task, String outcome, Instant queued, Instant started, Instant finished) {
+        observations.add(new Observation(false, task, outcome, between(started, finished), between(queued, started)));
+    }
+
+    private static Duration between(Instant from, Instant to) {
+        return from == null || to == null || to.isBefore(from) ? null : Duration.between(from, to);
     }
 }

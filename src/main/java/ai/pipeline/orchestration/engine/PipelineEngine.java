@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -56,10 +57,13 @@ public class PipelineEngine {
     private final JoinFeeder joinFeeder;
     private final CanvasJson canvasJson;
     private final JsonMapper json;
+    private final EngineMetrics metrics;
 
     public PipelineEngine(ExecutionStore store, TransactionTemplate transactions, TaskRegistry registry,
-                          EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json) {
+                          EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json,
+                          EngineMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.transactions = transactions;
         this.publisher = publisher;
         this.joinFeeder = joinFeeder;
@@ -195,6 +199,10 @@ public class PipelineEngine {
         }
     }
 
+    public void refreshMetrics() {
+        metrics.refreshInFlight(store);
+    }
+
     private Change change(String chainId, BiPredicate<Run, Outbound> operation) {
         boolean[] found = {false};
         boolean changed = withRuns(Set.of(chainId), (run, out) -> {
@@ -217,8 +225,13 @@ public class PipelineEngine {
             List<ChainRecords> touched = new ArrayList<>();
             for (ChainRecords records : loaded.values()) {
                 Run run = new Run(records, plans.plan(records.pipeline().chainId, records.pipeline().canvas), json, now);
-                if (operation.test(run, out)) {
-                    changed[0] = true;
+                MDC.put("chain_id", run.chainId());
+                try {
+                    if (operation.test(run, out)) {
+                        changed[0] = true;
+                    }
+                } finally {
+                    MDC.remove("chain_id");
                 }
                 if (records.hasChanges()) {
                     touched.add(records);
@@ -232,6 +245,7 @@ public class PipelineEngine {
     }
 
     private void afterCommit(List<OutboxMessage> stored, Outbound out) {
+        metrics.record(out.observations());
         // the aggregator hears of a join before any member can report to it
         if (!out.joinFeeds().isEmpty()) {
             try {

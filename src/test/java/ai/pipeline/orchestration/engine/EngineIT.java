@@ -305,6 +305,22 @@ class EngineIT {
     }
 
     @Test
+    void prometheusShowsPipelineAndTaskMetricsAfterARun() {
+        String id = pipelines.run("{\"chain\": [{\"task\": \"core.echo\"}, {\"task\": \"core.echo\"}]}", "{}");
+        assertThat(pipelines.awaitEnd(id).path("status").asString()).isEqualTo("SUCCESS");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.get("/actuator/prometheus").body())
+                .contains("ai_pipeline_started_total{", "pipeline=\"workflow\"")
+                .contains("ai_pipeline_finished_total{", "status=\"SUCCESS\"")
+                .contains("ai_pipeline_duration_seconds_bucket{")
+                .contains("ai_task_finished_total{", "task=\"core.echo\"", "outcome=\"SUCCESS\"")
+                .contains("ai_task_duration_seconds_count{")
+                .contains("ai_task_queue_wait_seconds_count{")
+                .contains("ai_pipeline_in_flight{")
+                .contains("ai_kafka_consumer_lag{", "group=\"orchestrator\""));
+    }
+
+    @Test
     void unknownIdsAreNotFoundAndInvalidCanvasesNameTheOffendingNode() {
         ApiClient.Response unknown = api.get("/api/v1/pipelines/" + UUID.randomUUID());
         assertThat(unknown.status()).isEqualTo(404);

@@ -1,0 +1,82 @@
+package ai.pipeline.orchestration.engine;
+
+import ai.pipeline.orchestration.store.ExecutionStore;
+import ai.pipeline.orchestration.store.PipelineStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.stereotype.Component;
+
+/**
+ * The engine's Micrometer meters (Prometheus names in brackets):
+ * <ul>
+ * <li>{@code ai.pipeline.started} [ai_pipeline_started_total] by pipeline;</li>
+ * <li>{@code ai.pipeline.finished} [ai_pipeline_finished_total] and {@code ai.pipeline.duration}
+ *     [ai_pipeline_duration_seconds] by pipeline and status;</li>
+ * <li>{@code ai.pipeline.in.flight} [ai_pipeline_in_flight] by status (PENDING, RUNNING), from the records;</li>
+ * <li>{@code ai.task.finished} [ai_task_finished_total] and {@code ai.task.duration}
+ *     [ai_task_duration_seconds] by task and outcome (SUCCESS, FAILURE, RETRY, REVOKED);</li>
+ * <li>{@code ai.task.queue.wait} [ai_task_queue_wait_seconds] by task: dispatch to start.</li>
+ * </ul>
+ * Counted after the transaction that caused them commits, so a rolled-back change counts nothing.
+ */
+@Component
+public class EngineMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<PipelineStatus, AtomicLong> inFlight = new ConcurrentHashMap<>();
+
+    public EngineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (PipelineStatus status : List.of(PipelineStatus.PENDING, PipelineStatus.RUNNING)) {
+            AtomicLong value = new AtomicLong();
+            inFlight.put(status, value);
+            Gauge.builder("ai.pipeline.in.flight", value, AtomicLong::get).tag("status", status.name())
+                    .description("pipelines not finished yet").register(registry);
+        }
+    }
+
+    void record(List<Outbound.Observation> observations) {
+        for (Outbound.Observation o : observations) {
+            if (o.pipeline()) {
+                recordPipeline(o);
+            } else {
+                recordTask(o);
+            }
+        }
+    }
+
+    private void recordPipeline(Outbound.Observation o) {
+        if (o.status().equals(PipelineStatus.PENDING.name())) {
+            Counter.builder("ai.pipeline.started").tag("pipeline", o.name()).register(registry).increment();
+            return;
+        }
+        Counter.builder("ai.pipeline.finished").tag("pipeline", o.name()).tag("status", o.status()).register(registry).increment();
+        if (o.duration() != null) {
+            Timer.builder("ai.pipeline.duration").tag("pipeline", o.name()).tag("status", o.status())
+                    .publishPercentileHistogram().register(registry).record(o.duration());
+        }
+    }
+
+    private void recordTask(Outbound.Observation o) {
+        Counter.builder("ai.task.finished").tag("task", o.name()).tag("outcome", o.status()).register(registry).increment();
+        if (o.duration() != null) {
+            Timer.builder("ai.task.duration").tag("task", o.name()).tag("outcome", o.status())
+                    .publishPercentileHistogram().register(registry).record(o.duration());
+        }
+        if (o.queueWait() != null) {
+            Timer.builder("ai.task.queue.wait").tag("task", o.name())
+                    .publishPercentileHistogram().register(registry).record(o.queueWait());
+        }
+    }
+
+    /** Refreshes the in-flight gauges from the records (called by a timer route). */
+    public void refreshInFlight(ExecutionStore store) {
+        inFlight.forEach((status, value) -> value.set(store.countHistory(null, status)));
+    }
+}
