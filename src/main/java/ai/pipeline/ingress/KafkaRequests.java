@@ -3,64 +3,102 @@ package ai.pipeline.ingress;
 import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.InvalidCanvasException;
+import ai.pipeline.orchestration.engine.PipelineEngine;
+import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.shared.task.TaskFailure;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Starts pipelines from JSON requests on {@code ai.pipeline.requests}:
+ * Starts pipelines from JSON requests on {@code ai.pipeline.requests}, a batch at a time:
  * {@code {"pipeline": "document", "input": {…}}} or {@code {"canvas": {…}, "input": …}}, with an
  * optional {@code request_id} that makes a resend start nothing new. A request that cannot start
- * throws {@link InvalidRequestException}; the route sends it to the dead-letter topic with the reason.
+ * goes to {@code ai.pipeline.requests.dead-letter} unchanged, with the reason in its {@code error}
+ * header; offsets are committed only after every request of the batch is started or dead-lettered.
  */
 @Component("kafkaRequests")
 public class KafkaRequests {
 
-    /** Why a request was refused; the route copies the message into the dead letter's {@code error} header. */
-    public static class InvalidRequestException extends RuntimeException {
-        InvalidRequestException(String message) {
-            super(message);
-        }
-    }
+    private static final Logger log = LoggerFactory.getLogger(KafkaRequests.class);
 
     private final PipelineService pipelines;
     private final CanvasJson canvasJson;
     private final JsonMapper json;
+    private final ProducerTemplate producer;
 
-    KafkaRequests(PipelineService pipelines, CanvasJson canvasJson, JsonMapper json) {
+    KafkaRequests(PipelineService pipelines, CanvasJson canvasJson, JsonMapper json, ProducerTemplate producer) {
         this.pipelines = pipelines;
         this.canvasJson = canvasJson;
         this.json = json;
+        this.producer = producer;
     }
 
-    /** Returns the chain id of the started (or already started) pipeline. */
-    public String start(String body) {
+    /** The body is the batch: a list of the Kafka records' exchanges. */
+    public void startAll(Exchange batch) {
+        @SuppressWarnings("unchecked")
+        List<Exchange> records = batch.getIn().getBody(List.class);
+        List<PipelineEngine.StartRequest> valid = new ArrayList<>();
+        Map<String, Exchange> lastPerPartition = new LinkedHashMap<>();
+        for (Exchange record : records) {
+            String body = record.getIn().getBody(String.class);
+            try {
+                valid.add(parse(body));
+            } catch (InvalidRequest | TaskFailure e) {
+                if (e instanceof TaskFailure failure && failure.retryable()) {
+                    throw failure;
+                }
+                log.warn("Refused a pipeline request: {}", e.getMessage());
+                producer.sendBodyAndHeader("kafka:" + Topics.REQUESTS_DEAD_LETTER, body, "error", e.getMessage());
+            }
+            lastPerPartition.put(record.getIn().getHeader(KafkaConstants.PARTITION, String.class), record);
+        }
+        if (!valid.isEmpty()) {
+            pipelines.startAll(valid);
+        }
+        for (Exchange last : lastPerPartition.values()) {
+            last.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
+        }
+    }
+
+    private PipelineEngine.StartRequest parse(String body) {
         JsonNode request;
         try {
             request = json.readTree(body);
         } catch (RuntimeException e) {
-            throw new InvalidRequestException("not valid JSON");
+            throw new InvalidRequest("not valid JSON");
         }
         if (request == null || !request.isObject()) {
-            throw new InvalidRequestException("expected a JSON object");
+            throw new InvalidRequest("expected a JSON object");
         }
         String requestId = request.hasNonNull("request_id") ? request.get("request_id").asString() : null;
-        try {
-            if (request.hasNonNull("pipeline")) {
-                return pipelines.startPipeline(request.get("pipeline").asString(), request.get("input"), requestId, "kafka").chainId();
-            }
-            if (request.hasNonNull("canvas")) {
-                return pipelines.startCanvas(canvasJson.parse(request.get("canvas")), request.get("input"), requestId, "kafka").chainId();
-            }
-        } catch (InvalidCanvasException e) {
-            throw new InvalidRequestException("invalid canvas: " + e.getMessage());
-        } catch (TaskFailure e) {
-            if (e.retryable()) {
-                throw e;
-            }
-            throw new InvalidRequestException(e.getMessage());
+        if (request.hasNonNull("pipeline")) {
+            return pipelines.requestFor(request.get("pipeline").asString(), request.get("input"), requestId, "kafka");
         }
-        throw new InvalidRequestException("expected \"pipeline\" or \"canvas\"");
+        if (request.hasNonNull("canvas")) {
+            try {
+                return pipelines.requestFor(canvasJson.parse(request.get("canvas")), request.get("input"), requestId, "kafka");
+            } catch (InvalidCanvasException e) {
+                throw new InvalidRequest("invalid canvas: " + e.getMessage());
+            }
+        }
+        throw new InvalidRequest("expected \"pipeline\" or \"canvas\"");
+    }
+
+    /** Why a request cannot start. */
+    private static final class InvalidRequest extends RuntimeException {
+        InvalidRequest(String message) {
+            super(message);
+        }
     }
 }

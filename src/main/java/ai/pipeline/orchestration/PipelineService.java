@@ -43,25 +43,40 @@ public class PipelineService {
     }
 
     public PipelineEngine.Started startPipeline(String name, JsonNode input, String requestId, String source) {
-        PipelineDefinition definition = catalog.find(name).orElseThrow(() ->
-                TaskFailure.notFound("no pipeline named '" + name + "'"));
-        return start(definition.name(), definition.canvas(), input, requestId, source);
+        return start(requestFor(name, input, requestId, source));
     }
 
     public PipelineEngine.Started startCanvas(Canvas canvas, JsonNode input, String requestId, String source) {
-        return start(WORKFLOW, canvas, input, requestId, source);
+        return start(requestFor(canvas, input, requestId, source));
     }
 
-    private PipelineEngine.Started start(String name, Canvas canvas, JsonNode input, String requestId, String source) {
+    /** A checked request to start the named pipeline; unknown names are "not found". */
+    public PipelineEngine.StartRequest requestFor(String name, JsonNode input, String requestId, String source) {
+        PipelineDefinition definition = catalog.find(name).orElseThrow(() ->
+                TaskFailure.notFound("no pipeline named '" + name + "'"));
+        return new PipelineEngine.StartRequest(definition.name(), definition.canvas(), input, requestId, source);
+    }
+
+    /** A checked request to run a canvas given at run time; an invalid canvas is bad input naming the node. */
+    public PipelineEngine.StartRequest requestFor(Canvas canvas, JsonNode input, String requestId, String source) {
         try {
             validator.validate(canvas);
         } catch (InvalidCanvasException e) {
             throw TaskFailure.invalidInput("invalid canvas: " + e.getMessage());
         }
+        return new PipelineEngine.StartRequest(WORKFLOW, canvas, input, requestId, source);
+    }
+
+    public PipelineEngine.Started start(PipelineEngine.StartRequest request) {
+        return startAll(List.of(request)).get(0);
+    }
+
+    /** Starts checked requests in one go; refused with 503 while Kafka is refusing our messages. */
+    public List<PipelineEngine.Started> startAll(List<PipelineEngine.StartRequest> requests) {
         if (publisher.kafkaFailing()) {
             throw TaskFailure.unavailable("Kafka is unavailable; no pipeline can start now, try again later");
         }
-        return engine.start(new PipelineEngine.StartRequest(name, canvas, input, requestId, source));
+        return engine.startAll(requests);
     }
 
     public PipelineRow get(String chainId) {

@@ -59,7 +59,9 @@ class EngineBenchmark {
         Path dataDir = Files.createTempDirectory("bench-engine");
         Path results = Path.of("bench", "results", "engine-" + Instant.now().toString().replace(':', '-') + ".jsonl");
         Files.createDirectories(results.getParent());
-        try (AppProcess app = new AppProcess(dataDir, Map.of()).start();
+        // e.g. BENCH_JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=filename=bench.jfr to profile the system under load
+        String jvmOptions = System.getenv().getOrDefault("BENCH_JAVA_TOOL_OPTIONS", "");
+        try (AppProcess app = new AppProcess(dataDir, jvmOptions.isBlank() ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", jvmOptions)).start();
              Client client = new Client(app.kafkaBootstrapServers())) {
             client.throughput("warmup", CANVASES.get("chain3"), Math.max(500, n / 4));
             List<String> lines = new ArrayList<>();

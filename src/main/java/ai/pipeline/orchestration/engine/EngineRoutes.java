@@ -3,11 +3,15 @@ package ai.pipeline.orchestration.engine;
 import ai.pipeline.orchestration.engine.Messages.FanOut;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.platform.KafkaSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.ExpressionAdapter;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,12 +57,14 @@ class EngineRoutes extends RouteBuilder {
         if (!settings.orchestrator()) {
             return;
         }
+        // Reports are handled in batches (one transaction each) and committed after: a batch is
+        // taken when 500 are there, 10 ms after the previous one, or after a 2 ms lull.
         from("kafka:" + Topics.RESULTS + "?groupId=orchestrator&consumersCount=" + settings.orchestratorConsumers()
-                + "&maxPollRecords=500&autoOffsetReset=earliest")
+                + "&batching=true&maxPollRecords=500&pollTimeoutMs=2&batchingIntervalMs=10"
+                + "&allowManualCommit=true&autoCommitEnable=false&autoOffsetReset=earliest")
                 .routeId("orchestration-advance")
                 .routeConfigurationId(ERRORS)
-                .process(exchange -> engine.onTaskEvents(List.of(
-                        json.readValue(exchange.getIn().getBody(String.class), TaskEvent.class))));
+                .process(this::advance);
 
         from(JOIN)
                 .routeId("orchestration-join")
@@ -103,6 +109,21 @@ class EngineRoutes extends RouteBuilder {
                 .routeId("orchestration-overdue-joins")
                 .routeConfigurationId(ERRORS)
                 .process(exchange -> engine.expireOverdueJoins());
+    }
+
+    private void advance(Exchange batch) {
+        @SuppressWarnings("unchecked")
+        List<Exchange> records = batch.getIn().getBody(List.class);
+        List<TaskEvent> events = new ArrayList<>(records.size());
+        Map<String, Exchange> lastPerPartition = new LinkedHashMap<>();
+        for (Exchange record : records) {
+            events.add(json.readValue(record.getIn().getBody(String.class), TaskEvent.class));
+            lastPerPartition.put(record.getIn().getHeader(KafkaConstants.PARTITION, String.class), record);
+        }
+        engine.onTaskEvents(events);
+        for (Exchange last : lastPerPartition.values()) {
+            last.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
+        }
     }
 
     private void completeJoin(Exchange exchange) {

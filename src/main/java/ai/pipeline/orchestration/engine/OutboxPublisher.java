@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration.engine;
 
 import ai.pipeline.orchestration.store.ExecutionStore;
+import ai.pipeline.orchestration.store.OutboxBatch;
 import ai.pipeline.orchestration.store.OutboxMessage;
 import ai.pipeline.platform.KafkaConnection;
 import ai.pipeline.platform.KafkaSettings;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,8 +27,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The relay of the transactional outbox. Messages are written to {@code kafka_outbox} in the same
- * transaction as the state change that caused them; after commit they are sent here without
- * waiting, and each row is deleted once Kafka acknowledged it. Rows left behind (Kafka down, a
+ * transaction as the state change that caused them (one row per transaction); after commit they are
+ * sent here without waiting, and the row is deleted once Kafka acknowledged all of its messages. Rows left behind (Kafka down, a
  * crash) are sent again by {@link #relayPending()}: a message may go out twice, never zero times.
  * Task messages go to a partition chosen from the task id, so a group's members spread over
  * partitions and run in parallel; the record key is always the chain id.
@@ -65,10 +67,18 @@ public class OutboxPublisher implements DisposableBean {
         housekeeping.scheduleWithFixedDelay(this::relayPendingQuietly, 2, 2, TimeUnit.SECONDS);
     }
 
-    /** Sends stored messages in order, without waiting for Kafka. */
-    public void publish(List<OutboxMessage> messages) {
-        for (OutboxMessage message : messages) {
-            send(message);
+    /** Sends a committed transaction's messages in order, without waiting for Kafka. */
+    public void publish(OutboxBatch batch) {
+        if (batch == null) {
+            return;
+        }
+        AtomicInteger unacknowledged = new AtomicInteger(batch.messages().size());
+        for (OutboxMessage message : batch.messages()) {
+            send(message, () -> {
+                if (unacknowledged.decrementAndGet() == 0) {
+                    acknowledged.add(batch.id());
+                }
+            });
         }
     }
 
@@ -77,7 +87,7 @@ public class OutboxPublisher implements DisposableBean {
         return kafkaFailing.get();
     }
 
-    private void send(OutboxMessage message) {
+    private void send(OutboxMessage message, Runnable onAcknowledged) {
         Integer partition = message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER)
                 ? Topics.taskPartition(message.payload(), partitions)
                 : null;
@@ -85,7 +95,7 @@ public class OutboxPublisher implements DisposableBean {
             producer.send(new ProducerRecord<>(message.topic(), partition, message.key(), message.payload()), (metadata, error) -> {
                 if (error == null) {
                     kafkaFailing.set(false);
-                    acknowledged.add(message.id());
+                    onAcknowledged.run();
                 } else {
                     kafkaFailing.set(true);
                     log.warn("Kafka did not take a {} message ({}); the outbox relay sends it again", message.topic(),
@@ -116,10 +126,10 @@ public class OutboxPublisher implements DisposableBean {
 
     /** Sends again what an earlier attempt or a crashed process left in the outbox. */
     public int relayPending() {
-        List<OutboxMessage> pending = store.pendingOutbox(Instant.now().minus(RELAY_AGE), 1000);
+        List<OutboxBatch> pending = store.pendingOutbox(Instant.now().minus(RELAY_AGE), 1000);
         if (!pending.isEmpty()) {
-            log.info("Relaying {} unpublished outbox messages", pending.size());
-            publish(pending);
+            log.info("Relaying {} unpublished outbox batches", pending.size());
+            pending.forEach(this::publish);
             producer.flush();
         }
         return pending.size();

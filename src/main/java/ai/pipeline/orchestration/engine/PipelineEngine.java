@@ -6,7 +6,7 @@ import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.store.ChainRecords;
 import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.JoinRow;
-import ai.pipeline.orchestration.store.OutboxMessage;
+import ai.pipeline.orchestration.store.OutboxBatch;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
 import java.time.Instant;
@@ -15,7 +15,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -75,32 +76,54 @@ public class PipelineEngine {
 
     /** Records the pipeline and its tasks, then dispatches its first tasks. */
     public Started start(StartRequest request) {
-        if (request.requestId() != null) {
-            Optional<String> existing = store.chainIdForRequest(request.requestId());
-            if (existing.isPresent()) {
-                return new Started(existing.get(), true);
-            }
-        }
-        String chainId = UUID.randomUUID().toString();
+        return startAll(List.of(request)).get(0);
+    }
+
+    /**
+     * Starts many pipelines in one transaction (the Kafka ingress takes requests in batches). A
+     * request id already known, or repeated within the batch, starts nothing new.
+     */
+    public List<Started> startAll(List<StartRequest> requests) {
+        Map<String, String> known = new HashMap<>(store.chainIdsForRequests(requests.stream()
+                .map(StartRequest::requestId).filter(Objects::nonNull).toList()));
         Instant now = Instant.now();
         Outbound out = new Outbound(json);
-        List<OutboxMessage> stored;
+        List<Started> started = new ArrayList<>(requests.size());
+        List<ChainRecords> created = new ArrayList<>();
+        for (StartRequest request : requests) {
+            String existing = request.requestId() == null ? null : known.get(request.requestId());
+            if (existing != null) {
+                started.add(new Started(existing, true));
+                continue;
+            }
+            String chainId = UUID.randomUUID().toString();
+            PipelineRow row = new PipelineRow(chainId, request.pipeline(), canvasJson.write(request.canvas()),
+                    request.input() == null ? null : json.writeValueAsString(request.input()), request.requestId(),
+                    request.source(), now, PipelineStatus.PENDING);
+            ChainRecords records = ChainRecords.forNewPipeline(row);
+            advancer.start(new Run(records, plans.remember(chainId, request.canvas()), json, now), out);
+            created.add(records);
+            started.add(new Started(chainId, false));
+            if (request.requestId() != null) {
+                known.put(request.requestId(), chainId);
+            }
+        }
+        OutboxBatch stored;
         try {
             stored = transactions.execute(status -> {
-                PipelineRow row = new PipelineRow(chainId, request.pipeline(), canvasJson.write(request.canvas()),
-                        request.input() == null ? null : json.writeValueAsString(request.input()), request.requestId(),
-                        request.source(), now, PipelineStatus.PENDING);
-                ChainRecords records = ChainRecords.forNewPipeline(row);
-                advancer.start(new Run(records, plans.remember(chainId, request.canvas()), json, now), out);
-                store.save(List.of(records));
+                store.save(created);
                 return store.addToOutbox(out.messages());
             });
         } catch (DuplicateKeyException e) {
-            // the same request id won a race with us
-            return store.chainIdForRequest(request.requestId()).map(id -> new Started(id, true)).orElseThrow(() -> e);
+            if (requests.size() == 1) {
+                // the same request id won a race with us
+                return List.of(store.chainIdsForRequests(List.of(requests.get(0).requestId())).entrySet().stream()
+                        .findFirst().map(entry -> new Started(entry.getValue(), true)).orElseThrow(() -> e));
+            }
+            return requests.stream().map(this::start).toList();
         }
         afterCommit(stored, out);
-        return new Started(chainId, false);
+        return started;
     }
 
     /** Applies workers' reports (in order per chain) and advances their pipelines. */
@@ -219,7 +242,7 @@ public class PipelineEngine {
     private boolean withRuns(Collection<String> chainIds, BiPredicate<Run, Outbound> operation) {
         Outbound out = new Outbound(json);
         boolean[] changed = {false};
-        List<OutboxMessage> stored = transactions.execute(status -> {
+        OutboxBatch stored = transactions.execute(status -> {
             Instant now = Instant.now();
             Map<String, ChainRecords> loaded = store.lockAndLoad(chainIds);
             List<ChainRecords> touched = new ArrayList<>();
@@ -244,7 +267,7 @@ public class PipelineEngine {
         return changed[0];
     }
 
-    private void afterCommit(List<OutboxMessage> stored, Outbound out) {
+    private void afterCommit(OutboxBatch stored, Outbound out) {
         metrics.record(out.observations());
         // the aggregator hears of a join before any member can report to it
         if (!out.joinFeeds().isEmpty()) {

@@ -16,7 +16,10 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Execution records in SQL (H2 in PostgreSQL mode, or PostgreSQL): pipelines, tasks, attempts,
@@ -30,9 +33,11 @@ public class ExecutionStore {
     private static final int IN_LIMIT = 500;
 
     private final JdbcTemplate jdbc;
+    private final JsonMapper json;
 
-    public ExecutionStore(JdbcTemplate jdbc) {
+    public ExecutionStore(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     // ---- loading under lock ---------------------------------------------------------------
@@ -186,45 +191,37 @@ public class ExecutionStore {
         }
     }
 
-    /** The pipeline that a client request id already started, if any. */
-    public Optional<String> chainIdForRequest(String requestId) {
-        return jdbc.query("SELECT chain_id FROM pipeline_execution WHERE request_id = ?",
-                (rs, i) -> rs.getString(1), requestId).stream().findFirst();
+    /** The pipelines that these client request ids already started: request id to chain id. */
+    public Map<String, String> chainIdsForRequests(Collection<String> requestIds) {
+        Map<String, String> found = new HashMap<>();
+        List<String> ids = new ArrayList<>(new TreeSet<>(requestIds));
+        for (int from = 0; from < ids.size(); from += IN_LIMIT) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIMIT));
+            jdbc.query("SELECT request_id, chain_id FROM pipeline_execution WHERE request_id IN ("
+                    + placeholders(chunk.size()) + ")", rs -> {
+                        found.put(rs.getString(1), rs.getString(2));
+                    }, chunk.toArray());
+        }
+        return found;
     }
 
     // ---- outbox ---------------------------------------------------------------------------
 
-    /** Stores messages to publish; returns them with their ids, in order. */
-    public List<OutboxMessage> addToOutbox(List<OutboxMessage> messages) {
+    /** Stores one transaction's messages as one outbox row; null when there are none. */
+    public OutboxBatch addToOutbox(List<OutboxMessage> messages) {
         if (messages.isEmpty()) {
-            return messages;
-        }
-        Instant now = Instant.now();
-        List<OutboxMessage> stored = new ArrayList<>(messages.size());
-        jdbc.execute((java.sql.Connection connection) -> {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO kafka_outbox (topic, record_key, payload, created_at) VALUES (?,?,?,?)", new String[] {"id"})) {
-                for (OutboxMessage m : messages) {
-                    ps.setString(1, m.topic());
-                    ps.setString(2, m.key());
-                    ps.setString(3, m.payload());
-                    setTime(ps, 4, now);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    int i = 0;
-                    while (keys.next()) {
-                        stored.add(messages.get(i++).withId(keys.getLong(1)));
-                    }
-                }
-            }
             return null;
-        });
-        if (stored.size() != messages.size()) {
-            throw new IllegalStateException("outbox returned " + stored.size() + " ids for " + messages.size() + " rows");
         }
-        return stored;
+        KeyHolder key = new GeneratedKeyHolder();
+        String encoded = json.writeValueAsString(messages);
+        jdbc.update(connection -> {
+            PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO kafka_outbox (messages, created_at) VALUES (?, ?)", new String[] {"id"});
+            ps.setString(1, encoded);
+            setTime(ps, 2, Instant.now());
+            return ps;
+        }, key);
+        return new OutboxBatch(key.getKey().longValue(), messages);
     }
 
     public void removeFromOutbox(List<Long> ids) {
@@ -234,10 +231,10 @@ public class ExecutionStore {
         }
     }
 
-    /** Messages older than {@code before} that are still waiting: their publisher failed or crashed. */
-    public List<OutboxMessage> pendingOutbox(Instant before, int limit) {
-        return jdbc.query("SELECT id, topic, record_key, payload FROM kafka_outbox WHERE created_at < ? ORDER BY id LIMIT ?",
-                (rs, i) -> new OutboxMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+    /** Batches older than {@code before} that are still waiting: their publisher failed or crashed. */
+    public List<OutboxBatch> pendingOutbox(Instant before, int limit) {
+        return jdbc.query("SELECT id, messages FROM kafka_outbox WHERE created_at < ? ORDER BY id LIMIT ?",
+                (rs, i) -> new OutboxBatch(rs.getLong(1), List.of(json.readValue(rs.getString(2), OutboxMessage[].class))),
                 OffsetDateTime.ofInstant(before, ZoneOffset.UTC), limit);
     }
 
