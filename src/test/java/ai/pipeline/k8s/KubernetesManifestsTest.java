@@ -1,6 +1,7 @@
 package ai.pipeline.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import ai.pipeline.orchestration.engine.EngineSettings;
 import ai.pipeline.orchestration.engine.Topics;
@@ -239,7 +240,7 @@ class KubernetesManifestsTest {
             Container container = Manifests.appContainer(deployment);
             String name = deployment.getMetadata().getName();
             assertThat(container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-                    .as(name).containsExactly(org.assertj.core.groups.Tuple.tuple("http", 8080));
+                    .as(name).containsExactly(tuple("http", 8080));
             assertHttpProbe(name + " liveness", container.getLivenessProbe(), "/livez");
             assertHttpProbe(name + " readiness", container.getReadinessProbe(), "/readyz");
             Probe startup = container.getStartupProbe();
