@@ -1,0 +1,441 @@
+package ai.pipeline.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import ai.pipeline.orchestration.engine.EngineSettings;
+import ai.pipeline.orchestration.engine.Topics;
+import ai.pipeline.platform.KafkaSettings;
+import ai.pipeline.platform.KafkaTopics;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The manifests of every overlay, rendered without a cluster: each object matches the schema of
+ * its kind, and the deployment agrees with itself and with the application's code — topics and
+ * their partitions, the roles and the tasks each runs, KEDA's triggers, probes, credentials,
+ * storage. {@link KubernetesManifestsIT} compares them with the running application as well.
+ */
+class KubernetesManifestsTest {
+
+    static final String CONFIG = "ai-pipeline-config";
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token|api_?key|credential).*");
+    private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
+
+    static List<String> overlays() {
+        return Manifests.overlays();
+    }
+
+    static Manifests rendered(String overlay) {
+        return RENDERED.computeIfAbsent(overlay, Manifests::render);
+    }
+
+    @Test
+    void thereIsALocalAndAProdOverlay() {
+        assertThat(Manifests.overlays()).contains("local", "prod");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyObjectMatchesTheSchemaOfItsKind(String overlay) {
+        Manifests manifests = rendered(overlay);
+        Map<String, List<String>> problems = new TreeMap<>();
+        for (Map<String, Object> object : manifests.objects()) {
+            List<String> found = ManifestSchemas.problems(object);
+            if (!found.isEmpty()) {
+                problems.put(Kustomize.id(object), found);
+            }
+        }
+        assertThat(manifests.objects()).isNotEmpty();
+        assertThat(problems).as("schema problems in %s", overlay).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyTopicOfTheEngineExistsWithThePartitionsAndMessageSizeTheApplicationUses(String overlay) {
+        Manifests manifests = rendered(overlay);
+        KafkaSettings kafka = AppProperties.kafka(config(manifests));
+        String cluster = kafkaCluster(manifests).path("metadata").path("name").asString();
+
+        assertThat(manifests.topicNames()).containsAll(fixedTopics());
+        assertThat(manifests.taskNames()).isNotEmpty();
+        for (JsonNode topic : manifests.nodes("KafkaTopic")) {
+            String name = topic.path("spec").path("topicName").asString();
+            assertThat(topic.path("metadata").path("name").asString()).as("Kubernetes name of %s", name)
+                    .isEqualTo(name.replace('.', '-').replace('_', '-'));
+            assertThat(topic.path("spec").path("partitions").asInt()).as("partitions of %s", name).isEqualTo(kafka.partitions());
+            assertThat(topic.path("spec").path("config").path("max.message.bytes").asInt()).as("max.message.bytes of %s", name)
+                    .isEqualTo(KafkaTopics.MAX_MESSAGE_BYTES);
+            assertThat(topic.path("metadata").path("labels").path("strimzi.io/cluster").asString()).isEqualTo(cluster);
+        }
+        assertThat(manifests.nodes("KafkaTopic")).hasSize(manifests.topicNames().size());
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kafkaReplicatesAsTheApplicationCreatesTopicsAndAKraftQuorumRuns(String overlay) {
+        Manifests manifests = rendered(overlay);
+        JsonNode kafka = kafkaCluster(manifests);
+        String cluster = kafka.path("metadata").path("name").asString();
+        JsonNode config = kafka.path("spec").path("kafka").path("config");
+        int replication = AppProperties.kafka(config(manifests)).replicationFactor();
+
+        int brokers = 0;
+        int controllers = 0;
+        for (JsonNode pool : manifests.nodes("KafkaNodePool")) {
+            assertThat(pool.path("metadata").path("labels").path("strimzi.io/cluster").asString()).isEqualTo(cluster);
+            Set<String> roles = new TreeSet<>();
+            pool.path("spec").path("roles").forEach(role -> roles.add(role.asString()));
+            int replicas = pool.path("spec").path("replicas").asInt();
+            brokers += roles.contains("broker") ? replicas : 0;
+            controllers += roles.contains("controller") ? replicas : 0;
+        }
+        assertThat(kafka.path("metadata").path("annotations").path("strimzi.io/kraft").asString()).isEqualTo("enabled");
+        assertThat(kafka.path("metadata").path("annotations").path("strimzi.io/node-pools").asString()).isEqualTo("enabled");
+        assertThat(controllers % 2).as("controllers form a quorum of an odd number").isEqualTo(1);
+        assertThat(replication).as("app.kafka.replication-factor").isBetween(1, brokers);
+        for (String key : List.of("default.replication.factor", "offsets.topic.replication.factor",
+                "transaction.state.log.replication.factor")) {
+            assertThat(config.path(key).asInt()).as(key).isEqualTo(replication);
+        }
+        int minInSync = config.path("min.insync.replicas").asInt();
+        assertThat(minInSync).as("min.insync.replicas: one broker may be down").isEqualTo(replication == 1 ? 1 : replication - 1);
+        assertThat(config.path("message.max.bytes").asInt()).isGreaterThanOrEqualTo(KafkaTopics.MAX_MESSAGE_BYTES);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyRoleReachesKafkaAndPostgresThroughTheOperatorsServicesWithTheGeneratedCredentials(String overlay) {
+        Manifests manifests = rendered(overlay);
+        String bootstrap = bootstrapServers(manifests);
+        JsonNode database = manifests.nodes("Cluster").get(0);
+        String cluster = database.path("metadata").path("name").asString();
+        String name = database.path("spec").path("bootstrap").path("initdb").path("database").asString();
+
+        for (Deployment deployment : manifests.deployments()) {
+            Map<String, String> environment = manifests.environment(deployment);
+            assertThat(environment).as(deployment.getMetadata().getName())
+                    .containsEntry("APP_KAFKA_BOOTSTRAP_SERVERS", bootstrap)
+                    .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://" + cluster + "-rw:5432/" + name)
+                    .containsEntry("SPRING_DATASOURCE_USERNAME", "secret:" + cluster + "-app/username")
+                    .containsEntry("SPRING_DATASOURCE_PASSWORD", "secret:" + cluster + "-app/password")
+                    .containsEntry("OMP_THREAD_LIMIT", "1");
+        }
+        for (JsonNode scaledObject : manifests.nodes("ScaledObject")) {
+            scaledObject.path("spec").path("triggers").forEach(trigger ->
+                    assertThat(trigger.path("metadata").path("bootstrapServers").asString()).isEqualTo(bootstrap));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyTaskRunsInExactlyOneRoleAndKedaScalesEachWorkerOnTheTopicsAndGroupsOfItsTasks(String overlay) {
+        Manifests manifests = rendered(overlay);
+        Set<String> tasks = manifests.taskNames();
+        int partitions = AppProperties.kafka(config(manifests)).partitions();
+        Map<String, String> roleOfTask = new TreeMap<>();
+        Set<String> orchestrators = new TreeSet<>();
+        Set<String> scaled = new TreeSet<>();
+
+        for (Deployment deployment : manifests.deployments()) {
+            String name = deployment.getMetadata().getName();
+            EngineSettings settings = AppProperties.engine(manifests.environment(deployment));
+            Set<String> served = tasks.stream().filter(settings::runsWorker).collect(Collectors.toCollection(TreeSet::new));
+            served.forEach(task -> assertThat(roleOfTask.put(task, name)).as("%s runs in two roles", task).isNull());
+            if (settings.orchestrator()) {
+                orchestrators.add(name);
+                continue;
+            }
+            assertThat(served).as("tasks of the worker %s", name).isNotEmpty();
+            assertThat(deployment.getSpec().getReplicas()).as("%s: KEDA sets the replicas", name).isNull();
+            JsonNode scaledObject = scaledObjectOf(manifests, name);
+            scaled.add(name);
+            Set<String> triggered = new TreeSet<>();
+            for (JsonNode trigger : scaledObject.path("spec").path("triggers")) {
+                JsonNode metadata = trigger.path("metadata");
+                String topic = metadata.path("topic").asString();
+                assertThat(topic).startsWith(Topics.TASK_PREFIX);
+                String task = topic.substring(Topics.TASK_PREFIX.length());
+                assertThat(metadata.path("consumerGroup").asString()).as("consumer group of %s", topic).isEqualTo("worker-" + task);
+                assertThat(metadata.path("offsetResetPolicy").asString()).as("as the worker route reads").isEqualTo("earliest");
+                triggered.add(task);
+            }
+            assertThat(triggered).as("KEDA triggers of %s", name).isEqualTo(served);
+
+            int min = scaledObject.path("spec").path("minReplicaCount").asInt();
+            int max = scaledObject.path("spec").path("maxReplicaCount").asInt();
+            assertThat(min).isBetween(1, max);
+            for (String task : served) {
+                assertThat(max * settings.concurrency(task))
+                        .as("%s: pods x consumers of %s may not pass the %d partitions", name, task, partitions)
+                        .isLessThanOrEqualTo(partitions);
+            }
+        }
+        assertThat(roleOfTask.keySet()).as("every task has a role").isEqualTo(tasks);
+        assertThat(orchestrators).as("orchestrator roles").isNotEmpty();
+        assertThat(manifests.nodes("ScaledObject")).hasSize(scaled.size());
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyApplicationVariableSetsAPropertyTheApplicationHas(String overlay) {
+        Manifests manifests = rendered(overlay);
+        Set<String> properties = new TreeSet<>(AppProperties.keys());
+        manifests.taskNames().forEach(task ->
+                properties.add("app.engine.worker-concurrency." + task.substring(0, task.indexOf('.'))));
+
+        for (Deployment deployment : manifests.deployments()) {
+            Map<String, String> environment = manifests.environment(deployment);
+            for (String variable : environment.keySet()) {
+                if (variable.startsWith("APP_") || variable.startsWith("SPRING_")) {
+                    assertThat(AppProperties.propertiesSetBy(variable, properties))
+                            .as("%s of %s sets no property in application.yml", variable, deployment.getMetadata().getName())
+                            .isNotEmpty();
+                }
+            }
+            // The key of a map binds only from the variable without "_" for "-" (APP_ENGINE_WORKERCONCURRENCY_OCR),
+            // although a lookup of the one property finds both: prove each such variable takes effect.
+            environment.keySet().stream().filter(v -> v.matches("APP_ENGINE_WORKER_?CONCURRENCY_.+")).forEach(variable -> {
+                Map<String, String> probe = new HashMap<>(environment);
+                probe.put(variable, "97");
+                String domain = variable.substring(variable.lastIndexOf('_') + 1).toLowerCase();
+                assertThat(AppProperties.engine(probe).concurrency(domain + ".any")).as("%s takes effect", variable).isEqualTo(97);
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyPodIsProbedOnTheApplicationsLivenessAndReadinessEndpoints(String overlay) {
+        assertThat(AppProperties.value("management.endpoint.health.probes.add-additional-paths"))
+                .as("/livez and /readyz on the main port").isEqualTo("true");
+        for (Deployment deployment : rendered(overlay).deployments()) {
+            Container container = Manifests.appContainer(deployment);
+            String name = deployment.getMetadata().getName();
+            assertThat(container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+                    .as(name).containsExactly(tuple("http", 8080));
+            assertHttpProbe(name + " liveness", container.getLivenessProbe(), "/livez");
+            assertHttpProbe(name + " readiness", container.getReadinessProbe(), "/readyz");
+            Probe startup = container.getStartupProbe();
+            assertHttpProbe(name + " startup", startup, "/livez");
+            assertThat(startup.getPeriodSeconds() * startup.getFailureThreshold())
+                    .as("%s: seconds to start (the application needs 20-50 s, more on a busy node)", name)
+                    .isGreaterThanOrEqualTo(120);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void podsRunAsNonRootOnAReadOnlyRootFilesystemWithDataAndTmpOnVolumes(String overlay) {
+        Manifests manifests = rendered(overlay);
+        for (Deployment deployment : manifests.deployments()) {
+            String name = deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(name).isTrue();
+            assertThat(pod.getSecurityContext().getRunAsUser()).as(name).isPositive();
+            assertThat(pod.getSecurityContext().getFsGroup()).as("%s: volumes writable by the user", name).isNotNull();
+            Container container = Manifests.appContainer(deployment);
+            assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).as(name).isFalse();
+            assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).as(name).isTrue();
+            assertThat(container.getSecurityContext().getCapabilities().getDrop()).as(name).containsExactly("ALL");
+
+            String dataDir = manifests.environment(deployment).get("APP_DATA_DIR");
+            assertThat(volumeAt(pod, container, dataDir).getEmptyDir()).as("%s: %s", name, dataDir).isNotNull();
+            assertThat(volumeAt(pod, container, "/tmp").getEmptyDir()).as("%s: /tmp", name).isNotNull();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyRoleMountsOneSharedStorageVolume(String overlay) {
+        Manifests manifests = rendered(overlay);
+        Set<String> claims = new TreeSet<>();
+        for (Deployment deployment : manifests.deployments()) {
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            String storage = manifests.environment(deployment).get("APP_DATA_DIR") + "/storage";
+            Volume volume = volumeAt(pod, Manifests.appContainer(deployment), storage);
+            assertThat(volume.getPersistentVolumeClaim()).as("%s: %s", deployment.getMetadata().getName(), storage).isNotNull();
+            claims.add(volume.getPersistentVolumeClaim().getClaimName());
+        }
+        assertThat(claims).as("one volume for all roles: they pass storage paths to each other").hasSize(1);
+        PersistentVolumeClaim claim = ManifestSchemas.typed(
+                manifests.get("PersistentVolumeClaim", claims.iterator().next()), PersistentVolumeClaim.class);
+        if (!overlay.equals("local")) {
+            // only the single-node overlay may use ReadWriteOnce: pods on other nodes could not mount it
+            assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyContainerRequestsAndLimitsItsResources(String overlay) {
+        for (Deployment deployment : rendered(overlay).deployments()) {
+            String name = deployment.getMetadata().getName();
+            Map<String, Quantity> requests = Manifests.appContainer(deployment).getResources().getRequests();
+            Map<String, Quantity> limits = Manifests.appContainer(deployment).getResources().getLimits();
+            assertThat(requests).as(name).containsKeys("cpu", "memory");
+            assertThat(limits).as(name).containsKey("memory");
+            for (String resource : limits.keySet()) {
+                assertThat(limits.get(resource).getNumericalAmount())
+                        .as("%s: %s limit below its request", name, resource)
+                        .isGreaterThanOrEqualTo(requests.get(resource).getNumericalAmount());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyDeploymentHasADisruptionBudgetAndEveryReferenceFindsItsTarget(String overlay) {
+        Manifests manifests = rendered(overlay);
+        List<PodDisruptionBudget> budgets = manifests.typed("PodDisruptionBudget", PodDisruptionBudget.class);
+        for (Deployment deployment : manifests.deployments()) {
+            Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(selector);
+            assertThat(budgets).as("disruption budget of %s", deployment.getMetadata().getName())
+                    .anySatisfy(budget -> assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(selector));
+        }
+        for (Service service : manifests.typed("Service", Service.class)) {
+            Deployment target = manifests.deployments().stream()
+                    .filter(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                            .containsAll(service.getSpec().getSelector().entrySet()))
+                    .findFirst().orElseThrow(() -> new AssertionError("Service " + service.getMetadata().getName() + " selects no pods"));
+            service.getSpec().getPorts().forEach(port -> assertThat(Manifests.appContainer(target).getPorts())
+                    .extracting(ContainerPort::getName).contains(port.getTargetPort().getStrVal()));
+        }
+        for (Ingress ingress : manifests.typed("Ingress", Ingress.class)) {
+            ingress.getSpec().getRules().forEach(rule -> rule.getHttp().getPaths().forEach(path ->
+                    manifests.get("Service", path.getBackend().getService().getName())));
+        }
+        for (JsonNode scaledObject : manifests.nodes("ScaledObject")) {
+            manifests.get("Deployment", scaledObject.path("spec").path("scaleTargetRef").path("name").asString());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void noCredentialIsWrittenIntoTheManifests(String overlay) {
+        Manifests manifests = rendered(overlay);
+        assertThat(manifests.ofKind("Secret")).as("Secrets come from the operators or the cluster, not from k8s/").isEmpty();
+        for (ConfigMap configMap : manifests.typed("ConfigMap", ConfigMap.class)) {
+            assertThat(configMap.getData().keySet()).as(configMap.getMetadata().getName())
+                    .noneMatch(key -> SECRET_NAME.matcher(key).matches());
+        }
+        for (Deployment deployment : manifests.deployments()) {
+            manifests.environment(deployment).forEach((variable, value) -> {
+                if (SECRET_NAME.matcher(variable).matches()) {
+                    assertThat(value).as("%s of %s", variable, deployment.getMetadata().getName()).startsWith("secret:");
+                }
+            });
+        }
+        List<String> inline = new ArrayList<>();
+        manifests.objects().forEach(object -> collectInlineCredentials(object, Kustomize.id(object), inline));
+        assertThat(inline).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyRoleRunsTheSameTaggedImage(String overlay) {
+        Set<String> images = rendered(overlay).deployments().stream()
+                .map(d -> Manifests.appContainer(d).getImage()).collect(Collectors.toSet());
+        assertThat(images).hasSize(1);
+        String image = images.iterator().next();
+        String tag = image.lastIndexOf(':') > image.lastIndexOf('/') ? image.substring(image.lastIndexOf(':') + 1) : "";
+        assertThat(tag).as("tag of %s", image).isNotBlank().isNotEqualTo("latest");
+    }
+
+    static Map<String, String> config(Manifests manifests) {
+        return ManifestSchemas.typed(manifests.get("ConfigMap", CONFIG), ConfigMap.class).getData();
+    }
+
+    static JsonNode kafkaCluster(Manifests manifests) {
+        assertThat(manifests.nodes("Kafka")).as("Kafka clusters").hasSize(1);
+        return manifests.nodes("Kafka").get(0);
+    }
+
+    /** Strimzi's bootstrap service of the cluster's plain internal listener. */
+    static String bootstrapServers(Manifests manifests) {
+        JsonNode kafka = kafkaCluster(manifests);
+        for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
+            if (listener.path("type").asString().equals("internal") && !listener.path("tls").asBoolean()) {
+                return kafka.path("metadata").path("name").asString() + "-kafka-bootstrap:" + listener.path("port").asInt();
+            }
+        }
+        throw new AssertionError("no plain internal listener");
+    }
+
+    static JsonNode scaledObjectOf(Manifests manifests, String deployment) {
+        List<JsonNode> found = manifests.nodes("ScaledObject").stream()
+                .filter(s -> s.path("spec").path("scaleTargetRef").path("name").asString().equals(deployment)).toList();
+        assertThat(found).as("ScaledObjects of %s", deployment).hasSize(1);
+        return found.get(0);
+    }
+
+    /** The engine's fixed topics: the constants of {@link Topics}, besides the task topics' prefix. */
+    static Set<String> fixedTopics() {
+        Set<String> topics = new TreeSet<>();
+        for (Field field : Topics.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class && !field.getName().equals("TASK_PREFIX")) {
+                try {
+                    topics.add((String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return topics;
+    }
+
+    private static void assertHttpProbe(String what, Probe probe, String path) {
+        assertThat(probe).as(what).isNotNull();
+        assertThat(probe.getHttpGet().getPath()).as(what).isEqualTo(path);
+        assertThat(probe.getHttpGet().getPort().getStrVal()).as(what).isEqualTo("http");
+        assertThat(probe.getTimeoutSeconds()).as("%s timeout", what).isPositive();
+    }
+
+    private static Volume volumeAt(PodSpec pod, Container container, String mountPath) {
+        VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(mountPath)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing mounted at " + mountPath));
+        Map<String, Volume> volumes = new HashMap<>();
+        pod.getVolumes().forEach(v -> volumes.put(v.getName(), v));
+        assertThat(volumes).containsKey(mount.getName());
+        return volumes.get(mount.getName());
+    }
+
+    /** Connection strings that carry a password (user:password@host, password=...). */
+    private static void collectInlineCredentials(Object node, String where, List<String> found) {
+        if (node instanceof Map<?, ?> map) {
+            map.values().forEach(value -> collectInlineCredentials(value, where, found));
+        } else if (node instanceof List<?> list) {
+            list.forEach(value -> collectInlineCredentials(value, where, found));
+        } else if (node instanceof String text && Pattern.compile("(?i)(password=|://[^/\\s:@]+:[^/\\s@]+@)").matcher(text).find()) {
+            found.add(where + ": " + text);
+        }
+    }
+}
