@@ -1,5 +1,6 @@
 package ai.pipeline.domains.llm;
 
+import ai.pipeline.testsupport.TestTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,12 +1,11 @@
 package ai.pipeline.domains.ocr;
 
+import ai.pipeline.testsupport.TestTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.pipeline.shared.storage.Storage;
-import ai.pipeline.shared.task.CancellationSignal;
 import ai.pipeline.shared.task.RetryPolicy;
-import ai.pipeline.shared.task.TaskContext;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
 import java.nio.file.Path;
@@ -119,14 +118,14 @@ class OcrTasksTest {
     }
 
     private void assertFails(String task, Object input, String message) {
-        assertThatThrownBy(() -> tasks.get(task).handler().execute(new Context(Map.of(), input)))
+        assertThatThrownBy(() -> tasks.get(task).handler().execute(new TestTaskContext(Map.of(), input)))
                 .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.retryable()).isFalse())
                 .hasMessageContaining(message);
     }
 
     /** Runs a task and returns its result as the JSON the next task would receive. */
     private static Map<String, Object> run(String task, Map<String, Object> args, Object input) throws Exception {
-        Object result = tasks.get(task).handler().execute(new Context(args, input));
+        Object result = tasks.get(task).handler().execute(new TestTaskContext(args, input));
         return JSON.readValue(JSON.writeValueAsString(result), new TypeReference<>() { });
     }
 
@@ -140,25 +139,4 @@ class OcrTasksTest {
         return (List<Map<String, Object>>) value;
     }
 
-    private record Context(Map<String, Object> args, Object input) implements TaskContext {
-        @Override
-        public String chainId() {
-            return "test-chain";
-        }
-
-        @Override
-        public String taskId() {
-            return "test-task";
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public CancellationSignal cancellation() {
-            return CancellationSignal.NEVER;
-        }
-    }
 }

@@ -1,12 +1,11 @@
 package ai.pipeline.domains.vision;
 
+import ai.pipeline.testsupport.TestTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.pipeline.domains.vision.DetectionResult.DetectedObject;
 import ai.pipeline.shared.storage.Storage;
-import ai.pipeline.shared.task.CancellationSignal;
-import ai.pipeline.shared.task.TaskContext;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
@@ -157,9 +156,9 @@ class VisionIT {
         String path = storeDogPhoto();
         TaskDefinition detect = task("vision.detect_objects");
 
-        DetectionResult fromArgs = (DetectionResult) detect.handler().execute(new Context(Map.of("path", path), null));
+        DetectionResult fromArgs = (DetectionResult) detect.handler().execute(new TestTaskContext(Map.of("path", path), null));
         DetectionResult fromInput = (DetectionResult) detect.handler().execute(
-                new Context(Map.of("score_threshold", 0.5), Map.of("image_path", path)));
+                new TestTaskContext(Map.of("score_threshold", 0.5), Map.of("image_path", path)));
 
         DogPhoto.assertFound(fromArgs.objects(), fromArgs.width(), fromArgs.height());
         DogPhoto.assertFound(fromInput.objects(), fromInput.width(), fromInput.height());
@@ -174,7 +173,7 @@ class VisionIT {
         String path = storeDogPhoto();
 
         AnnotationResult result = (AnnotationResult) task("vision.annotate").handler()
-                .execute(new Context(Map.of("path", path), null));
+                .execute(new TestTaskContext(Map.of("path", path), null));
 
         assertThat(result.path()).startsWith("annotated/").endsWith(".png");
         Path written = storage.resolve(result.path());
@@ -241,26 +240,4 @@ class VisionIT {
         return png.array();
     }
 
-    private record Context(Map<String, Object> args, Object input) implements TaskContext {
-
-        @Override
-        public String chainId() {
-            return "vision-it";
-        }
-
-        @Override
-        public String taskId() {
-            return "vision-it-task";
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public CancellationSignal cancellation() {
-            return CancellationSignal.NEVER;
-        }
-    }
 }

@@ -1,13 +1,13 @@
-package ai.pipeline.domains.llm;
+package ai.pipeline.testsupport;
 
 import ai.pipeline.shared.task.CancellationSignal;
 import ai.pipeline.shared.task.TaskContext;
 import java.util.Map;
 
-/** A task context as the engine would give it: args and the previous result. */
-record TestTaskContext(Map<String, Object> args, Object input) implements TaskContext {
+/** A task context as the engine would give it (args and the previous result), for tests that call task handlers directly. */
+public record TestTaskContext(Map<String, Object> args, Object input) implements TaskContext {
 
-    static TestTaskContext withInput(Object input) {
+    public static TestTaskContext withInput(Object input) {
         return new TestTaskContext(Map.of(), input);
     }
 
