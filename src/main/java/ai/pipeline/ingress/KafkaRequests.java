@@ -3,6 +3,8 @@ package ai.pipeline.ingress;
 import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.InvalidCanvasException;
+import ai.pipeline.orchestration.pipelines.PipelineCatalog;
+import ai.pipeline.orchestration.pipelines.PipelineInputs;
 import ai.pipeline.shared.task.TaskFailure;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -11,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Starts pipelines from JSON requests on {@code ai.pipeline.requests}:
  * {@code {"pipeline": "document", "input": {…}}} or {@code {"canvas": {…}, "input": …}}, with an
- * optional {@code request_id} that makes a resend start nothing new. A request that cannot start
+ * optional {@code request_id} that makes a resend start nothing new. A named pipeline's input is
+ * checked as on every door (a file in storage of a format it takes). A request that cannot start
  * throws {@link InvalidRequestException}; the route sends it to the dead-letter topic with the reason.
  */
 @Component("kafkaRequests")
@@ -25,11 +28,16 @@ public class KafkaRequests {
     }
 
     private final PipelineService pipelines;
+    private final PipelineCatalog catalog;
+    private final PipelineInputs inputs;
     private final CanvasJson canvasJson;
     private final JsonMapper json;
 
-    KafkaRequests(PipelineService pipelines, CanvasJson canvasJson, JsonMapper json) {
+    KafkaRequests(PipelineService pipelines, PipelineCatalog catalog, PipelineInputs inputs, CanvasJson canvasJson,
+                  JsonMapper json) {
         this.pipelines = pipelines;
+        this.catalog = catalog;
+        this.inputs = inputs;
         this.canvasJson = canvasJson;
         this.json = json;
     }
@@ -48,7 +56,10 @@ public class KafkaRequests {
         String requestId = request.hasNonNull("request_id") ? request.get("request_id").asString() : null;
         try {
             if (request.hasNonNull("pipeline")) {
-                return pipelines.startPipeline(request.get("pipeline").asString(), request.get("input"), requestId, "kafka").chainId();
+                String name = request.get("pipeline").asString();
+                JsonNode input = catalog.find(name).map(pipeline -> inputs.check(pipeline, request.get("input")))
+                        .orElse(request.get("input"));
+                return pipelines.startPipeline(name, input, requestId, "kafka").chainId();
             }
             if (request.hasNonNull("canvas")) {
                 return pipelines.startCanvas(canvasJson.parse(request.get("canvas")), request.get("input"), requestId, "kafka").chainId();
