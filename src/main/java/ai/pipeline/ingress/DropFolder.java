@@ -82,6 +82,9 @@ class DropFolder {
         Path file = file(exchange);
         String name = file.getFileName().toString();
         PipelineDefinition pipeline = pipelineOf(exchange);
+        if (Files.isSymbolicLink(file)) {
+            throw TaskFailure.invalidInput("symbolic links are not taken: put the file itself into the inbox");
+        }
         long size = size(file);
         if (size == 0) {
             throw TaskFailure.invalidInput("the file is empty");

@@ -5,6 +5,7 @@ import ai.pipeline.orchestration.api.PipelineViews.PipelineView;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.platform.DataDirectory;
+import ai.pipeline.shared.task.TaskFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,7 +54,12 @@ class Outbox {
                 || catalog.find(event.path("pipeline").asString()).isEmpty() || !CHAIN_ID.matcher(chainId).matches()) {
             return;
         }
-        PipelineRow row = pipelines.get(chainId);
+        PipelineRow row;
+        try {
+            row = pipelines.get(chainId);
+        } catch (TaskFailure unknown) {
+            return;   // an event of a run this database does not hold (the topic outlived it): nothing to write
+        }
         if (!row.status.terminal()) {
             return;   // retried since this event: its next end writes the file
         }

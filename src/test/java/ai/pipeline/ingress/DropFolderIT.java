@@ -173,7 +173,11 @@ class DropFolderIT {
         String loose = "loose-" + UUID.randomUUID() + ".png";
         Files.copy(uniqueImage("loose.png", "forest"), dataDirectory.inbox().resolve(loose));
 
+        String link = "link-" + UUID.randomUUID() + ".png";
+        Files.createSymbolicLink(documents.resolve(link), uniqueImage("target.png", "meadow"));
+
         assertRefused(unknownFolder, unknown, "no pipeline named 'no-such-pipeline'");
+        assertRefused(documents, link, "symbolic links are not taken");
         assertRefused(images, notes, "unsupported_format: image-analysis takes an image");
         assertRefused(dataDirectory.inbox(), loose, "into the folder of a pipeline");
 
