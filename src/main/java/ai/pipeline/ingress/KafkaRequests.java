@@ -5,6 +5,8 @@ import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.InvalidCanvasException;
 import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.engine.Topics;
+import ai.pipeline.orchestration.pipelines.PipelineCatalog;
+import ai.pipeline.orchestration.pipelines.PipelineInputs;
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Starts pipelines from JSON requests on {@code ai.pipeline.requests}, a batch at a time:
  * {@code {"pipeline": "document", "input": {…}}} or {@code {"canvas": {…}, "input": …}}, with an
- * optional {@code request_id} that makes a resend start nothing new. A request that cannot start
+ * optional {@code request_id} that makes a resend start nothing new. A named pipeline's input is
+ * checked as on every door (a file in storage of a format it takes). A request that cannot start
  * goes to {@code ai.pipeline.requests.dead-letter} unchanged, with the reason in its {@code error}
  * header; offsets are committed only after every request of the batch is started or dead-lettered.
  */
@@ -33,12 +36,17 @@ public class KafkaRequests {
     private static final Logger log = LoggerFactory.getLogger(KafkaRequests.class);
 
     private final PipelineService pipelines;
+    private final PipelineCatalog catalog;
+    private final PipelineInputs inputs;
     private final CanvasJson canvasJson;
     private final JsonMapper json;
     private final ProducerTemplate producer;
 
-    KafkaRequests(PipelineService pipelines, CanvasJson canvasJson, JsonMapper json, ProducerTemplate producer) {
+    KafkaRequests(PipelineService pipelines, PipelineCatalog catalog, PipelineInputs inputs, CanvasJson canvasJson,
+                  JsonMapper json, ProducerTemplate producer) {
         this.pipelines = pipelines;
+        this.catalog = catalog;
+        this.inputs = inputs;
         this.canvasJson = canvasJson;
         this.json = json;
         this.producer = producer;
@@ -83,7 +91,10 @@ public class KafkaRequests {
         }
         String requestId = request.hasNonNull("request_id") ? request.get("request_id").asString() : null;
         if (request.hasNonNull("pipeline")) {
-            return pipelines.requestFor(request.get("pipeline").asString(), request.get("input"), requestId, "kafka");
+            String name = request.get("pipeline").asString();
+            JsonNode input = catalog.find(name).map(pipeline -> inputs.check(pipeline, request.get("input")))
+                    .orElse(request.get("input"));
+            return pipelines.requestFor(name, input, requestId, "kafka");
         }
         if (request.hasNonNull("canvas")) {
             try {

@@ -1,49 +1,127 @@
 package ai.pipeline.orchestration.api;
 
+import ai.pipeline.orchestration.pipelines.PipelineDefinition;
 import ai.pipeline.orchestration.store.AttemptRow;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.TaskRow;
+import ai.pipeline.orchestration.store.TaskState;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** How pipelines and tasks look in API answers (snake_case JSON). */
-final class PipelineViews {
+/** How pipelines and tasks look in API answers (snake_case JSON); the outbox files use the same shape. */
+public final class PipelineViews {
 
     private PipelineViews() {
     }
 
     /** The answer to a start request: 202 with this. */
-    record Started(String chainId, String pipeline, String status, boolean existing) {
+    @Schema(description = "A pipeline that was started (or, for a repeated request_id, the run that request started before)")
+    record Started(@Schema(example = "3f0c2a51-6f1e-4c0b-9a53-2f5d1c9e7b10") String chainId,
+                   @Schema(example = "document-analysis") String pipeline,
+                   @Schema(example = "PENDING") String status,
+                   @Schema(description = "true when an earlier request with the same request_id started this run") boolean existing) {
     }
 
+    /** A pipeline's record: what {@code GET /api/v1/pipelines/{chain_id}} answers, and what an outbox file holds. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record PipelineView(String chainId, String pipeline, String status, String source, Instant createdAt, Instant startedAt,
-                        Instant finishedAt, Long durationMs, String error, String failedNode, JsonNode input, JsonNode result) {
+    public record PipelineView(String chainId, String pipeline,
+                               @Schema(allowableValues = {"PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"}) String status,
+                               @Schema(description = "the door it came through: rest, kafka, drop-folder") String source,
+                               Instant createdAt, Instant startedAt, Instant finishedAt, Long durationMs, String error,
+                               String failedNode,
+                               @Schema(description = "the pipeline's input (with the record only)") JsonNode input,
+                               @Schema(description = "the result, once it succeeded (with the record only)") JsonNode result) {
 
-        static PipelineView of(PipelineRow row, JsonMapper json, boolean withPayloads) {
+        public static PipelineView of(PipelineRow row, JsonMapper json, boolean withPayloads) {
             return new PipelineView(row.chainId, row.pipeline, row.status.name(), row.source, row.createdAt, row.startedAt,
                     row.finishedAt, duration(row.startedAt, row.finishedAt), row.error, row.failedNode,
                     withPayloads ? parse(json, row.input) : null, withPayloads ? parse(json, row.result) : null);
         }
     }
 
+    /** {@code GET …/tasks}: every task of a run, and for a pipeline with named stages, the stages. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TaskView(String taskId, String name, String node, String state, int attempt, int maxAttempts, Instant createdAt,
+    record TaskList(String chainId, String pipeline, String status,
+                    @Schema(description = "only for pipelines with named stages (ai-pipeline)") List<StageView> stages,
+                    List<TaskView> tasks) {
+
+        static TaskList of(PipelineRow pipeline, PipelineDefinition definition, List<TaskRow> tasks,
+                           List<AttemptRow> attempts, JsonMapper json) {
+            List<StageView> stages = definition == null || definition.stages().isEmpty() ? null
+                    : definition.stages().stream().map(stage -> StageView.of(stage, tasks)).toList();
+            return new TaskList(pipeline.chainId, pipeline.pipeline, pipeline.status.name(), stages,
+                    TaskView.of(tasks, attempts, definition, json));
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record TaskView(String taskId, String name, String node,
+                    @Schema(description = "the named stage the task belongs to (ai-pipeline)") String stage,
+                    @Schema(allowableValues = {"PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"}) String state,
+                    int attempt, int maxAttempts, Instant createdAt,
                     Instant queuedAt, Instant startedAt, Instant finishedAt, Long durationMs, String error, JsonNode result,
                     List<AttemptView> attempts) {
 
-        static List<TaskView> of(List<TaskRow> tasks, List<AttemptRow> attempts, JsonMapper json) {
+        static List<TaskView> of(List<TaskRow> tasks, List<AttemptRow> attempts, PipelineDefinition definition,
+                                 JsonMapper json) {
             Map<String, List<AttemptRow>> byTask = attempts.stream().collect(Collectors.groupingBy(AttemptRow::taskId));
-            return tasks.stream().map(t -> new TaskView(t.taskId, t.name, t.node, t.state.name(), t.attempt, t.maxAttempts,
-                    t.createdAt, t.queuedAt, t.startedAt, t.finishedAt, duration(t.startedAt, t.finishedAt), t.error,
-                    parse(json, t.result), byTask.getOrDefault(t.taskId, List.of()).stream().map(AttemptView::of).toList()))
+            return tasks.stream().sorted(Comparator.comparing((TaskRow t) -> t.node, NODE_ORDER)).map(t -> new TaskView(t.taskId, t.name, t.node, stageName(definition, t.node),
+                    t.state.name(), t.attempt, t.maxAttempts, t.createdAt, t.queuedAt, t.startedAt, t.finishedAt,
+                    duration(t.startedAt, t.finishedAt), t.error, parse(json, t.result),
+                    byTask.getOrDefault(t.taskId, List.of()).stream().map(AttemptView::of).toList()))
                     .toList();
+        }
+
+        private static String stageName(PipelineDefinition definition, String node) {
+            PipelineDefinition.Stage stage = definition == null ? null : definition.stageOf(node);
+            return stage == null ? null : stage.name();
+        }
+    }
+
+    /**
+     * A stage seen through its tasks: PENDING until one of them is dispatched, STARTED while any is
+     * queued, running or waiting to run, then SUCCESS (all succeeded), FAILURE (one failed) or
+     * REVOKED; it started when its first task started and finished when its last task finished.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StageView(String name, String node, String description,
+                     @Schema(allowableValues = {"PENDING", "STARTED", "SUCCESS", "FAILURE", "REVOKED"}) String state,
+                     int tasks, Instant startedAt, Instant finishedAt, Long durationMs, String error) {
+
+        static StageView of(PipelineDefinition.Stage stage, List<TaskRow> all) {
+            List<TaskRow> tasks = all.stream().filter(t -> stage.contains(t.node)).toList();
+            String state = state(tasks);
+            Instant started = tasks.stream().map(t -> t.startedAt).filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+            Instant finished = tasks.stream().allMatch(t -> t.state.terminal()) && !tasks.isEmpty()
+                    ? tasks.stream().map(t -> t.finishedAt).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null)
+                    : null;
+            String error = tasks.stream().filter(t -> t.state == TaskState.FAILURE).map(t -> t.name + ": " + t.error)
+                    .findFirst().orElse(null);
+            return new StageView(stage.name(), stage.node(), stage.description(), state, tasks.size(), started, finished,
+                    duration(started, finished), error);
+        }
+
+        private static String state(List<TaskRow> tasks) {
+            if (tasks.stream().anyMatch(t -> t.state == TaskState.FAILURE)) {
+                return TaskState.FAILURE.name();
+            }
+            if (!tasks.isEmpty() && tasks.stream().allMatch(t -> t.state == TaskState.SUCCESS)) {
+                return TaskState.SUCCESS.name();
+            }
+            if (!tasks.isEmpty() && tasks.stream().allMatch(t -> t.state.terminal())) {
+                return TaskState.REVOKED.name();
+            }
+            boolean begun = tasks.stream().anyMatch(t -> t.dispatched() || t.state != TaskState.PENDING);
+            return begun ? TaskState.STARTED.name() : TaskState.PENDING.name();
         }
     }
 
@@ -57,6 +135,46 @@ final class PipelineViews {
     }
 
     record Page<T>(List<T> items, int page, int size, long total) {
+    }
+
+    /** A named pipeline, as {@code GET /api/v1/pipelines} lists it. */
+    record PipelineInfo(@Schema(example = "document-analysis") String name, String description,
+                        @Schema(example = "/api/v1/pipelines/document-analysis") String endpoint,
+                        List<InputView> inputs, List<StageInfo> stages,
+                        @Schema(description = "the canvas, as POST /api/v1/workflows takes it") JsonNode canvas) {
+    }
+
+    record InputView(@Schema(example = "document_path") String key, String accepts) {
+    }
+
+    record StageInfo(String name, String node, String description) {
+    }
+
+    record PipelineList(List<PipelineInfo> items) {
+    }
+
+    /** Canvas order of node paths: steps, members and items by number, a chord's header (h0, h1, …) before its body. */
+    static final Comparator<String> NODE_ORDER = (a, b) -> {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = Long.compare(rank(x[i]), rank(y[i]));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    };
+
+    private static long rank(String segment) {
+        if ("body".equals(segment)) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(segment.startsWith("h") ? segment.substring(1) : segment);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE - 1;
+        }
     }
 
     private static Long duration(Instant from, Instant to) {

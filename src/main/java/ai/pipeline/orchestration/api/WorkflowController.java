@@ -8,6 +8,12 @@ import ai.pipeline.orchestration.canvas.InvalidCanvasException;
 import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.shared.api.ApiResponse;
 import ai.pipeline.shared.task.TaskFailure;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,7 +25,19 @@ import tools.jackson.databind.JsonNode;
 /** {@code POST /api/v1/workflows}: runs a canvas given as JSON, {@code {"canvas": …, "input": …}}. */
 @RestController
 @RequestMapping("/api/v1/workflows")
+@Tag(name = "workflows", description = "run a canvas of registered tasks given at run time")
 class WorkflowController {
+
+    @Schema(description = "a canvas and its input")
+    record WorkflowRequest(
+            @Schema(description = "{\"task\"}, {\"chain\"}, {\"group\"}, {\"chord\"} or {\"map\"}, nested as needed",
+                    example = "{\"chain\": [{\"task\": \"core.echo\"}, {\"task\": \"core.sleep\", \"args\": {\"ms\": 10}}]}",
+                    requiredMode = Schema.RequiredMode.REQUIRED)
+            @NotNull(message = "is required: a canvas such as {\"task\": \"core.echo\"}") JsonNode canvas,
+            @Schema(description = "the first tasks' input: any JSON", example = "{\"x\": 1}") JsonNode input,
+            @Schema(description = "makes the request idempotent: a repeated request with the same id answers the earlier run")
+            @Size(max = 200) String requestId) {
+    }
 
     private final PipelineService pipelines;
     private final CanvasJson canvasJson;
@@ -30,18 +48,16 @@ class WorkflowController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<ApiResponse<Started>> run(@RequestBody JsonNode body) {
-        if (body == null || !body.isObject() || !body.has("canvas")) {
-            throw TaskFailure.invalidInput("expected {\"canvas\": {...}, \"input\": ...}");
-        }
+    @Operation(summary = "Run a canvas: chains, groups, chords and maps of registered tasks")
+    @ApiStatuses(success = 202, errors = {400, 503})
+    ResponseEntity<ApiResponse<Started>> run(@Valid @RequestBody WorkflowRequest request) {
         Canvas canvas;
         try {
-            canvas = canvasJson.parse(body.get("canvas"));
+            canvas = canvasJson.parse(request.canvas());
         } catch (InvalidCanvasException e) {
             throw TaskFailure.invalidInput("invalid canvas: " + e.getMessage());
         }
-        String requestId = body.hasNonNull("request_id") ? body.get("request_id").asString() : null;
-        PipelineEngine.Started started = pipelines.startCanvas(canvas, body.get("input"), requestId, "rest");
+        PipelineEngine.Started started = pipelines.startCanvas(canvas, request.input(), request.requestId(), "rest");
         return ResponseEntity.accepted().body(ApiResponse.ok(
                 new Started(started.chainId(), PipelineService.WORKFLOW,
                         pipelines.get(started.chainId()).status.name(), started.existing())));

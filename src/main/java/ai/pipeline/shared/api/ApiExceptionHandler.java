@@ -2,6 +2,7 @@ package ai.pipeline.shared.api;
 
 import ai.pipeline.shared.task.TaskFailure;
 import jakarta.validation.ConstraintViolationException;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ public class ApiExceptionHandler {
     @ExceptionHandler(MethodArgumentNotValidException.class)
     ResponseEntity<ApiResponse<Void>> invalidBody(MethodArgumentNotValidException e) {
         String message = e.getBindingResult().getFieldErrors().stream()
-                .map(f -> f.getField() + ": " + f.getDefaultMessage())
+                .map(f -> snakeCase(f.getField()) + ": " + f.getDefaultMessage())
                 .collect(Collectors.joining("; "));
         return respond(HttpStatus.BAD_REQUEST, "invalid_input", message.isEmpty() ? "invalid request" : message);
     }
@@ -109,6 +110,11 @@ public class ApiExceptionHandler {
     ResponseEntity<ApiResponse<Void>> unexpected(Exception e) {
         log.error("unexpected error in API call", e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error; see the server log");
+    }
+
+    /** Request bodies are snake_case JSON: name fields the way the client wrote them ({@code documentPath} → {@code document_path}). */
+    static String snakeCase(String field) {
+        return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
     private static ResponseEntity<ApiResponse<Void>> respond(HttpStatus status, String code, String message) {

@@ -26,10 +26,22 @@ public final class ImageFiles {
 
     /** What a file's first bytes say it is. */
     public enum Format {
-        PNG, JPEG, GIF, BMP, TIFF, PDF, UNKNOWN;
+        PNG("image/png"), JPEG("image/jpeg"), GIF("image/gif"), BMP("image/bmp"), TIFF("image/tiff"),
+        PDF("application/pdf"), UNKNOWN("application/octet-stream");
+
+        private final String mediaType;
+
+        Format(String mediaType) {
+            this.mediaType = mediaType;
+        }
 
         public boolean isImage() {
             return this != PDF && this != UNKNOWN;
+        }
+
+        /** The IANA media type of this format. */
+        public String mediaType() {
+            return mediaType;
         }
     }
 

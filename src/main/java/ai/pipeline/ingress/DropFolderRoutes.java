@@ -1,0 +1,60 @@
+package ai.pipeline.ingress;
+
+import ai.pipeline.orchestration.engine.Topics;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The drop folder's routes:
+ * <ul>
+ * <li>{@code ingress-drop-folder}: files in {@code <inbox>/<pipeline>/} → {@link DropFolder#start} →
+ *     the file moves to {@code .done/}; refused → {@code .failed/} with {@code <file>.error.txt}
+ *     ({@link RefusedFiles}).
+ *     Kafka or the database away: the file waits in the inbox until they are back
+ *     ({@code engine-errors}). A file is taken once it is {@code app.inbox.min-age} old and its size
+ *     and time stop changing ({@code readLock=changed}); names starting with a dot, and
+ *     {@code *.part}, {@code *.tmp}, {@code *.crdownload}, are never taken.</li>
+ * <li>{@code ingress-outbox}: pipeline events → {@code <outbox>/<chain_id>.json} when a named
+ *     pipeline's run ends ({@link Outbox}).</li>
+ * </ul>
+ */
+@Component
+class DropFolderRoutes extends RouteBuilder {
+
+    private static final String ENGINE_ERRORS = "engine-errors";
+
+    private final DropFolder dropFolder;
+    private final Outbox outbox;
+    private final InboxProperties inbox;
+    private final boolean outboxEnabled;
+
+    DropFolderRoutes(DropFolder dropFolder, Outbox outbox, InboxProperties inbox,
+                     @Value("${app.outbox.enabled:true}") boolean outboxEnabled) {
+        this.dropFolder = dropFolder;
+        this.outbox = outbox;
+        this.inbox = inbox;
+        this.outboxEnabled = outboxEnabled;
+    }
+
+    @Override
+    public void configure() {
+        fromF("file:%s?recursive=true&maxDepth=2&antExclude=**/*.part,**/*.tmp,**/*.crdownload"
+                        + "&readLock=changed&readLockMinAge=%d&readLockCheckInterval=%d&delay=%d"
+                        + "&move=${file:parent}/%s/${header.%s}&moveFailed=${file:parent}/%s/${header.%s}",
+                dropFolder.inbox(), inbox.minAge().toMillis(), Math.max(100, inbox.minAge().toMillis() / 2),
+                inbox.pollInterval().toMillis(), DropFolder.DONE, DropFolder.TARGET_NAME, DropFolder.FAILED,
+                DropFolder.TARGET_NAME)
+                .routeId("ingress-drop-folder")
+                .routeConfigurationId(ENGINE_ERRORS + "," + RefusedFiles.ID)
+                .autoStartup(inbox.enabled())
+                .process(dropFolder::prepare)
+                .process(dropFolder::start);
+
+        from("kafka:" + Topics.EVENTS + "?groupId=ingress-outbox&autoOffsetReset=earliest")
+                .routeId("ingress-outbox")
+                .routeConfigurationId(ENGINE_ERRORS)
+                .autoStartup(outboxEnabled)
+                .process(exchange -> outbox.onEvent(exchange.getIn().getBody(String.class)));
+    }
+}

@@ -1,0 +1,80 @@
+package ai.pipeline.ingress;
+
+import ai.pipeline.orchestration.PipelineService;
+import ai.pipeline.orchestration.api.PipelineViews.PipelineView;
+import ai.pipeline.orchestration.pipelines.PipelineCatalog;
+import ai.pipeline.orchestration.store.PipelineRow;
+import ai.pipeline.platform.DataDirectory;
+import ai.pipeline.shared.task.TaskFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes {@code <app.data-dir>/outbox/<chain_id>.json} when a run of a named pipeline ends (success,
+ * failure or cancel), from whichever door it came: the run's record as {@code GET
+ * /api/v1/pipelines/{chain_id}} answers it, input and result included. Fed by the pipeline events on
+ * {@code ai.pipeline.events}; a retried run that ends again overwrites its file.
+ */
+@Component
+class Outbox {
+
+    private static final Set<String> TERMINAL = Set.of("SUCCESS", "FAILURE", "CANCELLED");
+    /** Chain ids are UUIDs; anything else on the topic must not become a file name. */
+    private static final Pattern CHAIN_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+    private final PipelineService pipelines;
+    private final PipelineCatalog catalog;
+    private final JsonMapper json;
+    private final Path outbox;
+
+    Outbox(PipelineService pipelines, PipelineCatalog catalog, JsonMapper json, DataDirectory dataDirectory) {
+        this.pipelines = pipelines;
+        this.catalog = catalog;
+        this.json = json;
+        this.outbox = dataDirectory.outbox();
+    }
+
+    Path dir() {
+        return outbox;
+    }
+
+    /** Body: one event from {@code ai.pipeline.events}; anything but the end of a named pipeline's run is ignored. */
+    void onEvent(String body) {
+        JsonNode event = json.readTree(body);
+        String chainId = event.path("chain_id").asString();
+        if (!"pipeline".equals(event.path("kind").asString()) || !TERMINAL.contains(event.path("status").asString())
+                || catalog.find(event.path("pipeline").asString()).isEmpty() || !CHAIN_ID.matcher(chainId).matches()) {
+            return;
+        }
+        PipelineRow row;
+        try {
+            row = pipelines.get(chainId);
+        } catch (TaskFailure unknown) {
+            return;   // an event of a run this database does not hold (the topic outlived it): nothing to write
+        }
+        if (!row.status.terminal()) {
+            return;   // retried since this event: its next end writes the file
+        }
+        write(chainId, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(PipelineView.of(row, json, true)));
+    }
+
+    /** Complete or not at all: readers of the outbox never see half a file. */
+    private void write(String chainId, byte[] content) {
+        Path target = outbox.resolve(chainId + ".json");
+        Path partial = outbox.resolve("." + chainId + ".json.part");
+        try {
+            Files.write(partial, content);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+}

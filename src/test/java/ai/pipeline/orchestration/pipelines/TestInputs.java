@@ -1,0 +1,123 @@
+package ai.pipeline.orchestration.pipelines;
+
+import ai.pipeline.domains.llm.ContractSample;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
+
+/**
+ * Inputs the pipeline tests make themselves: a contract as a scanned PDF (every page an image of
+ * its text, so OCR really runs; no text layer) and small images of a few lines of text. Text is drawn
+ * at the size 12-point type has at 300 dpi (50 px).
+ */
+public final class TestInputs {
+
+    /** The contract's pages: governing law, termination and liability clauses among ordinary ones. */
+    public static final List<String> CONTRACT_PAGES = List.of(
+            "SERVICES AGREEMENT\n\nThis Services Agreement is made between Northwind Traders LLC (the \"Client\") and "
+                    + "Blue Harbor Consulting Inc. (the \"Service Provider\").\n\n1. Services. The Service Provider shall "
+                    + "provide the consulting services described in Schedule A.\n\n2. Termination. " + ContractSample.TERMINATION,
+            "3. Limitation of Liability. " + ContractSample.LIABILITY + "\n\n4. Assignment. " + ContractSample.ASSIGNMENT,
+            "5. Notices. All notices shall be in writing and delivered by hand or by registered mail.\n\n"
+                    + "6. Governing Law. " + ContractSample.GOVERNING_LAW);
+
+    private static final int DPI = 300;
+    private static final int FONT_PX = 50;
+    private static final int LINE_CHARS = 48;
+
+    private TestInputs() {
+    }
+
+    /** The contract's first {@code pages} pages as an image-only PDF. */
+    public static Path contractPdf(Path file, int pages) {
+        List<BufferedImage> images = new ArrayList<>();
+        for (String page : CONTRACT_PAGES.subList(0, pages)) {
+            images.add(render(wrap(page)));
+        }
+        return scannedPdf(file, images);
+    }
+
+    /** A PNG of these lines of text. */
+    public static Path textPng(Path file, String... lines) {
+        try {
+            ImageIO.write(render(List.of(lines)), "png", file.toFile());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Paragraphs (blank-line separated) broken into lines of at most {@link #LINE_CHARS} characters. */
+    static List<String> wrap(String text) {
+        List<String> lines = new ArrayList<>();
+        for (String paragraph : text.split("\n\n")) {
+            StringBuilder line = new StringBuilder();
+            for (String word : paragraph.split("\\s+")) {
+                if (line.length() > 0 && line.length() + 1 + word.length() > LINE_CHARS) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+                line.append(line.length() > 0 ? " " : "").append(word);
+            }
+            lines.add(line.toString());
+            lines.add("");
+        }
+        return lines;
+    }
+
+    private static BufferedImage render(List<String> lines) {
+        Font font = new Font(Font.SERIF, Font.PLAIN, FONT_PX);
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D measure = probe.createGraphics();
+        FontMetrics metrics = measure.getFontMetrics(font);
+        int width = lines.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 200;
+        int lineHeight = metrics.getHeight() * 3 / 2;
+        measure.dispose();
+        BufferedImage image = new BufferedImage(width, lines.size() * lineHeight + 200, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(font);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        for (int i = 0; i < lines.size(); i++) {
+            g.drawString(lines.get(i), 100, 100 + metrics.getAscent() + i * lineHeight);
+        }
+        g.dispose();
+        return image;
+    }
+
+    private static Path scannedPdf(Path file, List<BufferedImage> pages) {
+        try (PDDocument document = new PDDocument()) {
+            for (BufferedImage image : pages) {
+                float width = image.getWidth() * 72f / DPI;
+                float height = image.getHeight() * 72f / DPI;
+                PDPage page = new PDPage(new PDRectangle(width, height));
+                document.addPage(page);
+                PDImageXObject xObject = LosslessFactory.createFromImage(document, image);
+                try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+                    content.drawImage(xObject, 0, 0, width, height);
+                }
+            }
+            document.save(file.toFile());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
