@@ -486,6 +486,7 @@ final class Advancer {
      * joins reopen, and everything that succeeded is reused.
      */
     void resume(Run run, Outbound out) {
+        List<String> reset = new ArrayList<>();
         for (TaskRow task : run.records().tasks()) {
             if (task.state == TaskState.FAILURE || task.state == TaskState.REVOKED) {
                 // attempts go on counting (their history stays); the retried task gets a fresh budget
@@ -496,18 +497,22 @@ final class Advancer {
                 task.startedAt = null;
                 task.finishedAt = null;
                 run.records().changed(task);
+                reset.add(task.node);
             }
         }
+        // a join reopens when a task below it runs again (also an all_settled join that had completed)
         for (JoinRow join : run.records().joins()) {
-            if (join.status == JoinRow.Status.FAILURE) {
+            boolean rerunsBelow = reset.stream().anyMatch(node -> node.startsWith(join.node + "."));
+            if (join.status != JoinRow.Status.OPEN && (join.status == JoinRow.Status.FAILURE || rerunsBelow)) {
                 join.deadline = run.now().plus(Duration.between(join.openedAt, join.deadline));
                 join.status = JoinRow.Status.OPEN;
                 join.error = null;
                 join.completedAt = null;
                 run.records().changed(join);
-                out.feed(JoinFeed.open(run.chainId(), join.node, join.expected, join.policy, join.deadline));
             }
         }
+        // the aggregator hears of each open join and of the members that already settled, which will not report again
+        rejoin(run, out);
         run.pipeline().status = PipelineStatus.RUNNING;
         run.pipeline().error = null;
         run.pipeline().failedNode = null;
