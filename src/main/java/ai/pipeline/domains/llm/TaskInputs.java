@@ -38,12 +38,16 @@ final class TaskInputs {
      * {@code objects} and another {@code text}. Elements of the form {@code {"result": {…}}} are
      * looked into as well.
      */
+    /** Mean word confidence (0-100) below which a page's OCR text counts as noise. */
+    static final double MIN_OCR_CONFIDENCE = 60;
+
     static Scene scene(TaskContext context) {
         List<Map<?, ?>> sources = new ArrayList<>();
         sources.add(context.args());
         collectMaps(context.input(), sources);
         Object objects = firstValue(sources, "objects");
-        Object text = firstValue(sources, "text");
+        Object text = sources.stream().filter(source -> source.get("text") != null && legible(source))
+                .map(source -> source.get("text")).findFirst().orElse(null);
         if (objects == null && text == null) {
             throw TaskFailure.invalidInput("nothing to describe: no \"objects\" (from object detection) and no "
                     + "\"text\" (from OCR) in the args or the input");
@@ -93,6 +97,23 @@ final class TaskInputs {
                 }
             }
         }
+    }
+
+    /**
+     * False for OCR output whose pages were all read with low confidence: Tesseract finds "text" in
+     * the texture of a photo (a mean confidence near 30) that no description should quote.
+     */
+    private static boolean legible(Map<?, ?> source) {
+        if (!(source.get("pages") instanceof List<?> pages) || pages.isEmpty()) {
+            return true;
+        }
+        for (Object page : pages) {
+            if (!(page instanceof Map<?, ?> p) || !(p.get("confidence") instanceof Number confidence)
+                    || confidence.doubleValue() >= MIN_OCR_CONFIDENCE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Object firstValue(List<Map<?, ?>> sources, String key) {

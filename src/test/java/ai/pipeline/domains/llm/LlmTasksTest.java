@@ -1,12 +1,12 @@
 package ai.pipeline.domains.llm;
 
-import ai.pipeline.testsupport.TestTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.pipeline.domains.llm.local.LocalEngine;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
+import ai.pipeline.testsupport.TestTaskContext;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -111,5 +111,14 @@ class LlmTasksTest {
 
     private static Object run(TaskDefinition task, TestTaskContext context) throws Exception {
         return task.handler().execute(context);
+    }
+
+    @Test
+    void describeLeavesOutOcrTextReadWithLowConfidence() throws Exception {
+        List<Object> header = List.of(
+                Map.of("objects", List.of(Map.of("label", "dog", "score", 0.86))),
+                Map.of("text", "Fresh bread daily", "pages", List.of(Map.of("page", 1, "confidence", 27.0))));
+        Description description = (Description) run(configuration.llmDescribe(service), TestTaskContext.withInput(header));
+        assertThat(description.description()).isEqualTo("The image shows a dog.");
     }
 }

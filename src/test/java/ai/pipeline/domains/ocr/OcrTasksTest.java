@@ -1,6 +1,5 @@
 package ai.pipeline.domains.ocr;
 
-import ai.pipeline.testsupport.TestTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.shared.task.RetryPolicy;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
+import ai.pipeline.testsupport.TestTaskContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

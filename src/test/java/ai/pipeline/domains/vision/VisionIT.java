@@ -1,6 +1,5 @@
 package ai.pipeline.domains.vision;
 
-import ai.pipeline.testsupport.TestTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +8,7 @@ import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
+import ai.pipeline.testsupport.TestTaskContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
