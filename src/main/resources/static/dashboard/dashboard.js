@@ -1,0 +1,347 @@
+// The dashboard page: the pipeline list (filters, pages), one pipeline's details and task timeline,
+// cancel and retry, starting a canvas, and the optional API key. Everything goes through the REST API.
+
+import {ApiError, apiKey, call, parseTime, queryString, serverNow, setApiKey} from './api.js';
+import {badge, clock, duration, el, prettyJson, shortId, TERMINAL_PIPELINE, timeElement} from './format.js';
+import {renderTimeline} from './timeline.js';
+
+const DETAIL_POLL_MS = 1000;     // while the shown pipeline runs
+const LIST_POLL_ACTIVE_MS = 1000; // while a listed pipeline runs
+const LIST_POLL_IDLE_MS = 2000;
+const ERROR_RETRY_MS = 3000;
+const FILTER_DEBOUNCE_MS = 300;
+const HASH_PREFIX = '#/pipelines/';
+
+const $ = id => document.getElementById(id);
+
+const state = {
+  page: 0,
+  total: 0,
+  listSignature: '',
+  pipelineNames: new Set(),
+  selected: null,      // chain id shown in the detail panel
+  selectedNode: null,  // task whose details are open
+  pipeline: null,
+  tasks: [],
+};
+
+/**
+ * Runs an async step again after the delay it answers (null: stop). now() runs it at once and
+ * drops whatever was scheduled or in flight, so a stale answer never overwrites a newer one.
+ */
+function poller(step) {
+  let timer = null;
+  let generation = 0;
+  const run = async () => {
+    const mine = ++generation;
+    clearTimeout(timer);
+    const isCurrent = () => mine === generation;
+    const next = document.hidden ? ERROR_RETRY_MS : await step(isCurrent);
+    if (isCurrent() && next) {
+      timer = setTimeout(run, next);
+    }
+  };
+  return {now: run, stop: () => { generation++; clearTimeout(timer); }};
+}
+
+// ---- messages ------------------------------------------------------------------------------------
+
+function showMessage(text, kind = 'error') {
+  const box = $('message');
+  box.className = 'message ' + kind;
+  box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  box.replaceChildren(el('span', {}, text),
+      el('button', {type: 'button', class: 'dismiss', 'aria-label': 'Dismiss message', onclick: clearMessage}, '×'));
+  box.hidden = false;
+}
+
+function clearMessage() {
+  $('message').hidden = true;
+}
+
+function reportError(error, doing) {
+  if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+    showMessage(`${doing}: the server refused the request (${error.status}, ${error.message}). `
+        + 'Enter an API key under “API key”.');
+    $('api-key').open = true;
+    return;
+  }
+  const status = error instanceof ApiError && error.status ? ` (${error.status} ${error.code})` : '';
+  showMessage(`${doing}: ${error.message}${status}`);
+}
+
+// ---- list ----------------------------------------------------------------------------------------
+
+function filters() {
+  return {
+    pipeline: $('filter-pipeline').value.trim(),
+    status: $('filter-status').value,
+    size: Number($('filter-size').value),
+  };
+}
+
+const listPoller = poller(async isCurrent => {
+  const {pipeline, status, size} = filters();
+  try {
+    const page = await call('GET', '/pipelines/history' + queryString({pipeline, status, page: state.page, size}));
+    if (!isCurrent()) {
+      return null;
+    }
+    renderList(page);
+    $('refreshed').textContent = 'Updated ' + clock(Date.now());
+    return page.items.some(p => !TERMINAL_PIPELINE.has(p.status)) ? LIST_POLL_ACTIVE_MS : LIST_POLL_IDLE_MS;
+  } catch (error) {
+    if (isCurrent()) {
+      reportError(error, 'Loading the pipelines failed');
+    }
+    return ERROR_RETRY_MS;
+  }
+});
+
+function renderList(page) {
+  state.total = page.total;
+  const from = page.total === 0 ? 0 : page.page * page.size + 1;
+  const to = Math.min((page.page + 1) * page.size, page.total);
+  $('page-info').textContent = page.total === 0 ? '' : `${from}–${to} of ${page.total}`;
+  $('page-prev').disabled = page.page === 0;
+  $('page-next').disabled = to >= page.total;
+  rememberNames(page.items.map(p => p.pipeline));
+
+  // re-render only on change, so keyboard focus and hover survive the polling
+  const signature = JSON.stringify([page.items, state.selected]);
+  if (signature === state.listSignature) {
+    return;
+  }
+  state.listSignature = signature;
+  $('list-empty').hidden = page.items.length > 0;
+  $('pipeline-rows').replaceChildren(...page.items.map(listRow));
+}
+
+function listRow(p) {
+  const selected = p.chain_id === state.selected;
+  const running = !TERMINAL_PIPELINE.has(p.status);
+  return el('tr', {
+        'data-chain-id': p.chain_id, 'data-status': p.status, class: selected ? 'selected' : null,
+        'aria-current': selected ? 'true' : null, onclick: () => select(p.chain_id),
+      },
+      el('td', {}, badge(p.status)),
+      el('td', {class: 'pipeline-name'}, p.pipeline),
+      el('td', {}, el('a', {href: HASH_PREFIX + encodeURIComponent(p.chain_id), title: p.chain_id},
+          el('code', {}, shortId(p.chain_id)))),
+      el('td', {}, timeElement(parseTime(p.created_at))),
+      el('td', {class: 'num'}, running ? el('em', {}, p.status === 'PENDING' ? 'waiting' : 'running')
+          : duration(p.duration_ms)),
+      el('td', {class: 'failed', title: p.error || null}, p.failed_node ?? ''));
+}
+
+function rememberNames(names) {
+  const before = state.pipelineNames.size;
+  names.forEach(name => state.pipelineNames.add(name));
+  if (state.pipelineNames.size !== before) {
+    $('pipeline-names').replaceChildren(...[...state.pipelineNames].sort().map(name => el('option', {value: name})));
+  }
+}
+
+// ---- one pipeline --------------------------------------------------------------------------------
+
+const detailPoller = poller(async isCurrent => {
+  const id = state.selected;
+  if (!id) {
+    return null;
+  }
+  const path = '/pipelines/' + encodeURIComponent(id);
+  try {
+    // the record first: once it is terminal, the tasks read after it are final too
+    const pipeline = await call('GET', path);
+    const tasks = await call('GET', path + '/tasks');
+    if (!isCurrent() || state.selected !== id) {
+      return null;
+    }
+    state.pipeline = pipeline;
+    state.tasks = tasks.tasks;
+    renderDetail();
+    return TERMINAL_PIPELINE.has(pipeline.status) ? null : DETAIL_POLL_MS;
+  } catch (error) {
+    if (!isCurrent()) {
+      return null;
+    }
+    reportError(error, 'Loading pipeline ' + shortId(id) + ' failed');
+    return error instanceof ApiError && error.status === 404 ? null : ERROR_RETRY_MS;
+  }
+});
+
+function select(chainId) {
+  const hash = chainId ? HASH_PREFIX + encodeURIComponent(chainId) : '';
+  if (location.hash !== hash) {
+    location.hash = hash; // hashchange calls showSelected
+  } else {
+    showSelected();
+  }
+}
+
+function showSelected() {
+  const id = location.hash.startsWith(HASH_PREFIX) ? decodeURIComponent(location.hash.slice(HASH_PREFIX.length)) : null;
+  if (id !== state.selected) {
+    state.selected = id;
+    state.selectedNode = null;
+    state.pipeline = null;
+    state.listSignature = ''; // the highlighted row changes
+    $('detail-body').hidden = true;
+    $('detail-placeholder').hidden = !!id;
+    listPoller.now();
+  }
+  if (id) {
+    detailPoller.now();
+  } else {
+    detailPoller.stop();
+    $('detail-placeholder').hidden = false;
+  }
+}
+
+function renderDetail() {
+  const p = state.pipeline;
+  const now = serverNow();
+  const terminal = TERMINAL_PIPELINE.has(p.status);
+  const started = parseTime(p.started_at);
+  const detail = $('detail');
+  detail.dataset.chainId = p.chain_id;
+  detail.dataset.status = p.status;
+  $('detail-placeholder').hidden = true;
+  $('detail-body').hidden = false;
+
+  $('detail-pipeline').textContent = p.pipeline;
+  $('detail-status').replaceWith(Object.assign(badge(p.status), {id: 'detail-status'}));
+  $('detail-chain').textContent = p.chain_id;
+  $('detail-source').textContent = p.source || '—';
+  $('detail-created').replaceChildren(timeElement(parseTime(p.created_at), true));
+  $('detail-started').replaceChildren(timeElement(started, true));
+  $('detail-finished').replaceChildren(timeElement(parseTime(p.finished_at), true));
+  $('detail-duration').textContent = terminal ? duration(p.duration_ms)
+      : started !== null ? duration(now - started) + ' so far' : 'not started';
+  const error = p.error ? (p.failed_node ? `Failed at node ${p.failed_node}: ${p.error}` : p.error) : '';
+  $('detail-error').textContent = error;
+  $('detail-error').hidden = !error;
+  $('detail-error').classList.toggle('cancelled', p.status === 'CANCELLED');
+  $('cancel').disabled = terminal;
+  $('retry').disabled = p.status !== 'FAILURE';
+
+  renderTimeline($('timeline'), p, state.tasks, now, state.selectedNode, node => {
+    state.selectedNode = node;
+    renderDetail();
+  });
+  renderTaskDetail(state.tasks.find(t => t.node === state.selectedNode));
+  $('detail-input').textContent = prettyJson(p.input);
+  $('detail-result').textContent = prettyJson(p.result);
+}
+
+function renderTaskDetail(task) {
+  const box = $('task-detail');
+  box.hidden = !task;
+  if (!task) {
+    box.replaceChildren();
+    return;
+  }
+  const attempts = (task.attempts || []).map(a => el('tr', {},
+      el('td', {class: 'num'}, a.attempt), el('td', {}, badge(a.outcome)),
+      el('td', {}, timeElement(parseTime(a.started_at), true)), el('td', {}, timeElement(parseTime(a.finished_at), true)),
+      el('td', {class: 'num'}, duration(a.duration_ms)), el('td', {}, a.worker || ''),
+      el('td', {class: 'error-text'}, a.error || '')));
+  box.replaceChildren(
+      el('h4', {}, el('span', {class: 'node'}, task.node), ' ', task.name, ' ', badge(task.state)),
+      el('p', {}, `Attempt ${task.attempt} of ${task.max_attempts}`,
+          task.duration_ms != null ? ' · ' + duration(task.duration_ms) : '', ' · task id ', el('code', {}, task.task_id)),
+      task.error ? el('p', {class: 'error-text'}, task.error) : '',
+      attempts.length ? el('table', {class: 'attempts'},
+          el('caption', {}, 'Finished attempts'),
+          el('thead', {}, el('tr', {}, ['#', 'Outcome', 'Started', 'Finished', 'Duration', 'Worker', 'Error']
+              .map(h => el('th', {scope: 'col'}, h)))),
+          el('tbody', {}, attempts)) : el('p', {class: 'empty'}, 'No finished attempt yet.'),
+      task.result !== undefined ? el('pre', {'aria-label': 'Task result'}, prettyJson(task.result)) : '');
+}
+
+async function act(method, suffix, doing, done) {
+  const id = state.selected;
+  const buttons = [$('cancel'), $('retry')];
+  buttons.forEach(b => { b.disabled = true; });
+  try {
+    await call(method, '/pipelines/' + encodeURIComponent(id) + suffix);
+    showMessage(done + ' ' + shortId(id) + '.', 'info');
+  } catch (error) {
+    reportError(error, doing);
+  } finally {
+    detailPoller.now();
+    listPoller.now();
+  }
+}
+
+// ---- start a canvas, API key, wiring --------------------------------------------------------------
+
+async function startCanvas(event) {
+  event.preventDefault();
+  let canvas;
+  let input;
+  try {
+    canvas = JSON.parse($('start-canvas').value);
+    input = $('start-input').value.trim() ? JSON.parse($('start-input').value) : null;
+  } catch (error) {
+    showMessage('The canvas or the input is not valid JSON: ' + error.message);
+    return;
+  }
+  try {
+    const started = await call('POST', '/workflows', {canvas, input});
+    showMessage('Started ' + shortId(started.chain_id) + '.', 'info');
+    select(started.chain_id);
+  } catch (error) {
+    reportError(error, 'Starting the canvas failed');
+  }
+}
+
+function showKeyState() {
+  $('api-key-state').textContent = apiKey() ? 'set' : 'not set';
+}
+
+function wire() {
+  let debounce = null;
+  const refilter = () => {
+    state.page = 0;
+    listPoller.now();
+  };
+  $('filters').addEventListener('submit', e => { e.preventDefault(); refilter(); });
+  $('filter-status').addEventListener('change', refilter);
+  $('filter-size').addEventListener('change', refilter);
+  $('filter-pipeline').addEventListener('input', () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(refilter, FILTER_DEBOUNCE_MS);
+  });
+  $('page-prev').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); listPoller.now(); });
+  $('page-next').addEventListener('click', () => { state.page++; listPoller.now(); });
+  $('cancel').addEventListener('click', () => act('DELETE', '/cancel', 'Cancelling failed', 'Cancelled'));
+  $('retry').addEventListener('click', () => act('POST', '/retry', 'Retrying failed', 'Retrying'));
+  $('start-form').addEventListener('submit', startCanvas);
+  $('api-key-form').addEventListener('submit', e => {
+    e.preventDefault();
+    setApiKey($('api-key-input').value.trim());
+    $('api-key-input').value = '';
+    $('api-key').open = false;
+    showKeyState();
+    clearMessage();
+    listPoller.now();
+    detailPoller.now();
+  });
+  $('api-key-forget').addEventListener('click', () => {
+    setApiKey('');
+    showKeyState();
+  });
+  window.addEventListener('hashchange', showSelected);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) {
+      listPoller.now();
+      detailPoller.now();
+    }
+  });
+}
+
+wire();
+showKeyState();
+listPoller.now();
+showSelected();

@@ -1,0 +1,196 @@
+package ai.pipeline.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.pipeline.testsupport.ApiClient;
+import ai.pipeline.testsupport.AppTest;
+import ai.pipeline.testsupport.Pipelines;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The dashboard in a real browser (Debian's headless chromium driven by Selenium) against the real
+ * application: the list, a pipeline's timeline with a retry, retry of a failed pipeline, cancel of a
+ * running one, and an API error shown to the user. Screenshots go to {@code target/screenshots/}.
+ */
+@AppTest
+class DashboardIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private static final String RETRYING_CHAIN = """
+            {"chain": [{"task": "core.echo"},
+                       {"task": "core.fail", "args": {"times": 1}, "retry": {"max": 3, "backoff_ms": 300}},
+                       {"task": "core.sleep", "args": {"ms": 1500}}]}""";
+    private static final String FAILING_ONCE = """
+            {"chain": [{"task": "core.echo"}, {"task": "core.fail", "args": {"times": 1}, "retry": {"max": 1}}]}""";
+    private static final String LONG_SLEEP = """
+            {"chain": [{"task": "core.sleep", "args": {"ms": 20000}}]}""";
+
+    @LocalServerPort
+    int port;
+
+    private Pipelines pipelines;
+    private Path profile;
+    private ChromeDriver browser;
+
+    /** Runs before @AfterEach closes the browser: the page as it was when the test failed. */
+    @RegisterExtension
+    final AfterTestExecutionCallback screenshotOnFailure = context -> {
+        if (context.getExecutionException().isPresent() && browser != null) {
+            screenshot("dashboard-failure.png");
+        }
+    };
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM),
+                "skipped: Debian's chromium is not installed at /usr/bin/chromium (bin/setup --test installs it)");
+        assertThat(CHROMEDRIVER).as("Debian's chromium-driver (bin/setup --test installs it)").isExecutable();
+        pipelines = new Pipelines(new ApiClient(port));
+        profile = Files.createTempDirectory("dashboard-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile, "--window-size=1400,1000");
+        // the driver named explicitly: Selenium Manager would otherwise try to download one
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void followsAPipelineWithARetryOnItsTimelineThenRetriesAFailedOneAndCancelsARunningOne() throws IOException {
+        String retrying = pipelines.run(RETRYING_CHAIN, "{\"document\": \"contract.pdf\"}");
+        browser.get("http://127.0.0.1:" + port + "/");
+        assertThat(browser.getCurrentUrl()).endsWith("/dashboard/");
+
+        open(retrying);
+        awaitStatus(retrying, "SUCCESS");
+        assertThat(attribute("#timeline tbody tr", "data-state", 3)).containsExactly("SUCCESS", "SUCCESS", "SUCCESS");
+        assertThat(text("#timeline tbody tr .task-name")).containsExactly("core.echo", "core.fail", "core.sleep");
+        // the retried task: a failed attempt, then the one that succeeded, each its own segment
+        assertThat(attribute("#timeline tr[data-node='1'] .seg[data-kind='attempt']", "data-outcome", 2))
+                .containsExactly("RETRY", "SUCCESS");
+        assertThat(browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .seg[data-outcome='RETRY']"))
+                .getDomAttribute("title")).contains("attempt 1 of 3", "failing on purpose");
+        List<Integer> attemptWidths = browser.findElements(By.cssSelector("#timeline .seg[data-kind='attempt']")).stream()
+                .map(bar -> bar.getSize().getWidth()).toList();
+        assertThat(attemptWidths).as("bar widths of echo, fail (2 attempts), sleep").hasSize(4);
+        assertThat(attemptWidths.subList(0, 3)).as("shorter than the 1.5 s sleep's %s px", attemptWidths.get(3))
+                .allMatch(width -> width < attemptWidths.get(3));
+        browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .task-link")).click();
+        assertThat(text("#task-detail .attempts tbody tr")).hasSize(2);
+        screenshot("dashboard-retry.png");
+        String failing = pipelines.run(FAILING_ONCE, "{}");
+        pipelines.awaitEnd(failing);
+        open(failing);
+        awaitStatus(failing, "FAILURE");
+        assertThat(browser.findElement(By.id("detail-error")).getText()).contains("Failed at node 1", "failing on purpose");
+        browser.findElement(By.id("retry")).click();
+        awaitStatus(failing, "SUCCESS");
+        assertThat(attribute("#timeline tr[data-node='1'] .seg[data-kind='attempt']", "data-outcome", 2))
+                .containsExactly("FAILURE", "SUCCESS");
+        String sleeping = pipelines.run(LONG_SLEEP, "{}");
+        open(sleeping);
+        awaitStatus(sleeping, "RUNNING");
+        await().atMost(PATIENCE).until(() -> !browser.findElements(By.cssSelector("#timeline .seg[data-outcome='RUNNING']")).isEmpty());
+        String runningFor = browser.findElement(By.id("detail-duration")).getText();
+        await().atMost(PATIENCE).ignoreExceptions()
+                .until(() -> !browser.findElement(By.id("detail-duration")).getText().equals(runningFor));
+        browser.findElement(By.id("cancel")).click();
+        awaitStatus(sleeping, "CANCELLED");
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> attribute("#timeline tbody tr", "data-state", 1),
+                states -> states.equals(List.of("REVOKED")));
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(listRow(sleeping))
+                .getDomAttribute("data-status").equals("CANCELLED"));
+        assertThat(browser.findElement(By.id("message")).getText()).contains("Cancelled");
+        assertThat(pipelines.pipeline(sleeping).path("status").asString()).isEqualTo("CANCELLED");
+        screenshot("dashboard-cancelled.png");
+
+        // an API error reaches the user with the API's own message
+        browser.findElement(By.cssSelector("#start summary")).click();
+        WebElement canvas = browser.findElement(By.id("start-canvas"));
+        canvas.clear();
+        canvas.sendKeys("{\"task\": \"no.such_task\"}");
+        browser.findElement(By.cssSelector("#start-form button[type='submit']")).click();
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("message")).getText(),
+                message -> message.contains("no.such_task") && message.contains("400"));
+    }
+
+    /** Waits for the pipeline to show up in the list, then opens it by clicking its row. */
+    private void open(String chainId) {
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+            browser.findElement(listRow(chainId)).click();
+            return chainId.equals(browser.findElement(By.id("detail")).getDomAttribute("data-chain-id"));
+        });
+    }
+
+    private void awaitStatus(String chainId, String status) {
+        await().atMost(PATIENCE).ignoreExceptionsMatching(e -> e instanceof StaleElementReferenceException
+                        || e instanceof NoSuchElementException)
+                .until(() -> {
+                    WebElement detail = browser.findElement(By.id("detail"));
+                    return chainId.equals(detail.getDomAttribute("data-chain-id"))
+                            && status.equals(detail.getDomAttribute("data-status"))
+                            && status.equals(browser.findElement(By.id("detail-status")).getText());
+                });
+    }
+
+    private static By listRow(String chainId) {
+        return By.cssSelector("#pipeline-rows tr[data-chain-id='" + chainId + "']");
+    }
+
+    /** The attribute of every element matching css, once there are as many as expected. */
+    private List<String> attribute(String css, String attribute, int expected) {
+        return await().atMost(PATIENCE).ignoreExceptions()
+                .until(() -> browser.findElements(By.cssSelector(css)).stream().map(e -> e.getDomAttribute(attribute)).toList(),
+                        values -> values.size() == expected);
+    }
+
+    private List<String> text(String css) {
+        return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        Files.write(SCREENSHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+    }
+}
