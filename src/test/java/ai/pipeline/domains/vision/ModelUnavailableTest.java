@@ -17,7 +17,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * A model that cannot be loaded leaves the detector answering 503 with the reason, and health DOWN
+ * A model that cannot be loaded leaves the detector answering 503 with the reason, and health DEGRADED
  * for {@code vision} only; it never throws at construction (the application keeps starting).
  */
 class ModelUnavailableTest {
@@ -39,7 +39,7 @@ class ModelUnavailableTest {
                 .hasMessageContaining("APP_VISION_MODEL");
 
         Health health = new VisionHealthIndicator(detector).health();
-        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getStatus()).isEqualTo(VisionHealthIndicator.DEGRADED);
         assertThat(health.getDetails()).containsEntry("state", "failed");
         assertThat((String) health.getDetails().get("error")).contains("model file not found");
     }
