@@ -7,15 +7,12 @@ import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineInputs;
+import ai.pipeline.platform.KafkaBatches;
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -54,10 +51,8 @@ public class KafkaRequests {
 
     /** The body is the batch: a list of the Kafka records' exchanges. */
     public void startAll(Exchange batch) {
-        @SuppressWarnings("unchecked")
-        List<Exchange> records = batch.getIn().getBody(List.class);
+        List<Exchange> records = KafkaBatches.records(batch);
         List<PipelineEngine.StartRequest> valid = new ArrayList<>();
-        Map<String, Exchange> lastPerPartition = new LinkedHashMap<>();
         for (Exchange record : records) {
             String body = record.getIn().getBody(String.class);
             try {
@@ -69,14 +64,11 @@ public class KafkaRequests {
                 log.warn("Refused a pipeline request: {}", e.getMessage());
                 producer.sendBodyAndHeader("kafka:" + Topics.REQUESTS_DEAD_LETTER, body, "error", e.getMessage());
             }
-            lastPerPartition.put(record.getIn().getHeader(KafkaConstants.PARTITION, String.class), record);
         }
         if (!valid.isEmpty()) {
             pipelines.startAll(valid);
         }
-        for (Exchange last : lastPerPartition.values()) {
-            last.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
-        }
+        KafkaBatches.commit(records);
     }
 
     private PipelineEngine.StartRequest parse(String body) {
