@@ -2,16 +2,14 @@ package ai.pipeline.orchestration.engine;
 
 import ai.pipeline.orchestration.engine.Messages.FanOut;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
+import ai.pipeline.platform.KafkaBatches;
 import ai.pipeline.platform.KafkaSettings;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.ExpressionAdapter;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -112,18 +110,13 @@ class EngineRoutes extends RouteBuilder {
     }
 
     private void advance(Exchange batch) {
-        @SuppressWarnings("unchecked")
-        List<Exchange> records = batch.getIn().getBody(List.class);
+        List<Exchange> records = KafkaBatches.records(batch);
         List<TaskEvent> events = new ArrayList<>(records.size());
-        Map<String, Exchange> lastPerPartition = new LinkedHashMap<>();
         for (Exchange record : records) {
             events.add(json.readValue(record.getIn().getBody(String.class), TaskEvent.class));
-            lastPerPartition.put(record.getIn().getHeader(KafkaConstants.PARTITION, String.class), record);
         }
         engine.onTaskEvents(events);
-        for (Exchange last : lastPerPartition.values()) {
-            last.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
-        }
+        KafkaBatches.commit(records);
     }
 
     private void completeJoin(Exchange exchange) {
@@ -151,18 +144,21 @@ class EngineRoutes extends RouteBuilder {
             this.fanOut = fanOut;
         }
 
-        Messages.Dispatch next() {
-            return fanOut.dispatches().get(next.getAndIncrement());
+        /** The next member's position in the group; members take consecutive partitions from it. */
+        int nextIndex() {
+            return next.getAndIncrement();
         }
     }
 
     private void prepareMember(Exchange copy) {
         FanOutCursor cursor = copy.getIn().getBody(FanOutCursor.class);
-        Messages.Dispatch dispatch = cursor.next();
+        int index = cursor.nextIndex();
+        Messages.Dispatch dispatch = cursor.fanOut.dispatches().get(index);
         String payload = json.writeValueAsString(dispatch.message());
         copy.getIn().removeHeaders("*");
         copy.getIn().setHeader(KafkaConstants.KEY, cursor.fanOut.chainId());
-        copy.getIn().setHeader(KafkaConstants.PARTITION_KEY, Topics.taskPartition(payload, kafka.partitions()));
+        copy.getIn().setHeader(KafkaConstants.PARTITION_KEY,
+                Topics.memberPartition(cursor.fanOut.chainId(), index, kafka.partitions()));
         copy.getIn().setBody(payload);
     }
 }

@@ -39,6 +39,15 @@ public final class Topics implements TopicDeclaration {
         return Utils.toPositive(Utils.murmur2(head)) % partitions;
     }
 
+    /**
+     * The partition of a group's {@code index}-th member: consecutive partitions from one picked by
+     * the chain id. Worker consumers take partitions round-robin, so members land on different
+     * consumers and run at the same time (a random pick would put two on one consumer, one after the other).
+     */
+    public static int memberPartition(String chainId, int index, int partitions) {
+        return (Utils.toPositive(Utils.murmur2(chainId.getBytes(StandardCharsets.UTF_8))) + index) % partitions;
+    }
+
     @Override
     public Collection<String> topics() {
         List<String> topics = new ArrayList<>(List.of(RESULTS, FAN_OUT, EVENTS, REQUESTS, CONTROL, TASKS_DEAD_LETTER,

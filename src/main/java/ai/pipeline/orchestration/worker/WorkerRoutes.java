@@ -43,7 +43,9 @@ class WorkerRoutes extends RouteBuilder {
                 .templateParameter("group")
                 .templateParameter("consumers")
                 .from("kafka:{{topic}}?groupId={{group}}&consumersCount={{consumers}}&maxPollRecords=20"
-                        + "&maxPollIntervalMs=1800000&autoOffsetReset=earliest")
+                        + "&maxPollIntervalMs=1800000&autoOffsetReset=earliest"
+                        // round-robin: consecutive partitions (a group's members) go to different consumers
+                        + "&partitionAssignor=org.apache.kafka.clients.consumer.RoundRobinAssignor")
                 .routeConfigurationId(ENGINE_ERRORS)
                 .bean(TaskRunner.class, "run")
                 .filter(body().isNotNull())
