@@ -82,14 +82,16 @@ final class Advancer {
     // ---- applying worker reports ------------------------------------------------------------
 
     /**
-     * Applies a worker's report to the run. A report for another attempt, for a task that already
-     * finished or was revoked, or for a run that already ended changes nothing: that is how a
-     * result delivered twice advances the pipeline once. Returns whether it changed anything.
+     * Applies a worker's report to the run. A report for another attempt, for an attempt whose
+     * outcome is already in (a task finished, revoked or waiting to retry), or for a run that already
+     * ended changes nothing: that is how a result delivered twice advances the pipeline once, and how
+     * a STARTED report that arrives after its attempt's failure cannot hide the pending retry.
+     * Returns whether it changed anything.
      */
     boolean apply(Run run, TaskEvent event, Outbound out) {
         TaskRow task = run.task(event.node());
         if (task == null || !task.taskId.equals(event.taskId()) || task.attempt != event.attempt()
-                || task.state.terminal() || run.pipeline().status.terminal()) {
+                || task.state.terminal() || task.state == TaskState.RETRY || run.pipeline().status.terminal()) {
             return false;
         }
         markRunning(run, out, event.startedAt() != null ? event.startedAt() : run.now());

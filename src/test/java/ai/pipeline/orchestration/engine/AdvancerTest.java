@@ -117,6 +117,24 @@ class AdvancerTest {
     }
 
     @Test
+    void aStartedReportArrivingAfterItsAttemptFailedDoesNotHideTheRetry() {
+        // the worker's STARTED report is sent from a timer thread; under load it can land after the failure
+        Run run = start(task("core.fail").retry(3, Duration.ofSeconds(1)), "{}");
+        TaskRow task = run.task("0");
+        advancer.apply(run, event(run, "0", TaskEvent.Outcome.FAILURE, null, new Messages.ErrorInfo("error", "flaky", true)),
+                new Outbound(json));
+        TaskEvent lateStart = new TaskEvent(TaskEvent.Type.STARTED, run.chainId(), task.taskId, "0", 1, null, null, null,
+                Instant.now(), null, "test");
+        Outbound late = new Outbound(json);
+
+        assertThat(advancer.apply(run, lateStart, late)).isFalse();
+        assertThat(late.messages()).isEmpty();
+        assertThat(task.state).isEqualTo(TaskState.RETRY);
+        assertThat(advancer.apply(run, event(run, "0", TaskEvent.Outcome.FAILURE, null,
+                new Messages.ErrorInfo("error", "flaky", true)), new Outbound(json))).as("the failure delivered twice").isFalse();
+    }
+
+    @Test
     void aMapRunsOneTaskPerItemAndHandsOnTheResultsInItemOrder() {
         Run run = start(chain(forEach("pages", task("core.echo")), task("core.echo")), "{\"pages\": [\"a\", \"b\"]}");
         assertThat(run.records().tasks()).extracting(t -> t.node).contains("0.0", "0.1");
