@@ -13,18 +13,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Kafka broker in its own JVM process, started from the Kafka jars on the test classpath: the
- * "external cluster" of the one-machine tests. Close it to stop the process.
+ * "external cluster" of the one-machine tests. {@link #stop()} and {@link #restart()} take it away
+ * and bring it back on the same port and log directory (an outage); close it to stop the process.
  */
 public final class StandaloneKafka implements AutoCloseable {
 
-    private final Process process;
+    private final Path dir;
+    private final Path config;
     private final int port;
+    private Process process;
 
-    private StandaloneKafka(Process process, int port) {
-        this.process = process;
+    private StandaloneKafka(Path dir, Path config, int port) {
+        this.dir = dir;
+        this.config = config;
         this.port = port;
     }
 
@@ -52,9 +57,8 @@ public final class StandaloneKafka implements AutoCloseable {
             }
             run(dir.resolve("format.log"), "kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString(),
                     "-c", config.toString(), "--ignore-formatted").waitFor();
-            Process broker = java(dir.resolve("broker.log"), "kafka.Kafka", config.toString());
-            StandaloneKafka kafka = new StandaloneKafka(broker, port);
-            kafka.awaitListening(Duration.ofSeconds(60));
+            StandaloneKafka kafka = new StandaloneKafka(dir, config, port);
+            kafka.restart();
             return kafka;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -64,11 +68,50 @@ public final class StandaloneKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the broker process (again, after {@link #stop()}) on the same ports, configuration and
+     * log directory, and waits until it listens: what it had stored before is there again.
+     */
+    public synchronized void restart() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("the broker is running");
+        }
+        try {
+            process = java(dir.resolve("broker.log"), "kafka.Kafka", config.toString());
+            awaitListening(Duration.ofSeconds(60));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the broker process (SIGTERM: a controlled shutdown) and waits until it has exited. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
-    public long pid() {
+    public synchronized long pid() {
         return process.pid();
     }
 
@@ -97,7 +140,8 @@ public final class StandaloneKafka implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>(List.of(javaBin, "-Xmx512m", "-cp",
                 System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     private static int freePort() throws IOException {
@@ -108,14 +152,6 @@ public final class StandaloneKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        stop();
     }
 }

@@ -12,6 +12,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -27,8 +29,9 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Turns every failure of an API call into the error envelope with an honest status: the client's
- * mistakes are 4xx with a message that says what was wrong; an unavailable database is 503; only a
- * bug is a 500, and its stack trace goes to the log, never to the client.
+ * mistakes are 4xx with a message that says what was wrong; an unavailable database (no connection,
+ * no transaction, or a commit or rollback on a connection the database ended) is 503; only a bug
+ * is a 500, and its stack trace goes to the log, never to the client.
  */
 @RestControllerAdvice
 public class ApiExceptionHandler {
@@ -100,7 +103,7 @@ public class ApiExceptionHandler {
     }
 
     @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
-            TransientDataAccessException.class})
+            TransientDataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class})
     ResponseEntity<ApiResponse<Void>> databaseUnavailable(Exception e) {
         log.warn("database unavailable: {}", e.getMessage());
         return respond(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the database is unavailable; try again later");
