@@ -49,10 +49,13 @@ final class Advancer {
 
     private final TaskRegistry registry;
     private final Duration defaultJoinTimeout;
+    private final int maxTasks;
 
-    Advancer(TaskRegistry registry, Duration defaultJoinTimeout) {
+    /** {@code maxTasks}: most items a map may run over ({@code app.engine.max-tasks}, as for a canvas). */
+    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks) {
         this.registry = registry;
         this.defaultJoinTimeout = defaultJoinTimeout;
+        this.maxTasks = maxTasks;
     }
 
     // ---- starting ---------------------------------------------------------------------------
@@ -261,6 +264,10 @@ final class Advancer {
                 JsonNode items = input.get().path(node.forEach().items());
                 if (!items.isArray()) {
                     return Outcome.failed(node.path(), "invalid_input: the input has no list at '" + node.forEach().items() + "'");
+                }
+                if (items.size() > maxTasks) {
+                    return Outcome.failed(node.path(), "too_large: the list at '" + node.forEach().items() + "' has "
+                            + items.size() + " items; a map runs at most " + maxTasks + " (app.engine.max-tasks)");
                 }
                 expected = items.size();
                 for (int i = 0; i < expected; i++) {

@@ -30,7 +30,7 @@ class AdvancerTest {
     private final JsonMapper json = JsonMapper.builder().build();
     private final TaskRegistry registry = new TaskRegistry(List.of(
             TaskDefinition.of("core.echo", "", c -> null), TaskDefinition.of("core.fail", "", c -> null)));
-    private final Advancer advancer = new Advancer(registry, Duration.ofMinutes(5));
+    private final Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000);
 
     @Test
     void aChainDispatchesOneStepAtATimePassingEachResultOn() {
@@ -126,6 +126,16 @@ class AdvancerTest {
         Outbound out = new Outbound(json);
         advancer.completeJoin(run, "0", false, out);
         assertThat(dispatch(out, "1").path("input").toString()).isEqualTo("[\"A\",\"B\"]");
+    }
+
+    @Test
+    void aMapOverMoreItemsThanTheTaskLimitFailsAtOnceInsteadOfRecordingThemAll() {
+        String items = "[" + "1,".repeat(10_000) + "1]";
+        Run run = start(chain(forEach("xs", task("core.echo")), task("core.echo")), "{\"xs\": " + items + "}");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.pipeline().error).contains("10001 items", "app.engine.max-tasks");
+        assertThat(run.records().tasks()).noneMatch(t -> t.node.startsWith("0."));
+        assertThat(dispatchedNodes(lastOut)).isEmpty();
     }
 
     @Test
