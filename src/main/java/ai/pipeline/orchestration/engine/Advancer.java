@@ -277,6 +277,9 @@ final class Advancer {
                 expected = node.members().size();
             }
             join = openJoin(run, node, expected, out);
+            if (expected == 0) {
+                settled(run, node, out);  // a map over an empty list is done now: no member report will carry the news up
+            }
         }
         if (join.status == JoinRow.Status.FAILURE) {
             return Outcome.failed(node.path(), join.error);

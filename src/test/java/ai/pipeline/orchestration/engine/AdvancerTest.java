@@ -139,6 +139,16 @@ class AdvancerTest {
     }
 
     @Test
+    void aMapOverAnEmptyListInAGroupTellsTheGroupItIsDone() {
+        start(group(forEach("xs", task("core.echo")), task("core.echo")), "{\"xs\": []}");
+        assertThat(lastOut.joinFeeds()).filteredOn(feed -> feed.node().equals("0") && !feed.opening())
+                .singleElement().satisfies(feed -> {
+                    assertThat(feed.member()).isZero();
+                    assertThat(feed.succeeded()).isTrue();
+                });
+    }
+
+    @Test
     void resumingAFailedRunRerunsOnlyWhatFailed() {
         Run run = start(chain(task("core.echo"), task("core.fail"), task("core.echo")), "{}");
         finish(run, "0", "\"kept\"");
