@@ -262,12 +262,12 @@ final class Advancer {
             int expected;
             if (node.kind() == Kind.FOR_EACH) {
                 JsonNode items = input.get().path(node.forEach().items());
-                if (!items.isArray()) {
-                    return Outcome.failed(node.path(), "invalid_input: the input has no list at '" + node.forEach().items() + "'");
-                }
-                if (items.size() > maxTasks) {
-                    return Outcome.failed(node.path(), "too_large: the list at '" + node.forEach().items() + "' has "
-                            + items.size() + " items; a map runs at most " + maxTasks + " (app.engine.max-tasks)");
+                String refused = !items.isArray() ? "invalid_input: the input has no list at '" + node.forEach().items() + "'"
+                        : items.size() > maxTasks ? "too_large: the list at '" + node.forEach().items() + "' has "
+                        + items.size() + " items; a map runs at most " + maxTasks + " (app.engine.max-tasks)" : null;
+                if (refused != null) {
+                    refuseMap(run, node, refused, out);
+                    return Outcome.failed(node.path(), refused);
                 }
                 expected = items.size();
                 for (int i = 0; i < expected; i++) {
@@ -297,6 +297,19 @@ final class Advancer {
         }
         out.endFanOut();
         return Outcome.RUNNING;
+    }
+
+    /**
+     * A map that cannot run (no list at its key, too many items) is recorded as a join that failed
+     * at once, and whatever holds it is told now: no member will ever report.
+     */
+    private void refuseMap(Run run, Node node, String error, Outbound out) {
+        JoinRow join = new JoinRow(run.chainId(), node.path(), 0, ChordPolicy.FAIL_FAST.json(), run.now(), run.now(),
+                JoinRow.Status.FAILURE);
+        join.error = error;
+        join.completedAt = run.now();
+        run.records().addJoin(join);
+        settled(run, node, out);
     }
 
     private JoinRow openJoin(Run run, Node node, int expected, Outbound out) {
@@ -513,7 +526,8 @@ final class Advancer {
         // a join reopens when a task below it runs again (also an all_settled join that had completed)
         for (JoinRow join : run.records().joins()) {
             boolean rerunsBelow = reset.stream().anyMatch(node -> node.startsWith(join.node + "."));
-            if (join.status != JoinRow.Status.OPEN && (join.status == JoinRow.Status.FAILURE || rerunsBelow)) {
+            boolean refusedMap = join.status == JoinRow.Status.FAILURE && join.expected == 0;  // same input: refused again
+            if (join.status != JoinRow.Status.OPEN && !refusedMap && (join.status == JoinRow.Status.FAILURE || rerunsBelow)) {
                 join.deadline = run.now().plus(Duration.between(join.openedAt, join.deadline));
                 join.status = JoinRow.Status.OPEN;
                 join.error = null;

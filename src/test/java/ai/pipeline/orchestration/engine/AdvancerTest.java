@@ -149,6 +149,24 @@ class AdvancerTest {
     }
 
     @Test
+    void aMapWithoutAListInAGroupFailsTheGroupInsteadOfLeavingItWaiting() {
+        Run run = start(group(forEach("missing", task("core.echo")), task("core.echo")), "{}");
+        assertThat(lastOut.joinFeeds()).filteredOn(feed -> feed.node().equals("0") && !feed.opening())
+                .singleElement().satisfies(feed -> assertThat(feed.succeeded()).isFalse());
+        advancer.completeJoin(run, "0", false, new Outbound(json));  // what the aggregator does on a fail-fast member
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.pipeline().error).contains("no list at 'missing'");
+
+        // resumed with the same input, the map is refused again (not an empty success): the aggregator hears so
+        Outbound resumed = new Outbound(json);
+        advancer.resume(run, resumed);
+        assertThat(resumed.joinFeeds()).filteredOn(feed -> feed.node().equals("0") && !feed.opening())
+                .singleElement().satisfies(feed -> assertThat(feed.succeeded()).isFalse());
+        advancer.completeJoin(run, "0", false, new Outbound(json));
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+    }
+
+    @Test
     void resumingAFailedRunRerunsOnlyWhatFailed() {
         Run run = start(chain(task("core.echo"), task("core.fail"), task("core.echo")), "{}");
         finish(run, "0", "\"kept\"");
