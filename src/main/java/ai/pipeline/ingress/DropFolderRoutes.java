@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
  *     Kafka or the database away: the file waits in the inbox until they are back
  *     ({@code engine-errors}). A file is taken once it is {@code app.inbox.min-age} old and its size
  *     and time stop changing ({@code readLock=changed}); names starting with a dot, and
- *     {@code *.part}, {@code *.tmp}, {@code *.crdownload}, are never taken.</li>
+ *     {@code *.part}, {@code *.tmp}, {@code *.crdownload}, are never taken. An empty file is taken too
+ *     ({@code readLockMinLength=0}; Camel's default would leave it in the inbox for ever) and refused.</li>
  * <li>{@code ingress-outbox}: pipeline events → {@code <outbox>/<chain_id>.json} when a named
  *     pipeline's run ends ({@link Outbox}).</li>
  * </ul>
@@ -40,7 +41,7 @@ class DropFolderRoutes extends RouteBuilder {
     @Override
     public void configure() {
         fromF("file:%s?recursive=true&maxDepth=2&antExclude=**/*.part,**/*.tmp,**/*.crdownload"
-                        + "&readLock=changed&readLockMinAge=%d&readLockCheckInterval=%d&delay=%d"
+                        + "&readLock=changed&readLockMinLength=0&readLockMinAge=%d&readLockCheckInterval=%d&delay=%d"
                         + "&move=${file:parent}/%s/${header.%s}&moveFailed=${file:parent}/%s/${header.%s}",
                 dropFolder.inbox(), inbox.minAge().toMillis(), Math.max(100, inbox.minAge().toMillis() / 2),
                 inbox.pollInterval().toMillis(), DropFolder.DONE, DropFolder.TARGET_NAME, DropFolder.FAILED,

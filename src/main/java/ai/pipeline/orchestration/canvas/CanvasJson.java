@@ -102,10 +102,11 @@ public final class CanvasJson {
         }
         JsonNode max = node.get("max");
         JsonNode backoff = node.get("backoff_ms");
-        if (max != null && (!max.isIntegralNumber() || max.asInt() < 1 || max.asInt() > 100)) {
+        if (max != null && (!max.isIntegralNumber() || !max.canConvertToInt() || max.asInt() < 1 || max.asInt() > 100)) {
             throw new InvalidCanvasException(path + ".max", "expected attempts between 1 and 100");
         }
-        if (backoff != null && (!backoff.isIntegralNumber() || backoff.asLong() < 0 || backoff.asLong() > 86_400_000L)) {
+        if (backoff != null && (!backoff.isIntegralNumber() || !backoff.canConvertToLong() || backoff.asLong() < 0
+                || backoff.asLong() > 86_400_000L)) {
             throw new InvalidCanvasException(path + ".backoff_ms", "expected milliseconds between 0 and 86400000");
         }
         return new Canvas.Retry(max == null ? null : max.asInt(), backoff == null ? null : backoff.asLong());
@@ -152,7 +153,8 @@ public final class CanvasJson {
         Duration timeout = null;
         JsonNode timeoutNode = node.get("timeout_s");
         if (timeoutNode != null && !timeoutNode.isNull()) {
-            if (!timeoutNode.isNumber() || timeoutNode.asDouble() <= 0 || timeoutNode.asDouble() > 7 * 86_400) {
+            if (!timeoutNode.isNumber() || timeoutNode.isBigInteger() || timeoutNode.asDouble() <= 0
+                    || timeoutNode.asDouble() > 7 * 86_400) {
                 throw new InvalidCanvasException(path + ".timeout_s", "expected seconds between 0 and 604800");
             }
             timeout = Duration.ofMillis((long) (timeoutNode.asDouble() * 1000));

@@ -49,10 +49,13 @@ final class Advancer {
 
     private final TaskRegistry registry;
     private final Duration defaultJoinTimeout;
+    private final int maxTasks;
 
-    Advancer(TaskRegistry registry, Duration defaultJoinTimeout) {
+    /** {@code maxTasks}: most items a map may run over ({@code app.engine.max-tasks}, as for a canvas). */
+    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks) {
         this.registry = registry;
         this.defaultJoinTimeout = defaultJoinTimeout;
+        this.maxTasks = maxTasks;
     }
 
     // ---- starting ---------------------------------------------------------------------------
@@ -261,8 +264,12 @@ final class Advancer {
             int expected;
             if (node.kind() == Kind.FOR_EACH) {
                 JsonNode items = input.get().path(node.forEach().items());
-                if (!items.isArray()) {
-                    return Outcome.failed(node.path(), "invalid_input: the input has no list at '" + node.forEach().items() + "'");
+                String refused = !items.isArray() ? "invalid_input: the input has no list at '" + node.forEach().items() + "'"
+                        : items.size() > maxTasks ? "too_large: the list at '" + node.forEach().items() + "' has "
+                        + items.size() + " items; a map runs at most " + maxTasks + " (app.engine.max-tasks)" : null;
+                if (refused != null) {
+                    refuseMap(run, node, refused, out);
+                    return Outcome.failed(node.path(), refused);
                 }
                 expected = items.size();
                 for (int i = 0; i < expected; i++) {
@@ -272,6 +279,9 @@ final class Advancer {
                 expected = node.members().size();
             }
             join = openJoin(run, node, expected, out);
+            if (expected == 0) {
+                settled(run, node, out);  // a map over an empty list is done now: no member report will carry the news up
+            }
         }
         if (join.status == JoinRow.Status.FAILURE) {
             return Outcome.failed(node.path(), join.error);
@@ -289,6 +299,19 @@ final class Advancer {
         }
         out.endFanOut();
         return Outcome.RUNNING;
+    }
+
+    /**
+     * A map that cannot run (no list at its key, too many items) is recorded as a join that failed
+     * at once, and whatever holds it is told now: no member will ever report.
+     */
+    private void refuseMap(Run run, Node node, String error, Outbound out) {
+        JoinRow join = new JoinRow(run.chainId(), node.path(), 0, ChordPolicy.FAIL_FAST.json(), run.now(), run.now(),
+                JoinRow.Status.FAILURE);
+        join.error = error;
+        join.completedAt = run.now();
+        run.records().addJoin(join);
+        settled(run, node, out);
     }
 
     private JoinRow openJoin(Run run, Node node, int expected, Outbound out) {
@@ -505,7 +528,8 @@ final class Advancer {
         // a join reopens when a task below it runs again (also an all_settled join that had completed)
         for (JoinRow join : run.records().joins()) {
             boolean rerunsBelow = reset.stream().anyMatch(node -> node.startsWith(join.node + "."));
-            if (join.status != JoinRow.Status.OPEN && (join.status == JoinRow.Status.FAILURE || rerunsBelow)) {
+            boolean refusedMap = join.status == JoinRow.Status.FAILURE && join.expected == 0;  // same input: refused again
+            if (join.status != JoinRow.Status.OPEN && !refusedMap && (join.status == JoinRow.Status.FAILURE || rerunsBelow)) {
                 join.deadline = run.now().plus(Duration.between(join.openedAt, join.deadline));
                 join.status = JoinRow.Status.OPEN;
                 join.error = null;

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,10 @@ public class OutboxPublisher implements DisposableBean {
                 if (error == null) {
                     kafkaFailing.set(false);
                     onAcknowledged.run();
+                } else if (error instanceof RecordTooLargeException) {
+                    // this message's fault, not Kafka's: other work must not be refused because of it
+                    log.error("Kafka refused a {} message of {} characters as too large; it stays in the outbox",
+                            message.topic(), message.payload().length());
                 } else {
                     kafkaFailing.set(true);
                     log.warn("Kafka did not take a {} message ({}); the outbox relay sends it again", message.topic(),

@@ -7,8 +7,12 @@ import ai.pipeline.orchestration.store.ChainRecords;
 import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.JoinRow;
 import ai.pipeline.orchestration.store.OutboxBatch;
+import ai.pipeline.orchestration.store.OutboxMessage;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
+import ai.pipeline.platform.KafkaTopics;
+import ai.pipeline.shared.task.TaskFailure;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class PipelineEngine {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineEngine.class);
+    /** Largest message payload a start may produce: Kafka's record limit, less room for key, headers and framing. */
+    static final int MAX_PAYLOAD_BYTES = KafkaTopics.MAX_MESSAGE_BYTES - 64 * 1024;
 
     /** A pipeline to start: {@code requestId} (optional) makes a resend start nothing new. */
     public record StartRequest(String pipeline, Canvas canvas, JsonNode input, String requestId, String source) {
@@ -71,7 +77,7 @@ public class PipelineEngine {
         this.json = json;
         this.canvasJson = new CanvasJson(json);
         this.plans = new PlanCache(canvasJson);
-        this.advancer = new Advancer(registry, settings.joinTimeout());
+        this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks());
     }
 
     /** Records the pipeline and its tasks, then dispatches its first tasks. */
@@ -101,7 +107,9 @@ public class PipelineEngine {
                     request.input() == null ? null : json.writeValueAsString(request.input()), request.requestId(),
                     request.source(), now, PipelineStatus.PENDING);
             ChainRecords records = ChainRecords.forNewPipeline(row);
+            int firstMessage = out.messages().size();
             advancer.start(new Run(records, plans.remember(chainId, request.canvas()), json, now), out);
+            refuseUndeliverable(out.messages().subList(firstMessage, out.messages().size()));
             created.add(records);
             started.add(new Started(chainId, false));
             if (request.requestId() != null) {
@@ -124,6 +132,22 @@ public class PipelineEngine {
         }
         afterCommit(stored, out);
         return started;
+    }
+
+    /**
+     * A first message larger than Kafka takes could never be delivered: the run would be recorded
+     * and then never move, and the outbox would retry it forever. Refused (413) before anything is recorded.
+     */
+    private static void refuseUndeliverable(List<OutboxMessage> messages) {
+        for (OutboxMessage message : messages) {
+            if (message.payload().length() > MAX_PAYLOAD_BYTES / 3) {  // cheap test first: UTF-8 takes at most 3 bytes a char
+                int bytes = message.payload().getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > MAX_PAYLOAD_BYTES) {
+                    throw TaskFailure.tooLarge("the input and task arguments make a " + bytes + "-byte message to "
+                            + message.topic() + "; the limit is " + MAX_PAYLOAD_BYTES + " bytes");
+                }
+            }
+        }
     }
 
     /** Applies workers' reports (in order per chain) and advances their pipelines. */

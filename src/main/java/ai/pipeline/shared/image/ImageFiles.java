@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -81,8 +83,14 @@ public final class ImageFiles {
         return Format.UNKNOWN;
     }
 
+    /** Most pages a TIFF may have: far above any page limit, low enough that counting stays cheap. */
+    static final int MAX_TIFF_PAGES = 100_000;
+
     /** Number of images (pages) in the file: several for a multi-page TIFF, 1 otherwise. */
     public static int pageCount(Path file) {
+        if (detect(file) == Format.TIFF) {
+            return tiffPageCount(file);
+        }
         return withReader(file, reader -> {
             try {
                 return reader.getNumImages(true);
@@ -90,6 +98,34 @@ public final class ImageFiles {
                 throw corrupt(file, e);
             }
         });
+    }
+
+    /**
+     * Follows the TIFF's chain of pages (image file directories) itself: ImageIO's reader follows a
+     * chain that loops back on itself forever, remembering every offset until the heap is gone.
+     */
+    private static int tiffPageCount(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            in.setByteOrder(in.readByte() == 'M' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            in.skipBytes(3);
+            Set<Long> pages = new HashSet<>();
+            for (long offset = in.readUnsignedInt(); offset != 0; offset = in.readUnsignedInt()) {
+                if (!pages.add(offset)) {
+                    throw TaskFailure.invalidInput("the image is corrupt: its pages form a loop");
+                }
+                if (pages.size() > MAX_TIFF_PAGES) {
+                    throw TaskFailure.tooLarge("the TIFF has more than " + MAX_TIFF_PAGES + " pages");
+                }
+                in.seek(offset);
+                in.skipBytes(12L * in.readUnsignedShort());
+            }
+            if (pages.isEmpty()) {
+                throw TaskFailure.invalidInput("the image is corrupt: the TIFF has no pages");
+            }
+            return pages.size();
+        } catch (IOException e) {
+            throw corrupt(file, e);
+        }
     }
 
     /** Width and height declared by page {@code page} (0-based), read without decoding pixels. */

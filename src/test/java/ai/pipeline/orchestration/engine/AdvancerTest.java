@@ -30,7 +30,7 @@ class AdvancerTest {
     private final JsonMapper json = JsonMapper.builder().build();
     private final TaskRegistry registry = new TaskRegistry(List.of(
             TaskDefinition.of("core.echo", "", c -> null), TaskDefinition.of("core.fail", "", c -> null)));
-    private final Advancer advancer = new Advancer(registry, Duration.ofMinutes(5));
+    private final Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000);
 
     @Test
     void aChainDispatchesOneStepAtATimePassingEachResultOn() {
@@ -144,6 +144,44 @@ class AdvancerTest {
         Outbound out = new Outbound(json);
         advancer.completeJoin(run, "0", false, out);
         assertThat(dispatch(out, "1").path("input").toString()).isEqualTo("[\"A\",\"B\"]");
+    }
+
+    @Test
+    void aMapOverMoreItemsThanTheTaskLimitFailsAtOnceInsteadOfRecordingThemAll() {
+        String items = "[" + "1,".repeat(10_000) + "1]";
+        Run run = start(chain(forEach("xs", task("core.echo")), task("core.echo")), "{\"xs\": " + items + "}");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.pipeline().error).contains("10001 items", "app.engine.max-tasks");
+        assertThat(run.records().tasks()).noneMatch(t -> t.node.startsWith("0."));
+        assertThat(dispatchedNodes(lastOut)).isEmpty();
+    }
+
+    @Test
+    void aMapOverAnEmptyListInAGroupTellsTheGroupItIsDone() {
+        start(group(forEach("xs", task("core.echo")), task("core.echo")), "{\"xs\": []}");
+        assertThat(lastOut.joinFeeds()).filteredOn(feed -> feed.node().equals("0") && !feed.opening())
+                .singleElement().satisfies(feed -> {
+                    assertThat(feed.member()).isZero();
+                    assertThat(feed.succeeded()).isTrue();
+                });
+    }
+
+    @Test
+    void aMapWithoutAListInAGroupFailsTheGroupInsteadOfLeavingItWaiting() {
+        Run run = start(group(forEach("missing", task("core.echo")), task("core.echo")), "{}");
+        assertThat(lastOut.joinFeeds()).filteredOn(feed -> feed.node().equals("0") && !feed.opening())
+                .singleElement().satisfies(feed -> assertThat(feed.succeeded()).isFalse());
+        advancer.completeJoin(run, "0", false, new Outbound(json));  // what the aggregator does on a fail-fast member
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.pipeline().error).contains("no list at 'missing'");
+
+        // resumed with the same input, the map is refused again (not an empty success): the aggregator hears so
+        Outbound resumed = new Outbound(json);
+        advancer.resume(run, resumed);
+        assertThat(resumed.joinFeeds()).filteredOn(feed -> feed.node().equals("0") && !feed.opening())
+                .singleElement().satisfies(feed -> assertThat(feed.succeeded()).isFalse());
+        advancer.completeJoin(run, "0", false, new Outbound(json));
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
     }
 
     @Test

@@ -53,6 +53,21 @@ class ImageFilesTest {
     }
 
     @Test
+    void aTiffWhosePagesLoopIsBadInputNotAnEndlessCount() throws Exception {
+        Path tiff = write("one-page.tif", image(20, 10), "tiff");
+        assertThat(ImageFiles.pageCount(tiff)).isEqualTo(1);
+        // point the first page's "next page" at itself: ImageIO's own count walks this until the heap is gone
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(tiff))
+                .order(Files.readAllBytes(tiff)[0] == 'M' ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+        int ifd = bytes.getInt(4);
+        bytes.putInt(ifd + 2 + 12 * Short.toUnsignedInt(bytes.getShort(ifd)), ifd);
+        Path loop = Files.write(tmp.resolve("loop.tif"), bytes.array());
+        assertThatThrownBy(() -> ImageFiles.pageCount(loop))
+                .isInstanceOfSatisfying(TaskFailure.class, e -> assertThat(e.reason()).isEqualTo(TaskFailure.Reason.INVALID_INPUT))
+                .hasMessageContaining("loop");
+    }
+
+    @Test
     void exifOrientationsTurnTheImageUpright() {
         BufferedImage stored = image(30, 10);
         stored.setRGB(0, 0, 0xFF0000);  // top-left marker
