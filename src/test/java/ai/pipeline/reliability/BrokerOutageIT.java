@@ -34,7 +34,7 @@ class BrokerOutageIT {
                     Duration.ofMinutes(3));
             assertThat(result.accepted()).isPositive();
         } finally {
-            OutageDrill.keepLogs(getClass().getSimpleName(), dir.resolve("app/app.log"), dir.resolve("kafka/broker.log"));
+            ReliabilityLogs.keep(getClass().getSimpleName(), dir.resolve("app/app.log"), dir.resolve("kafka/broker.log"));
         }
     }
 }

@@ -102,9 +102,8 @@ class ClusterIT {
                 for (AppProcess app : List.of(api, worker1, worker2)) {
                     app.kill();
                 }
-                ReliabilityLogs.keep(dir.resolve("api/app.log"), "ClusterIT-api.log");
-                ReliabilityLogs.keep(dir.resolve("worker1/app.log"), "ClusterIT-worker1.log");
-                ReliabilityLogs.keep(dir.resolve("worker2/app.log"), "ClusterIT-worker2.log");
+                ReliabilityLogs.keep(getClass().getSimpleName(), dir.resolve("api/app.log"), dir.resolve("worker1/app.log"),
+                        dir.resolve("worker2/app.log"), dir.resolve("kafka/broker.log"));
             }
         }
     }

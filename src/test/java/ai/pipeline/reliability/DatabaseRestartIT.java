@@ -46,7 +46,7 @@ class DatabaseRestartIT {
             assertThat(result.accepted()).isPositive();
         } finally {
             stop();
-            OutageDrill.keepLogs(getClass().getSimpleName(), dir.resolve("app/app.log"));
+            ReliabilityLogs.keep(getClass().getSimpleName(), dir.resolve("app/app.log"));
         }
     }
 

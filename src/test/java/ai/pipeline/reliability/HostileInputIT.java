@@ -104,12 +104,7 @@ class HostileInputIT {
     static void stopApplication() throws IOException {
         if (app != null) {
             app.stop();
-            // keep the application's log for whoever reads a failure (the data directory is deleted)
-            Path log = dataDir.resolve("app.log");
-            if (Files.exists(log)) {
-                Files.createDirectories(Path.of("target"));
-                Files.copy(log, Path.of("target", "hostile-input-app.log"), StandardCopyOption.REPLACE_EXISTING);
-            }
+            ReliabilityLogs.keep("HostileInputIT", dataDir.resolve("app.log"));
         }
         System.out.printf("HostileInputIT: %d requests, %d runs started by them (seed %d)%n", requests, started.size(), SEED);
     }

@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import ai.pipeline.testsupport.AppProcess;
 import ai.pipeline.testsupport.Pipelines;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -100,21 +96,6 @@ final class OutageDrill {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Copies the processes' logs to {@code target/reliability/<test>/}, where they outlive the temporary directory. */
-    static void keepLogs(String test, Path... logs) {
-        Path target = Path.of("target", "reliability", test);
-        try {
-            Files.createDirectories(target);
-            for (Path log : logs) {
-                if (Files.isRegularFile(log)) {
-                    Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            System.out.println("could not keep the logs: " + e);
         }
     }
 

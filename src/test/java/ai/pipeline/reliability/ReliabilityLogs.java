@@ -5,20 +5,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Keeps an application's log after its temporary data directory is gone: {@code target/reliability-logs/}. */
+/**
+ * Keeps the processes' logs of a reliability test in {@code target/reliability/<test>/}, where they
+ * outlive the temporary data directories: {@code <dir>/app.log} is kept as {@code <dir>-app.log}.
+ */
 final class ReliabilityLogs {
 
     private ReliabilityLogs() {
     }
 
-    static void keep(Path log, String name) {
+    static void keep(String test, Path... logs) {
+        Path target = Path.of("target", "reliability", test);
         try {
-            Path dir = Files.createDirectories(Path.of("target", "reliability-logs"));
-            if (Files.exists(log)) {
-                Files.copy(log, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(target);
+            for (Path log : logs) {
+                if (Files.isRegularFile(log)) {
+                    Files.copy(log, target.resolve(log.getParent().getFileName() + "-" + log.getFileName()),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         } catch (IOException e) {
-            System.err.println("could not keep " + log + ": " + e);
+            System.out.println("could not keep the logs: " + e);
         }
     }
 }

@@ -86,7 +86,7 @@ class SigkillSoakIT {
         } finally {
             load.stop();
             app.get().kill();
-            ReliabilityLogs.keep(dataDir.resolve("app.log"), "SigkillSoakIT-app.log");
+            ReliabilityLogs.keep(getClass().getSimpleName(), dataDir.resolve("app.log"));
         }
     }
 }

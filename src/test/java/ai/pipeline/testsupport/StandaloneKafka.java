@@ -78,7 +78,7 @@ public final class StandaloneKafka implements AutoCloseable {
         }
         try {
             process = java(dir.resolve("broker.log"), "kafka.Kafka", config.toString());
-            awaitListening(Duration.ofSeconds(60));
+            awaitListening(Duration.ofSeconds(180));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

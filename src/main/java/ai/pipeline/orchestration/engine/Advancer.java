@@ -94,7 +94,7 @@ final class Advancer {
     boolean apply(Run run, TaskEvent event, Outbound out) {
         TaskRow task = run.task(event.node());
         if (task == null || !task.taskId.equals(event.taskId()) || task.attempt != event.attempt()
-                || task.state.terminal() || task.state == TaskState.RETRY || run.pipeline().status.terminal()) {
+                || task.state.terminal() || task.waitingToRetry() || run.pipeline().status.terminal()) {
             return false;
         }
         markRunning(run, out, event.startedAt() != null ? event.startedAt() : run.now());

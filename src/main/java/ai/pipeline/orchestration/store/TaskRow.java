@@ -38,4 +38,9 @@ public final class TaskRow {
     public boolean dispatched() {
         return queuedAt != null;
     }
+
+    /** The last attempt's outcome is in and the next attempt waits for its backoff (state RETRY until it is dispatched). */
+    public boolean waitingToRetry() {
+        return state == TaskState.RETRY && nextAttemptAt != null;
+    }
 }

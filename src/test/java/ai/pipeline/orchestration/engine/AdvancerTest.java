@@ -132,6 +132,13 @@ class AdvancerTest {
         assertThat(task.state).isEqualTo(TaskState.RETRY);
         assertThat(advancer.apply(run, event(run, "0", TaskEvent.Outcome.FAILURE, null,
                 new Messages.ErrorInfo("error", "flaky", true)), new Outbound(json))).as("the failure delivered twice").isFalse();
+
+        // the retry goes out, and its reports count again
+        assertThat(advancer.retryNow(run, "0", new Outbound(json))).isTrue();
+        Outbound second = new Outbound(json);
+        assertThat(advancer.apply(run, event(run, "0", TaskEvent.Outcome.SUCCESS, "{\"ok\": true}", null), second)).isTrue();
+        assertThat(task.state).isEqualTo(TaskState.SUCCESS);
+        assertThat(task.attempt).isEqualTo(2);
     }
 
     @Test
