@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.pipeline.reliability.MixedLoad.Shape;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.SharedTestData;
-import java.awt.Color;
+import ai.pipeline.testsupport.TextImages;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,17 +109,8 @@ final class LoadDriver {
 
     /** A small, clean line of text: OCR reads it in a fraction of a second. */
     private static byte[] textImage(String text) throws IOException {
-        BufferedImage image = new BufferedImage(520, 90, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        g.setColor(Color.BLACK);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 40));
-        g.drawString(text, 20, 60);
-        g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
+        ImageIO.write(TextImages.render(List.of(text), new Font(Font.SANS_SERIF, Font.PLAIN, 40)), "png", out);
         return out.toByteArray();
     }
 

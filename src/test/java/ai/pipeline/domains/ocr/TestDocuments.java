@@ -1,11 +1,8 @@
 package ai.pipeline.domains.ocr;
 
-import java.awt.Color;
+import ai.pipeline.testsupport.TextImages;
 import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.Graphics2D;
 import java.awt.GraphicsEnvironment;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,24 +74,7 @@ final class TestDocuments {
 
     /** Black text on a white grey-scale page with 100 px margins and 1.5 line spacing. */
     static BufferedImage render(List<String> lines, Font font) {
-        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D measure = probe.createGraphics();
-        FontMetrics metrics = measure.getFontMetrics(font);
-        int width = lines.stream().mapToInt(metrics::stringWidth).max().orElse(0) + 200;
-        int lineHeight = metrics.getHeight() * 3 / 2;
-        measure.dispose();
-        BufferedImage image = new BufferedImage(width, lines.size() * lineHeight + 200, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        g.setColor(Color.BLACK);
-        g.setFont(font);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        for (int i = 0; i < lines.size(); i++) {
-            g.drawString(lines.get(i), 100, 100 + metrics.getAscent() + i * lineHeight);
-        }
-        g.dispose();
-        return image;
+        return TextImages.render(lines, font);
     }
 
     static List<BufferedImage> render(List<List<String>> pages) {
