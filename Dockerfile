@@ -12,8 +12,9 @@ WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY src/ src/
-# the Maven cache survives between builds (BuildKit); the wrapper downloads Maven into it
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package \
+# the Maven cache survives between builds (BuildKit); the wrapper downloads Maven into it too
+ENV MAVEN_USER_HOME=/cache/maven
+RUN --mount=type=cache,target=/cache/maven ./mvnw -B -q -Dmaven.repo.local=/cache/maven/repository -DskipTests package \
  && cp target/ai-pipeline.jar /ai-pipeline.jar
 
 FROM debian:bookworm-slim

@@ -6,7 +6,16 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
 /** Known text rendered as a clean scan, for OCR tests: what the page says is what the test asserts. */
 public final class TextImages {
@@ -34,5 +43,25 @@ public final class TextImages {
         }
         g.dispose();
         return image;
+    }
+
+    /** An image-only PDF, each image placed as a page of its size at {@code dpi}: what a scanner makes. */
+    public static Path scannedPdf(Path file, List<BufferedImage> pages, int dpi) {
+        try (PDDocument document = new PDDocument()) {
+            for (BufferedImage image : pages) {
+                float width = image.getWidth() * 72f / dpi;
+                float height = image.getHeight() * 72f / dpi;
+                PDPage page = new PDPage(new PDRectangle(width, height));
+                document.addPage(page);
+                PDImageXObject xObject = LosslessFactory.createFromImage(document, image);
+                try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+                    content.drawImage(xObject, 0, 0, width, height);
+                }
+            }
+            document.save(file.toFile());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -22,8 +22,6 @@ import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
 import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
-import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
-import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
 /**
  * Test inputs made from known text: pages drawn with Java2D at the size 12-point type has at
@@ -109,22 +107,7 @@ final class TestDocuments {
 
     /** An image-only PDF, each image placed as a page of its size at {@link #DPI}: what a scanner makes. */
     static Path scannedPdf(Path file, List<BufferedImage> pages) {
-        try (PDDocument document = new PDDocument()) {
-            for (BufferedImage image : pages) {
-                float width = image.getWidth() * 72f / DPI;
-                float height = image.getHeight() * 72f / DPI;
-                PDPage page = new PDPage(new PDRectangle(width, height));
-                document.addPage(page);
-                PDImageXObject xObject = LosslessFactory.createFromImage(document, image);
-                try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-                    content.drawImage(xObject, 0, 0, width, height);
-                }
-            }
-            document.save(file.toFile());
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TextImages.scannedPdf(file, pages, DPI);
     }
 
     /** A PDF whose pages carry real text (Helvetica, 12 pt) and no images. */

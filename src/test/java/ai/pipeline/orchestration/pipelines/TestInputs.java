@@ -10,12 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
-import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
 /**
  * Inputs the pipeline tests make themselves: a contract as a scanned PDF (every page an image of
@@ -82,21 +76,6 @@ public final class TestInputs {
     }
 
     private static Path scannedPdf(Path file, List<BufferedImage> pages) {
-        try (PDDocument document = new PDDocument()) {
-            for (BufferedImage image : pages) {
-                float width = image.getWidth() * 72f / DPI;
-                float height = image.getHeight() * 72f / DPI;
-                PDPage page = new PDPage(new PDRectangle(width, height));
-                document.addPage(page);
-                PDImageXObject xObject = LosslessFactory.createFromImage(document, image);
-                try (PDPageContentStream content = new PDPageContentStream(document, page)) {
-                    content.drawImage(xObject, 0, 0, width, height);
-                }
-            }
-            document.save(file.toFile());
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TextImages.scannedPdf(file, pages, DPI);
     }
 }
