@@ -3,15 +3,15 @@ package ai.pipeline.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.testsupport.AppProcess;
-import java.io.IOException;
+import ai.pipeline.testsupport.ProcessMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -34,10 +34,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The engine benchmark ({@code bench/engine [scale]}): starts the system as its own process on a
- * fresh data directory (embedded broker, H2, every role), submits canvases of {@code core.echo}
- * through the Kafka ingress as fast as it can, observes completion on {@code ai.pipeline.events},
- * and prints one JSON line per case. Nothing is configured differently from production.
+ * The engine benchmark ({@code bench/engine [scale] [options]}): starts the system as its own
+ * process(es) on fresh data directories ({@link EngineSetup}: embedded or external broker, H2 or
+ * PostgreSQL, 1 to 3 full instances), submits canvases of {@code core.echo} through the Kafka
+ * ingress as fast as it can, observes completion on {@code ai.pipeline.events}, and prints one JSON
+ * line per case, then each process's resident memory idle and at its peak under the load.
+ * Nothing is configured differently from production.
  */
 @Tag("benchmark")
 class EngineBenchmark {
@@ -56,24 +58,65 @@ class EngineBenchmark {
     void engine() throws Exception {
         double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
         int n = Math.max(100, (int) (3000 * scale));
-        Path dataDir = Files.createTempDirectory("bench-engine");
+        Path dir = Files.createTempDirectory("bench-engine");
         Path results = Path.of("bench", "results", "engine-" + Instant.now().toString().replace(':', '-') + ".jsonl");
         Files.createDirectories(results.getParent());
         // e.g. BENCH_JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=filename=bench.jfr to profile the system under load
         String jvmOptions = System.getenv().getOrDefault("BENCH_JAVA_TOOL_OPTIONS", "");
-        try (AppProcess app = new AppProcess(dataDir, jvmOptions.isBlank() ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", jvmOptions)).start();
-             Client client = new Client(app.kafkaBootstrapServers())) {
-            client.throughput("warmup", CANVASES.get("chain3"), Math.max(500, n / 4));
+        try (EngineSetup setup = EngineSetup.fromSystemProperties()
+                .start(dir, jvmOptions.isBlank() ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", jvmOptions));
+             Client client = new Client(setup.bootstrapServers())) {
+            System.out.println("bench/engine: " + setup.describe());
+            // idle: started, topics created, consumer groups formed, nothing submitted yet
+            TimeUnit.SECONDS.sleep(10);
+            long[] idleRssMb = setup.apps.stream().mapToLong(app -> ProcessMemory.rssMb(app.pid())).toArray();
             List<String> lines = new ArrayList<>();
-            for (String name : List.of("single", "chain3", "group2", "chord2", "chain4")) {
-                lines.add(client.throughput(name, CANVASES.get(name), n));
+            try (RssSampler underLoad = new RssSampler(setup.apps)) {
+                client.throughput("warmup", CANVASES.get("chain3"), Math.max(500, n / 4));
+                for (String name : List.of("single", "chain3", "group2", "chord2", "chain4")) {
+                    lines.add(client.throughput(name, CANVASES.get(name), n));
+                }
+                lines.add(client.isolated("chain3_isolated", CANVASES.get("chain3"), 200));
+                lines.add(client.isolated("chord2_isolated", CANVASES.get("chord2"), 200));
+                for (int i = 0; i < setup.apps.size(); i++) {
+                    lines.add(String.format(Locale.ROOT, "{\"case\": \"memory\", \"app\": %d, \"rss_idle_mb\": %d, \"rss_peak_mb\": %d}",
+                            i + 1, idleRssMb[i], underLoad.peakMb[i]));
+                }
             }
-            lines.add(client.isolated("chain3_isolated", CANVASES.get("chain3"), 200));
-            lines.add(client.isolated("chord2_isolated", CANVASES.get("chord2"), 200));
             for (String line : lines) {
-                System.out.println(line);
-                Files.writeString(results, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                String withSetup = line.replaceFirst("^\\{", "{\"setup\": \"" + setup.describe() + "\", ");
+                System.out.println(withSetup);
+                Files.writeString(results, withSetup + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
+        }
+    }
+
+    /** The largest resident set of each application process while the benchmark runs, sampled every 250 ms. */
+    private static final class RssSampler implements AutoCloseable {
+        final long[] peakMb;
+        private final Thread thread;
+
+        RssSampler(List<AppProcess> apps) {
+            peakMb = new long[apps.size()];
+            thread = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (int i = 0; i < apps.size(); i++) {
+                        peakMb[i] = Math.max(peakMb[i], ProcessMemory.rssMb(apps.get(i).pid()));
+                    }
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-rss");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
         }
     }
 
@@ -167,7 +210,7 @@ class EngineBenchmark {
         private String line(String name, List<String> ids, double perSecond) {
             double[] latencies = ids.stream().mapToDouble(id -> (finished.get(id) - submitted.get(id)) / 1e6).sorted().toArray();
             assertThat(failed.get()).as("failed pipelines").isZero();
-            return String.format(java.util.Locale.ROOT,
+            return String.format(Locale.ROOT,
                     "{\"case\": \"%s\", \"n\": %d, \"pipelines_per_s\": %.1f, \"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f}",
                     name, ids.size(), perSecond, percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99));
         }

@@ -1,7 +1,11 @@
 package ai.pipeline.reliability;
 
+import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.reliability.MixedLoad.Shape;
+import ai.pipeline.testsupport.AppProcess;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -56,6 +60,21 @@ final class ExactlyOnceAudit {
         audit.checkEvents(db, events);
         audit.countRuns(reports);
         return audit;
+    }
+
+    /**
+     * The audit of one application on its embedded broker and H2: reads the topics while it runs, then
+     * stops it, because H2's file opens in one process at a time.
+     */
+    static ExactlyOnceAudit ofSingleApp(AppProcess app, Path dataDir, Map<String, Shape> expected) throws SQLException {
+        String bootstrap = app.kafkaBootstrapServers();
+        List<JsonNode> events = TopicLog.readAll(bootstrap, Topics.EVENTS);
+        List<JsonNode> reports = TopicLog.readAll(bootstrap, Topics.RESULTS);
+        app.stop();
+        try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("db/pipeline").toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "")) {
+            return check(db, expected, events, reports);
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -50,9 +51,18 @@ final class LoadDriver {
 
     /** Starts submitting pipelines {@code 0..total-1}, pausing up to {@code maxPauseMs} between them. */
     LoadDriver start(int total, int maxPauseMs, long seed) {
+        return start(total, Long.MAX_VALUE, maxPauseMs, seed);
+    }
+
+    /** Starts submitting pipelines for {@code duration}, pausing up to {@code maxPauseMs} between them. */
+    LoadDriver startFor(Duration duration, int maxPauseMs, long seed) {
+        return start(Integer.MAX_VALUE, System.nanoTime() + duration.toNanos(), maxPauseMs, seed);
+    }
+
+    private LoadDriver start(int total, long deadlineNanos, int maxPauseMs, long seed) {
         Random random = new Random(seed);
         thread = new Thread(() -> {
-            for (int i = 0; i < total && !Thread.currentThread().isInterrupted(); i++) {
+            for (int i = 0; i < total && System.nanoTime() < deadlineNanos && !Thread.currentThread().isInterrupted(); i++) {
                 submit(load.shape(i), prefix + "-" + i);
                 pause(random.nextInt(maxPauseMs + 1));
             }

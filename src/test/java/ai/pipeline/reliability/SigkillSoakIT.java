@@ -2,12 +2,9 @@ package ai.pipeline.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppProcess;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Issue 9, point 1: {@value #DEFAULT_PIPELINES} mixed pipelines while the application is killed
@@ -68,16 +64,7 @@ class SigkillSoakIT {
             assertThat(load.accepted).hasSize(total);
 
             Duration drained = Drain.untilAllEnded(client.get(), begin, Duration.ofMinutes(10));
-            String bootstrap = app.get().kafkaBootstrapServers();
-            List<JsonNode> events = TopicLog.readAll(bootstrap, Topics.EVENTS);
-            List<JsonNode> reports = TopicLog.readAll(bootstrap, Topics.RESULTS);
-            app.get().stop();
-
-            ExactlyOnceAudit audit;
-            try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("db/pipeline").toAbsolutePath()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "")) {
-                audit = ExactlyOnceAudit.check(db, load.accepted, events, reports);
-            }
+            ExactlyOnceAudit audit = ExactlyOnceAudit.ofSingleApp(app.get(), dataDir, load.accepted);
             killLog.forEach(line -> System.out.println("soak: " + line));
             System.out.printf("soak: all terminal %d s after the first submission; %d requests re-sent after a kill; %s%n",
                     drained.toSeconds(), load.resent.get(), audit);

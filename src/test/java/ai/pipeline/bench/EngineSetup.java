@@ -1,0 +1,94 @@
+package ai.pipeline.bench;
+
+import ai.pipeline.testsupport.AppProcess;
+import ai.pipeline.testsupport.StandaloneKafka;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the engine benchmark runs against, chosen by system properties: the broker
+ * ({@code bench.kafka=embedded|external}: in the application's process, or a Kafka broker process of
+ * its own), the database ({@code bench.db=h2|postgres}) and the number of full application instances
+ * ({@code bench.apps=1..}; more than one needs a broker and a database they can share, so it implies
+ * {@code external} and {@code postgres}).
+ */
+final class EngineSetup implements AutoCloseable {
+
+    final boolean externalKafka;
+    final boolean postgres;
+    final List<AppProcess> apps = new ArrayList<>();
+    private final List<AutoCloseable> infrastructure = new ArrayList<>();
+    private String bootstrapServers;
+
+    private EngineSetup(boolean externalKafka, boolean postgres) {
+        this.externalKafka = externalKafka;
+        this.postgres = postgres;
+    }
+
+    static EngineSetup fromSystemProperties() {
+        int apps = Integer.getInteger("bench.apps", 1);
+        boolean external = apps > 1 || System.getProperty("bench.kafka", "embedded").equals("external");
+        boolean postgres = apps > 1 || System.getProperty("bench.db", "h2").equals("postgres");
+        EngineSetup setup = new EngineSetup(external, postgres);
+        for (int i = 0; i < apps; i++) {
+            setup.apps.add(null);
+        }
+        return setup;
+    }
+
+    /** Starts the broker and the database if they are external, then every application instance together. */
+    EngineSetup start(Path dir, Map<String, String> appEnvironment) throws IOException {
+        Map<String, String> environment = new HashMap<>(appEnvironment);
+        if (externalKafka) {
+            StandaloneKafka kafka = StandaloneKafka.start(dir.resolve("kafka"));
+            infrastructure.add(kafka);
+            bootstrapServers = kafka.bootstrapServers();
+            environment.put("APP_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        }
+        if (postgres) {
+            EmbeddedPostgres database = EmbeddedPostgres.builder().setDataDirectory(Files.createDirectories(dir.resolve("pg")))
+                    .setCleanDataDirectory(true).start();
+            infrastructure.add(database);
+            environment.put("SPRING_DATASOURCE_URL", database.getJdbcUrl("postgres", "postgres"));
+            environment.put("SPRING_DATASOURCE_USERNAME", "postgres");
+            environment.put("SPRING_DATASOURCE_PASSWORD", "postgres");
+        }
+        for (int i = 0; i < apps.size(); i++) {
+            apps.set(i, new AppProcess(dir.resolve("app" + (i + 1)), environment));
+        }
+        CompletableFuture.allOf(apps.stream().map(app -> CompletableFuture.runAsync(app::start))
+                .toArray(CompletableFuture[]::new)).join();
+        if (bootstrapServers == null) {
+            bootstrapServers = apps.get(0).kafkaBootstrapServers();
+        }
+        return this;
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** For the results: {@code kafka=external db=postgres apps=3}. */
+    String describe() {
+        return "kafka=%s db=%s apps=%d".formatted(externalKafka ? "external" : "embedded", postgres ? "postgres" : "h2", apps.size());
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AppProcess app : apps) {
+            if (app != null) {
+                app.stop();
+            }
+        }
+        for (int i = infrastructure.size() - 1; i >= 0; i--) {
+            infrastructure.get(i).close();
+        }
+    }
+}
