@@ -1,6 +1,7 @@
 package ai.pipeline.platform;
 
 import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,6 +29,13 @@ public class KafkaTopics implements DisposableBean {
 
     /** Largest record accepted: the results of long documents can be several MB of JSON. */
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** Largest payload (the JSON value) of a message we produce: the record limit, less room for key, headers and framing. */
+    public static final int MAX_PAYLOAD_BYTES = MAX_MESSAGE_BYTES - 64 * 1024;
+
+    /** Whether a payload is within {@link #MAX_PAYLOAD_BYTES} as UTF-8 (counted only when it could be over). */
+    public static boolean fits(String payload) {
+        return payload.length() <= MAX_PAYLOAD_BYTES / 3 || payload.getBytes(StandardCharsets.UTF_8).length <= MAX_PAYLOAD_BYTES;
+    }
 
     private final KafkaConnection connection;
     private final KafkaSettings settings;

@@ -484,6 +484,21 @@ final class Advancer {
         finish(run, out);
     }
 
+    /**
+     * Ends a run that has not ended as FAILURE with {@code error}, when its reports cannot be applied:
+     * nothing more starts, running tasks are told to stop. Resume (retry) can take it up again.
+     */
+    boolean failRun(Run run, String error, Outbound out) {
+        if (run.pipeline().status.terminal()) {
+            return false;
+        }
+        run.pipeline().status = PipelineStatus.FAILURE;
+        run.pipeline().error = error;
+        revoke(run, run.plan().root(), out);
+        finish(run, out);
+        return true;
+    }
+
     /** Every unfinished task at or below {@code node} becomes REVOKED; workers hear it on the control topic. */
     private void revoke(Run run, Node node, Outbound out) {
         String prefix = node.path().isEmpty() ? "" : node.path() + ".";

@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration.engine;
 
 import ai.pipeline.shared.task.TaskFailure;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.kafka.common.KafkaException;
 import org.apache.camel.LoggingLevel;
@@ -19,16 +20,34 @@ import org.springframework.transaction.TransactionSystemException;
  * skipped; so does a retryable TaskFailure (Kafka refusing new work for a moment). A database that
  * ends its connections (a restart) can fail a commit and then its rollback: Spring reports that as
  * a TransactionSystemException, which is retried too (every engine operation is idempotent).
+ * Anything else is a defect or bad data that a retry would repeat: {@link PipelineEngine#onTaskEvents}
+ * confines it to the pipeline it belongs to.
  */
 @Component
 class EngineErrorHandling extends RouteConfigurationBuilder {
 
+    /** A database or Kafka briefly away: what is retried until it is back. */
+    private static final List<Class<? extends Throwable>> TRANSIENT = List.of(TransientDataAccessException.class,
+            CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
+            CannotCreateTransactionException.class, TransactionSystemException.class, KafkaException.class);
+
+    /** Whether the engine's routes retry this failure (else it is a defect or bad data that a retry repeats). */
+    static boolean isRetried(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            Throwable current = cause;
+            if (TRANSIENT.stream().anyMatch(type -> type.isInstance(current))
+                    || current instanceof TaskFailure taskFailure && taskFailure.retryable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
+    @SuppressWarnings("unchecked")
     public void configuration() {
         RouteConfigurationDefinition errors = routeConfiguration(EngineRoutes.ERRORS);
-        errors.onException(TransientDataAccessException.class, CannotGetJdbcConnectionException.class,
-                        DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
-                        TransactionSystemException.class, KafkaException.class)
+        errors.onException(TRANSIENT.toArray(new Class[0]))
                 .maximumRedeliveries(-1).redeliveryDelay(200).backOffMultiplier(2).maximumRedeliveryDelay(10_000)
                 .retryAttemptedLogLevel(LoggingLevel.WARN);
         errors.onException(TaskFailure.class)

@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.ExpressionAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class EngineRoutes extends RouteBuilder {
 
+    private static final Logger log = LoggerFactory.getLogger(EngineRoutes.class);
+
     static final String JOIN = "direct:orchestration-join";
     static final String JOIN_KEY = "joinKey";
     static final String ERRORS = "engine-errors";
@@ -39,10 +44,12 @@ class EngineRoutes extends RouteBuilder {
     private final JsonAggregationRepository joinRepository;
     private final JsonMapper json;
     private final ConsumerLagMetrics consumerLag;
+    private final ProducerTemplate producer;
 
     EngineRoutes(EngineSettings settings, KafkaSettings kafka, PipelineEngine engine, JsonAggregationRepository joinRepository,
-                 JsonMapper json, ConsumerLagMetrics consumerLag) {
+                 JsonMapper json, ConsumerLagMetrics consumerLag, ProducerTemplate producer) {
         this.settings = settings;
+        this.producer = producer;
         this.consumerLag = consumerLag;
         this.kafka = kafka;
         this.engine = engine;
@@ -109,13 +116,26 @@ class EngineRoutes extends RouteBuilder {
                 .process(exchange -> engine.expireOverdueJoins());
     }
 
+    /** A report that is not one (not JSON, no chain) goes to {@code ai.task-results.dead-letter}; the rest are applied. */
     private void advance(Exchange batch) {
         List<Exchange> records = KafkaBatches.records(batch);
         List<TaskEvent> events = new ArrayList<>(records.size());
         for (Exchange record : records) {
-            events.add(json.readValue(record.getIn().getBody(String.class), TaskEvent.class));
+            String body = record.getIn().getBody(String.class);
+            try {
+                TaskEvent event = json.readValue(body, TaskEvent.class);
+                if (event.chainId() == null || event.node() == null || event.type() == null) {
+                    throw new IllegalArgumentException("a report names its chain_id, node and type");
+                }
+                events.add(event);
+            } catch (RuntimeException unreadable) {
+                log.warn("Refused a worker report: {}", unreadable.getMessage());
+                producer.sendBodyAndHeader("kafka:" + Topics.RESULTS_DEAD_LETTER, body, "error", String.valueOf(unreadable.getMessage()));
+            }
         }
-        engine.onTaskEvents(events);
+        if (!events.isEmpty()) {
+            engine.onTaskEvents(events);
+        }
         KafkaBatches.commit(records);
     }
 

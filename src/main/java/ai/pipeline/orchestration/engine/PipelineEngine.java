@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.BiPredicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -43,8 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class PipelineEngine {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineEngine.class);
-    /** Largest message payload a start may produce: Kafka's record limit, less room for key, headers and framing. */
-    static final int MAX_PAYLOAD_BYTES = KafkaTopics.MAX_MESSAGE_BYTES - 64 * 1024;
 
     /** A pipeline to start: {@code requestId} (optional) makes a resend start nothing new. */
     public record StartRequest(String pipeline, Canvas canvas, JsonNode input, String requestId, String source) {
@@ -140,20 +139,38 @@ public class PipelineEngine {
      */
     private static void refuseUndeliverable(List<OutboxMessage> messages) {
         for (OutboxMessage message : messages) {
-            if (message.payload().length() > MAX_PAYLOAD_BYTES / 3) {  // cheap test first: UTF-8 takes at most 3 bytes a char
-                int bytes = message.payload().getBytes(StandardCharsets.UTF_8).length;
-                if (bytes > MAX_PAYLOAD_BYTES) {
-                    throw TaskFailure.tooLarge("the input and task arguments make a " + bytes + "-byte message to "
-                            + message.topic() + "; the limit is " + MAX_PAYLOAD_BYTES + " bytes");
-                }
+            if (!KafkaTopics.fits(message.payload())) {
+                throw TaskFailure.tooLarge("the input and task arguments make a " + message.payload().getBytes(StandardCharsets.UTF_8).length
+                        + "-byte message to " + message.topic() + "; the limit is " + KafkaTopics.MAX_PAYLOAD_BYTES + " bytes");
             }
         }
     }
 
-    /** Applies workers' reports (in order per chain) and advances their pipelines. */
+    /**
+     * Applies workers' reports (in order per chain) and advances their pipelines. A batch that fails
+     * for a reason a retry would repeat (a defect, or a report the database refuses) is applied again
+     * one pipeline at a time, and a pipeline whose reports still fail ends FAILURE with the error: the
+     * other pipelines of the batch go on, and none is left RUNNING on reports that were skipped.
+     */
     public void onTaskEvents(List<TaskEvent> events) {
         Map<String, List<TaskEvent>> byChain = new LinkedHashMap<>();
         events.forEach(e -> byChain.computeIfAbsent(e.chainId(), k -> new ArrayList<>()).add(e));
+        try {
+            applyReports(byChain);
+        } catch (RuntimeException e) {
+            if (EngineErrorHandling.isRetried(e)) {
+                throw e;
+            }
+            if (byChain.size() == 1) {
+                String chainId = byChain.keySet().iterator().next();
+                failOnReports(chainId, byChain.get(chainId), e);
+                return;
+            }
+            byChain.values().forEach(this::onTaskEvents);
+        }
+    }
+
+    private void applyReports(Map<String, List<TaskEvent>> byChain) {
         withRuns(byChain.keySet(), (run, out) -> {
             boolean advanced = false;
             boolean changed = false;
@@ -168,6 +185,23 @@ public class PipelineEngine {
             }
             return changed;
         });
+    }
+
+    private void failOnReports(String chainId, List<TaskEvent> reports, RuntimeException failure) {
+        String nodes = reports.stream().map(r -> r.node() + " (attempt " + r.attempt() + ")").distinct()
+                .collect(Collectors.joining(", "));
+        String cause = failure.toString();
+        String error = "the orchestrator could not apply the report of task " + nodes + ": "
+                + (cause.length() > 1000 ? cause.substring(0, 1000) + "…" : cause);  // a database error quotes its whole statement
+        log.error("Failing pipeline {}: {}", chainId, error, failure);
+        try {
+            withRuns(Set.of(chainId), (run, out) -> advancer.failRun(run, error, out));
+        } catch (RuntimeException e) {
+            if (EngineErrorHandling.isRetried(e)) {
+                throw e;
+            }
+            log.error("Could not record the failure of pipeline {} either; its reports {} are skipped", chainId, reports, e);
+        }
     }
 
     /** The join aggregator completed a join (or its deadline passed); applied at most once. */

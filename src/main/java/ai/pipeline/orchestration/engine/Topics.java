@@ -18,6 +18,7 @@ public final class Topics implements TopicDeclaration {
     public static final String CONTROL = "ai.pipeline.control";
     public static final String TASKS_DEAD_LETTER = "ai.tasks.dead-letter";
     public static final String REQUESTS_DEAD_LETTER = "ai.pipeline.requests.dead-letter";
+    public static final String RESULTS_DEAD_LETTER = "ai.task-results.dead-letter";
 
     private final Collection<String> taskNames;
 
@@ -51,7 +52,7 @@ public final class Topics implements TopicDeclaration {
     @Override
     public Collection<String> topics() {
         List<String> topics = new ArrayList<>(List.of(RESULTS, FAN_OUT, EVENTS, REQUESTS, CONTROL, TASKS_DEAD_LETTER,
-                REQUESTS_DEAD_LETTER));
+                REQUESTS_DEAD_LETTER, RESULTS_DEAD_LETTER));
         taskNames.forEach(name -> topics.add(forTask(name)));
         return topics;
     }

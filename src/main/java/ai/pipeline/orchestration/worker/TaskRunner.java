@@ -6,12 +6,14 @@ import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.engine.TaskRegistry;
 import ai.pipeline.orchestration.engine.Topics;
+import ai.pipeline.platform.KafkaTopics;
 import ai.pipeline.shared.task.CancellationSignal;
 import ai.pipeline.shared.task.TaskContext;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -71,7 +73,16 @@ public class TaskRunner implements DisposableBean {
             return;
         }
         TaskEvent event = execute(message);
-        exchange.getIn().setBody(json.writeValueAsString(event));
+        String report = json.writeValueAsString(event);
+        if (!KafkaTopics.fits(report)) {
+            // Kafka would refuse the report and the task would stay STARTED: it fails, saying why
+            TaskFailure tooLarge = TaskFailure.tooLarge("the result of " + message.task() + " is "
+                    + report.getBytes(StandardCharsets.UTF_8).length + " bytes of JSON; a result may be at most "
+                    + KafkaTopics.MAX_PAYLOAD_BYTES + " bytes (keep large outputs in files and return their paths)");
+            report = json.writeValueAsString(finished(message, event.startedAt(), TaskEvent.Outcome.FAILURE, null,
+                    new ErrorInfo(tooLarge.reason().code(), tooLarge.getMessage(), false)));
+        }
+        exchange.getIn().setBody(report);
     }
 
     TaskEvent execute(TaskMessage message) {
