@@ -23,7 +23,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,15 +30,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -371,43 +364,17 @@ class DomainOverheadBenchmark {
     }
 
     /** Stamps the moment each pipeline's terminal event arrives on {@code ai.pipeline.events}. */
-    private final class EventClock implements AutoCloseable {
+    private static final class EventClock implements AutoCloseable {
 
         record End(String status, long nanoTime, Instant at) {
         }
 
-        private final KafkaConsumer<String, String> consumer;
         private final Map<String, CompletableFuture<End>> ends = new ConcurrentHashMap<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread listener;
+        private final PipelineEndEvents events;
 
         EventClock(String bootstrap) {
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor("ai.pipeline.events").stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            listener = new Thread(this::listen, "bench-events");
-            listener.start();
-        }
-
-        private void listen() {
-            while (running.get()) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                    long now = System.nanoTime();
-                    Instant at = Instant.now();
-                    JsonNode event = json.readTree(record.value());
-                    String status = event.path("status").asString();
-                    if (event.path("kind").asString().equals("pipeline")
-                            && List.of("SUCCESS", "FAILURE", "CANCELLED").contains(status)) {
-                        future(event.path("chain_id").asString()).complete(new End(status, now, at));
-                    }
-                }
-            }
+            events = new PipelineEndEvents(bootstrap, (event, status, arrivedNanos, arrivedAt) ->
+                    future(event.path("chain_id").asString()).complete(new End(status, arrivedNanos, arrivedAt)));
         }
 
         private CompletableFuture<End> future(String chainId) {
@@ -420,9 +387,7 @@ class DomainOverheadBenchmark {
 
         @Override
         public void close() throws InterruptedException {
-            running.set(false);
-            listener.join();
-            consumer.close();
+            events.close();
         }
     }
 }

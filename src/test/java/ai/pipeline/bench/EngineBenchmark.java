@@ -17,21 +17,13 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The engine benchmark ({@code bench/engine [scale] [options]}): starts the system as its own
@@ -51,8 +43,6 @@ class EngineBenchmark {
             "group2", "{\"group\": [" + ECHO + "," + ECHO + "]}",
             "chord2", "{\"chord\": {\"header\": [" + ECHO + "," + ECHO + "], \"body\": " + ECHO + "}}",
             "chain4", "{\"chain\": [" + ECHO + "," + ECHO + "," + ECHO + "," + ECHO + "]}");
-
-    private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
     void engine() throws Exception {
@@ -123,46 +113,23 @@ class EngineBenchmark {
     /** Submits requests to {@code ai.pipeline.requests} and times them until their pipeline event. */
     private final class Client implements AutoCloseable {
         private final KafkaProducer<String, String> producer;
-        private final KafkaConsumer<String, String> consumer;
+        private final PipelineEndEvents events;
         private final Map<String, Long> submitted = new ConcurrentHashMap<>();
         private final Map<String, Long> finished = new ConcurrentHashMap<>();
         private final AtomicInteger failed = new AtomicInteger();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread listener;
 
         Client(String bootstrap) {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
             producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor("ai.pipeline.events").stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            listener = new Thread(this::listen, "bench-events");
-            listener.start();
-        }
-
-        private void listen() {
-            while (running.get()) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                    long now = System.nanoTime();
-                    JsonNode event = json.readTree(record.value());
-                    String status = event.path("status").asString();
-                    if (event.path("kind").asString().equals("pipeline") && (status.equals("SUCCESS") || status.equals("FAILURE"))) {
-                        String requestId = event.path("request_id").asString();
-                        if (submitted.containsKey(requestId) && finished.putIfAbsent(requestId, now) == null
-                                && status.equals("FAILURE")) {
-                            failed.incrementAndGet();
-                        }
-                    }
+            events = new PipelineEndEvents(bootstrap, (event, status, arrivedNanos, arrivedAt) -> {
+                String requestId = event.path("request_id").asString();
+                if (submitted.containsKey(requestId) && finished.putIfAbsent(requestId, arrivedNanos) == null
+                        && !status.equals("SUCCESS")) {
+                    failed.incrementAndGet();
                 }
-            }
+            });
         }
 
         private String submit(String name, String canvas, int i) {
@@ -221,9 +188,7 @@ class EngineBenchmark {
 
         @Override
         public void close() throws InterruptedException {
-            running.set(false);
-            listener.join();
-            consumer.close();
+            events.close();
             producer.close();
         }
     }
