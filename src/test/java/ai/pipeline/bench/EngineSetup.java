@@ -23,24 +23,23 @@ final class EngineSetup implements AutoCloseable {
 
     final boolean externalKafka;
     final boolean postgres;
+    private final int instances;
+    /** The application processes, once {@link #start} has started them. */
     final List<AppProcess> apps = new ArrayList<>();
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
     private String bootstrapServers;
 
-    private EngineSetup(boolean externalKafka, boolean postgres) {
+    private EngineSetup(boolean externalKafka, boolean postgres, int instances) {
         this.externalKafka = externalKafka;
         this.postgres = postgres;
+        this.instances = instances;
     }
 
     static EngineSetup fromSystemProperties() {
         int apps = Integer.getInteger("bench.apps", 1);
         boolean external = apps > 1 || System.getProperty("bench.kafka", "embedded").equals("external");
         boolean postgres = apps > 1 || System.getProperty("bench.db", "h2").equals("postgres");
-        EngineSetup setup = new EngineSetup(external, postgres);
-        for (int i = 0; i < apps; i++) {
-            setup.apps.add(null);
-        }
-        return setup;
+        return new EngineSetup(external, postgres, apps);
     }
 
     /** Starts the broker and the database if they are external, then every application instance together. */
@@ -60,8 +59,8 @@ final class EngineSetup implements AutoCloseable {
             environment.put("SPRING_DATASOURCE_USERNAME", "postgres");
             environment.put("SPRING_DATASOURCE_PASSWORD", "postgres");
         }
-        for (int i = 0; i < apps.size(); i++) {
-            apps.set(i, new AppProcess(dir.resolve("app" + (i + 1)), environment));
+        for (int i = 1; i <= instances; i++) {
+            apps.add(new AppProcess(dir.resolve("app" + i), environment));
         }
         CompletableFuture.allOf(apps.stream().map(app -> CompletableFuture.runAsync(app::start))
                 .toArray(CompletableFuture[]::new)).join();
@@ -77,15 +76,13 @@ final class EngineSetup implements AutoCloseable {
 
     /** For the results: {@code kafka=external db=postgres apps=3}. */
     String describe() {
-        return "kafka=%s db=%s apps=%d".formatted(externalKafka ? "external" : "embedded", postgres ? "postgres" : "h2", apps.size());
+        return "kafka=%s db=%s apps=%d".formatted(externalKafka ? "external" : "embedded", postgres ? "postgres" : "h2", instances);
     }
 
     @Override
     public void close() throws Exception {
         for (AppProcess app : apps) {
-            if (app != null) {
-                app.stop();
-            }
+            app.stop();
         }
         for (int i = infrastructure.size() - 1; i >= 0; i--) {
             infrastructure.get(i).close();

@@ -75,6 +75,7 @@ class PoisonReportIT {
         assertThat(notJson.getIn().getBody(String.class)).isEqualTo("not a report");
         assertThat(notJson.getIn().getHeader("error", String.class)).isNotBlank();
         Exchange incomplete = consumer.receive("kafka:" + Topics.RESULTS_DEAD_LETTER + "?groupId=poison-report-it&autoOffsetReset=earliest", 30_000);
+        assertThat(incomplete).as("the report without its fields on the dead-letter topic").isNotNull();
         assertThat(incomplete.getIn().getBody(String.class)).isEqualTo("{\"type\": \"FINISHED\"}");
         assertThat(incomplete.getIn().getHeader("error", String.class)).isNotBlank();
     }
