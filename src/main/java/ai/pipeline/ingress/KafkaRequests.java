@@ -8,6 +8,10 @@ import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineInputs;
 import ai.pipeline.platform.KafkaBatches;
+import ai.pipeline.platform.KafkaBatches.DeferredCommits;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.camel.component.kafka.KafkaConstants;
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * optional {@code request_id} that makes a resend start nothing new. A named pipeline's input is
  * checked as on every door (a file in storage of a format it takes). A request that cannot start
  * goes to {@code ai.pipeline.requests.dead-letter} unchanged, with the reason in its {@code error}
- * header; offsets are committed only after every request of the batch is started or dead-lettered.
+ * header. A batch's offsets are committed once the runs it started are stored (the engine commits in
+ * groups); a request read again after a crash maps to the run it started, by a chain id made from
+ * the record's place in the topic.
  */
 @Component("kafkaRequests")
 public class KafkaRequests {
@@ -38,6 +44,7 @@ public class KafkaRequests {
     private final CanvasJson canvasJson;
     private final JsonMapper json;
     private final ProducerTemplate producer;
+    private final DeferredCommits offsets;
 
     KafkaRequests(PipelineService pipelines, PipelineCatalog catalog, PipelineInputs inputs, CanvasJson canvasJson,
                   JsonMapper json, ProducerTemplate producer) {
@@ -47,16 +54,19 @@ public class KafkaRequests {
         this.canvasJson = canvasJson;
         this.json = json;
         this.producer = producer;
+        this.offsets = new DeferredCommits(pipelines::committedSequence);
     }
 
     /** The body is the batch: a list of the Kafka records' exchanges. */
     public void startAll(Exchange batch) {
+        pipelines.checkCommitting();
+        offsets.commitDurable();
         List<Exchange> records = KafkaBatches.records(batch);
         List<PipelineEngine.StartRequest> valid = new ArrayList<>();
         for (Exchange record : records) {
             String body = record.getIn().getBody(String.class);
             try {
-                valid.add(parse(body));
+                valid.add(parse(body).withChainId(chainIdOf(record)));
             } catch (InvalidRequest | TaskFailure e) {
                 if (e instanceof TaskFailure failure && failure.retryable()) {
                     throw failure;
@@ -65,10 +75,15 @@ public class KafkaRequests {
                 producer.sendBodyAndHeader("kafka:" + Topics.REQUESTS_DEAD_LETTER, body, "error", e.getMessage());
             }
         }
-        if (!valid.isEmpty()) {
-            pipelines.startAll(valid);
-        }
-        KafkaBatches.commit(records);
+        long sequence = valid.isEmpty() ? pipelines.committedSequence() : pipelines.submitAll(valid);
+        offsets.add(sequence, records);
+    }
+
+    /** The same record always names the same run: its partition, offset and timestamp. */
+    private static String chainIdOf(Exchange record) {
+        String place = Topics.REQUESTS + "/" + record.getIn().getHeader(KafkaConstants.PARTITION) + "/"
+                + record.getIn().getHeader(KafkaConstants.OFFSET) + "/" + record.getIn().getHeader(KafkaConstants.TIMESTAMP);
+        return UUID.nameUUIDFromBytes(place.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private PipelineEngine.StartRequest parse(String body) {

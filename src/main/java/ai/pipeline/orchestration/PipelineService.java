@@ -67,6 +67,27 @@ public class PipelineService {
         return new PipelineEngine.StartRequest(WORKFLOW, canvas, input, requestId, source);
     }
 
+    /**
+     * Starts checked requests without waiting for them to be stored (the Kafka door: the request
+     * stays unconfirmed in Kafka until then); returns the engine sequence number that makes them durable.
+     */
+    public long submitAll(List<PipelineEngine.StartRequest> requests) {
+        if (publisher.kafkaFailing()) {
+            throw TaskFailure.unavailable("Kafka is unavailable; no pipeline can start now, try again later");
+        }
+        return engine.submitAll(requests);
+    }
+
+    /** The engine sequence number whose changes are stored (see {@link #submitAll}). */
+    public long committedSequence() {
+        return engine.committedSequence();
+    }
+
+    /** Throws (a transient failure, which the Kafka door waits out) while the engine cannot store its changes. */
+    public void checkCommitting() {
+        engine.checkCommitting();
+    }
+
     public PipelineEngine.Started start(PipelineEngine.StartRequest request) {
         return startAll(List.of(request)).get(0);
     }

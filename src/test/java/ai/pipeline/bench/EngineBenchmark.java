@@ -2,7 +2,9 @@ package ai.pipeline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppProcess;
+import ai.pipeline.testsupport.ProcessCpu;
 import ai.pipeline.testsupport.ProcessMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.Test;
  * process(es) on fresh data directories ({@link EngineSetup}: embedded or external broker, H2 or
  * PostgreSQL, 1 to 3 full instances), submits canvases of {@code core.echo} through the Kafka
  * ingress as fast as it can, observes completion on {@code ai.pipeline.events}, and prints one JSON
- * line per case, then each process's resident memory idle and at its peak under the load.
+ * line per case, then each process's resident memory idle and at its peak under the load. Each
+ * throughput case also gives the rate at which SUCCESS became visible in SQL, the lag from a
+ * pipeline's terminal event to its SUCCESS in SQL (p50/p99, matched by rank, 10 ms resolution) and
+ * the CPU milliseconds per 1,000 pipelines of every process (the apps, a broker of its own, the driver).
  * Nothing is configured differently from production.
  */
 @Tag("benchmark")
@@ -55,7 +60,7 @@ class EngineBenchmark {
         String jvmOptions = System.getenv().getOrDefault("BENCH_JAVA_TOOL_OPTIONS", "");
         try (EngineSetup setup = EngineSetup.fromSystemProperties()
                 .start(dir, jvmOptions.isBlank() ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", jvmOptions));
-             Client client = new Client(setup.bootstrapServers())) {
+             Client client = new Client(setup)) {
             System.out.println("bench/engine: " + setup.describe());
             // idle: started, topics created, consumer groups formed, nothing submitted yet
             TimeUnit.SECONDS.sleep(10);
@@ -117,8 +122,13 @@ class EngineBenchmark {
         private final Map<String, Long> submitted = new ConcurrentHashMap<>();
         private final Map<String, Long> finished = new ConcurrentHashMap<>();
         private final AtomicInteger failed = new AtomicInteger();
+        private final EngineSetup setup;
+        private final ApiClient api;
 
-        Client(String bootstrap) {
+        Client(EngineSetup setup) {
+            this.setup = setup;
+            this.api = setup.apps.get(0).api();
+            String bootstrap = setup.bootstrapServers();
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
@@ -142,14 +152,103 @@ class EngineBenchmark {
 
         String throughput(String name, String canvas, int n) throws InterruptedException {
             List<String> ids = new ArrayList<>(n);
+            Map<String, Long> cpuBefore = cpu();
+            long storedBefore = storedSuccesses();
             long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                ids.add(submit(name, canvas, i));
+            try (SqlSampler sql = new SqlSampler(storedBefore)) {
+                for (int i = 0; i < n; i++) {
+                    ids.add(submit(name, canvas, i));
+                }
+                producer.flush();
+                awaitAll(ids, Duration.ofMinutes(10));
+                long end = ids.stream().mapToLong(finished::get).max().orElse(start);
+                long[] eventTimes = ids.stream().mapToLong(finished::get).sorted().toArray();
+                sql.awaitCount(n, Duration.ofSeconds(60));
+                Map<String, Long> cpuAfter = cpu();
+                StringBuilder perProcess = new StringBuilder();
+                cpuAfter.forEach((process, ms) -> perProcess.append(perProcess.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
+                        "\"%s\": %.0f", process, (ms - cpuBefore.getOrDefault(process, 0L)) * 1000.0 / n)));
+                double[] lags = sql.lagsMs(eventTimes);
+                String extra = String.format(Locale.ROOT,
+                        ", \"sql_success_per_s\": %.1f, \"event_to_sql_lag_p50_ms\": %.1f, \"event_to_sql_lag_p99_ms\": %.1f, "
+                                + "\"cpu_ms_per_1000\": {%s}",
+                        n / ((sql.timeOf(n) - start) / 1e9), percentile(lags, 50), percentile(lags, 99), perProcess);
+                return line(name, ids, n / ((end - start) / 1e9)).replaceFirst("}$", extra + "}");
             }
-            producer.flush();
-            awaitAll(ids, Duration.ofMinutes(10));
-            long end = ids.stream().mapToLong(finished::get).max().orElse(start);
-            return line(name, ids, n / ((end - start) / 1e9));
+        }
+
+        private Map<String, Long> cpu() {
+            Map<String, Long> millis = new java.util.LinkedHashMap<>();
+            setup.processes().forEach((process, pid) -> millis.put(process, ProcessCpu.millis(pid)));
+            return millis;
+        }
+
+        /** Pipelines the database holds as SUCCESS (what the API's history counts). */
+        private long storedSuccesses() {
+            return api.get("/api/v1/pipelines/history?status=SUCCESS&size=1").json().path("data").path("total").asLong();
+        }
+
+        /**
+         * Samples how many pipelines the database holds as SUCCESS, every 10 ms, while a case runs:
+         * the k-th SUCCESS stored is matched with the k-th SUCCESS event to give the event→SQL lag.
+         */
+        private final class SqlSampler implements AutoCloseable {
+            private final long base;
+            private final List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+            private final Thread thread;
+
+            SqlSampler(long base) {
+                this.base = base;
+                thread = new Thread(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        long count = storedSuccesses() - base;
+                        samples.add(new long[] {System.nanoTime(), count});
+                        try {
+                            TimeUnit.MILLISECONDS.sleep(10);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "bench-sql");
+                thread.start();
+            }
+
+            void awaitCount(int n, Duration atMost) throws InterruptedException {
+                long deadline = System.nanoTime() + atMost.toNanos();
+                while (timeOf(n) == Long.MAX_VALUE && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(10);
+                }
+                if (timeOf(n) == Long.MAX_VALUE) {
+                    throw new AssertionError("the database holds fewer than " + n + " new SUCCESS pipelines after " + atMost);
+                }
+            }
+
+            /** When the database first held {@code k} of this case's SUCCESS pipelines (nanoTime), or MAX_VALUE. */
+            long timeOf(long k) {
+                synchronized (samples) {
+                    for (long[] sample : samples) {
+                        if (sample[1] >= k) {
+                            return sample[0];
+                        }
+                    }
+                }
+                return Long.MAX_VALUE;
+            }
+
+            double[] lagsMs(long[] sortedEventTimes) {
+                double[] lags = new double[sortedEventTimes.length];
+                for (int k = 0; k < lags.length; k++) {
+                    lags[k] = (timeOf(k + 1) - sortedEventTimes[k]) / 1e6;
+                }
+                java.util.Arrays.sort(lags);
+                return lags;
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                thread.interrupt();
+                thread.join();
+            }
         }
 
         String isolated(String name, String canvas, int n) throws InterruptedException {

@@ -28,6 +28,7 @@ final class EngineSetup implements AutoCloseable {
     final List<AppProcess> apps = new ArrayList<>();
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
     private String bootstrapServers;
+    private StandaloneKafka kafka;
 
     private EngineSetup(boolean externalKafka, boolean postgres, int instances) {
         this.externalKafka = externalKafka;
@@ -46,7 +47,7 @@ final class EngineSetup implements AutoCloseable {
     EngineSetup start(Path dir, Map<String, String> appEnvironment) throws IOException {
         Map<String, String> environment = new HashMap<>(appEnvironment);
         if (externalKafka) {
-            StandaloneKafka kafka = StandaloneKafka.start(dir.resolve("kafka"));
+            kafka = StandaloneKafka.start(dir.resolve("kafka"));
             infrastructure.add(kafka);
             bootstrapServers = kafka.bootstrapServers();
             environment.put("APP_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
@@ -68,6 +69,19 @@ final class EngineSetup implements AutoCloseable {
             bootstrapServers = apps.get(0).kafkaBootstrapServers();
         }
         return this;
+    }
+
+    /** Every process whose CPU the benchmark counts, by name: app1…, and the broker when it runs on its own. */
+    Map<String, Long> processes() {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < apps.size(); i++) {
+            pids.put("app" + (i + 1), apps.get(i).pid());
+        }
+        if (kafka != null) {
+            pids.put("broker", kafka.pid());
+        }
+        pids.put("driver", ProcessHandle.current().pid());
+        return pids;
     }
 
     String bootstrapServers() {

@@ -3,9 +3,9 @@ package ai.pipeline.orchestration.engine;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.CanvasValidator;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -16,9 +16,14 @@ class EngineConfiguration {
         return new Topics(registry.names());
     }
 
+    /**
+     * The join aggregator's state lives in memory, beside the engine's records of the same runs: it is
+     * rebuilt from the stored task records when the engine takes runs up after a restart
+     * ({@link PipelineEngine#recover()}), so nothing of it needs storing on its own.
+     */
     @Bean
-    JsonAggregationRepository joinRepository(JdbcTemplate jdbc, JsonMapper json) {
-        return new JsonAggregationRepository(jdbc, json);
+    MemoryAggregationRepository joinRepository() {
+        return new MemoryAggregationRepository(true);
     }
 
     /** Feeds go to the {@code orchestration-join} route in the caller's thread, in order. */

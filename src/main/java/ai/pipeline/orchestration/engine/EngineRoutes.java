@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.engine;
 import ai.pipeline.orchestration.engine.Messages.FanOut;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.platform.KafkaBatches;
+import ai.pipeline.platform.KafkaBatches.DeferredCommits;
 import ai.pipeline.platform.KafkaSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.ExpressionAdapter;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,13 +24,14 @@ import tools.jackson.databind.json.JsonMapper;
  * The orchestrator's routes (only when {@code app.engine.orchestrator} is true):
  * <ul>
  * <li>{@code orchestration-advance}: worker reports from {@code ai.task-results} → record → advance;</li>
- * <li>{@code orchestration-join}: Camel's Aggregator joins a group's members (durable JSON state,
- *     completion by member count or fail-fast predicate, or by the join's deadline);</li>
+ * <li>{@code orchestration-join}: Camel's Aggregator joins a group's members (completion by member
+ *     count or fail-fast predicate, or by the join's deadline; its state is rebuilt from the records after a restart);</li>
  * <li>{@code orchestration-fan-out}: a group's first tasks, multicast to their task topics;</li>
  * <li>{@code orchestration-retries} and {@code orchestration-overdue-joins}: timers for retry
- *     backoffs and for joins whose aggregator state was lost;</li>
+ *     backoffs and for joins the aggregator did not complete by their deadline;</li>
  * <li>{@code orchestration-metrics}: refreshes the in-flight and consumer-lag gauges.</li>
  * </ul>
+ * All but the join start when this instance takes the orchestrator lease ({@link OrchestratorLease}).
  */
 @Component
 class EngineRoutes extends RouteBuilder {
@@ -41,12 +45,14 @@ class EngineRoutes extends RouteBuilder {
     private final EngineSettings settings;
     private final KafkaSettings kafka;
     private final PipelineEngine engine;
-    private final JsonAggregationRepository joinRepository;
+    private final MemoryAggregationRepository joinRepository;
     private final JsonMapper json;
     private final ConsumerLagMetrics consumerLag;
     private final ProducerTemplate producer;
 
-    EngineRoutes(EngineSettings settings, KafkaSettings kafka, PipelineEngine engine, JsonAggregationRepository joinRepository,
+    private final DeferredCommits reportOffsets;
+
+    EngineRoutes(EngineSettings settings, KafkaSettings kafka, PipelineEngine engine, MemoryAggregationRepository joinRepository,
                  JsonMapper json, ConsumerLagMetrics consumerLag, ProducerTemplate producer) {
         this.settings = settings;
         this.producer = producer;
@@ -55,19 +61,23 @@ class EngineRoutes extends RouteBuilder {
         this.engine = engine;
         this.joinRepository = joinRepository;
         this.json = json;
+        this.reportOffsets = new DeferredCommits(engine::committedSequence);
     }
+
+    /** Consumer options of the engine's batch routes: a batch is what one poll brought (waiting at most 1 ms for more). */
+    static final String BATCHES = "&batching=true&maxPollRecords=500&pollTimeoutMs=1&allowManualCommit=true&autoCommitEnable=false"
+            + "&kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualAsyncCommitFactory";
 
     @Override
     public void configure() {
         if (!settings.orchestrator()) {
             return;
         }
-        // Reports are handled in batches (one transaction each) and committed after: a batch is
-        // taken when 500 are there, 10 ms after the previous one, or after a 2 ms lull.
+        // Reports are applied in batches (in memory, by the engine); their offsets are committed once
+        // the engine's group commit has stored what they changed.
         from("kafka:" + Topics.RESULTS + "?groupId=orchestrator&consumersCount=" + settings.orchestratorConsumers()
-                + "&batching=true&maxPollRecords=500&pollTimeoutMs=2&batchingIntervalMs=10"
-                + "&allowManualCommit=true&autoCommitEnable=false&autoOffsetReset=earliest")
-                .routeId("orchestration-advance")
+                + BATCHES + "&autoOffsetReset=earliest")
+                .routeId("orchestration-advance").autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(this::advance);
 
@@ -85,25 +95,28 @@ class EngineRoutes extends RouteBuilder {
                         }
                     })
                     .completionTimeoutCheckerInterval(100)
+                    // completions run in the thread that fed the last member (the engine's, which
+                    // applies them at once), not on a thread of the aggregator's own
+                    .executorService(new SynchronousExecutorService())
                     .process(this::completeJoin)
                 .end();
 
         // Camel's Multicast in its dynamic form (Recipient List): one copy per member, each prepared
         // with that member's task message and sent to that member's task topic.
         from("kafka:" + Topics.FAN_OUT + "?groupId=orchestrator-fan-out&consumersCount=2&autoOffsetReset=earliest")
-                .routeId("orchestration-fan-out")
+                .routeId("orchestration-fan-out").autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(this::readFanOut)
                 .recipientList(header("fanOutTopics")).parallelProcessing().onPrepare(this::prepareMember)
                 .end();
 
         from("timer:orchestration-retries?period=100")
-                .routeId("orchestration-retries")
+                .routeId("orchestration-retries").autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(exchange -> engine.dispatchDueRetries());
 
         from("timer:orchestration-metrics?period=10000")
-                .routeId("orchestration-metrics")
+                .routeId("orchestration-metrics").autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(exchange -> {
                     engine.refreshMetrics();
@@ -111,13 +124,15 @@ class EngineRoutes extends RouteBuilder {
                 });
 
         from("timer:orchestration-overdue-joins?period=10000&delay=10000")
-                .routeId("orchestration-overdue-joins")
+                .routeId("orchestration-overdue-joins").autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(exchange -> engine.expireOverdueJoins());
     }
 
     /** A report that is not one (not JSON, no chain) goes to {@code ai.task-results.dead-letter}; the rest are applied. */
     private void advance(Exchange batch) {
+        engine.checkCommitting();   // while the database refuses commits, reports wait in Kafka
+        reportOffsets.commitDurable();
         List<Exchange> records = KafkaBatches.records(batch);
         List<TaskEvent> events = new ArrayList<>(records.size());
         for (Exchange record : records) {
@@ -133,16 +148,14 @@ class EngineRoutes extends RouteBuilder {
                 producer.sendBodyAndHeader("kafka:" + Topics.RESULTS_DEAD_LETTER, body, "error", String.valueOf(unreadable.getMessage()));
             }
         }
-        if (!events.isEmpty()) {
-            engine.onTaskEvents(events);
-        }
-        KafkaBatches.commit(records);
+        long sequence = events.isEmpty() ? engine.committedSequence() : engine.onTaskEvents(events);
+        reportOffsets.add(sequence, records);
     }
 
     private void completeJoin(Exchange exchange) {
         JoinState state = exchange.getIn().getBody(JoinState.class);
         boolean timedOut = "timeout".equals(exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
-        engine.completeJoin(state.chainId(), state.node(), timedOut);
+        engine.joinCompleted(state.chainId(), state.node(), timedOut);
     }
 
     private void readFanOut(Exchange exchange) {

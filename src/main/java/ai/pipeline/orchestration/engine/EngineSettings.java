@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param startedReportAfter a task that runs longer than this reports STARTED (shorter ones go straight to SUCCESS)
  * @param maxNesting         deepest canvas accepted
  * @param maxTasks           most task nodes a canvas may have (for-each items included)
+ * @param commitInterval     how long the engine gathers changes into one SQL transaction at most (a run that
+ *                           ends, or a client that waits, commits at once)
  */
 @ConfigurationProperties("app.engine")
 public record EngineSettings(
@@ -28,7 +30,8 @@ public record EngineSettings(
         @DefaultValue("1h") Duration joinTimeout,
         @DefaultValue("100ms") Duration startedReportAfter,
         @DefaultValue("10") int maxNesting,
-        @DefaultValue("10000") int maxTasks) {
+        @DefaultValue("10000") int maxTasks,
+        @DefaultValue("5ms") Duration commitInterval) {
 
     public EngineSettings {
         workerConcurrency = workerConcurrency == null ? Map.of() : Map.copyOf(workerConcurrency);

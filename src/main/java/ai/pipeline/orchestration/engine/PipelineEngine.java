@@ -10,43 +10,73 @@ import ai.pipeline.orchestration.store.OutboxBatch;
 import ai.pipeline.orchestration.store.OutboxMessage;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
+import ai.pipeline.orchestration.store.TaskRow;
 import ai.pipeline.platform.KafkaTopics;
 import ai.pipeline.shared.task.TaskFailure;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.dao.DuplicateKeyException;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs canvases: every operation locks the pipeline's row, lets the {@link Advancer} decide,
- * writes the changes and the resulting messages in one transaction, then (after commit) tells the
- * join aggregator and hands the messages to the {@link OutboxPublisher}.
+ * Runs canvases. The engine holds the records of every run it advances in memory and is their only
+ * writer (one orchestrator process: {@code app.engine.orchestrator}); every operation takes the
+ * engine's lock, lets the {@link Advancer} decide, and sends the task messages it dispatched at once.
+ * What changed is written to SQL by a group commit ({@link #commit()}: every
+ * {@code app.engine.commit-interval}, or at once when a caller waits for it or a run ended), in one
+ * transaction with the events and revocations, which are published after it (through the outbox).
+ *
+ * <p>Why this is safe: a task message sent before its commit is in Kafka before the commit (the
+ * commit first waits for every send to be acknowledged); the Kafka offsets of the reports and requests
+ * that led to a change are committed only once that change is durable, so after a crash they are
+ * read again and applied again to the stored state, which repeats the same decisions. A report applied
+ * twice changes nothing (a task attempt takes one outcome); a task message sent twice runs the task
+ * twice, and its second report is ignored.
  */
 @Service
-public class PipelineEngine {
+public class PipelineEngine implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineEngine.class);
+    /** How long a caller that must see its change stored (a REST start, a cancel) waits for the commit. */
+    private static final Duration DURABLE_WAIT = Duration.ofSeconds(8);
 
     /** A pipeline to start: {@code requestId} (optional) makes a resend start nothing new. */
-    public record StartRequest(String pipeline, Canvas canvas, JsonNode input, String requestId, String source) {
+    public record StartRequest(String pipeline, Canvas canvas, JsonNode input, String requestId, String source,
+                               String chainId) {
+
+        public StartRequest(String pipeline, Canvas canvas, JsonNode input, String requestId, String source) {
+            this(pipeline, canvas, input, requestId, source, null);
+        }
+
+        /** The same request with the chain id it must take (a Kafka request's: the same record always starts the same run). */
+        public StartRequest withChainId(String id) {
+            return new StartRequest(pipeline, canvas, input, requestId, source, id);
+        }
     }
 
     /** What a start request led to: a new run, or the run an earlier request with the same id started. */
@@ -64,6 +94,31 @@ public class PipelineEngine {
     private final CanvasJson canvasJson;
     private final JsonMapper json;
     private final EngineMetrics metrics;
+    private final long commitIntervalNanos;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition commitWanted = lock.newCondition();
+    private final Condition committedCondition = lock.newCondition();
+    /** The runs this engine holds: unfinished ones, and ended ones until their end is stored. */
+    private final Map<String, ChainRecords> runs = new HashMap<>();
+    private final Map<String, String> requestIds = new HashMap<>();
+    private final Set<ChainRecords> dirty = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Events, revocations and dead letters: published once the commit that stores their cause is done. */
+    private List<OutboxMessage> afterCommit = new ArrayList<>();
+    private List<Outbound.Observation> observations = new ArrayList<>();
+    private final ConcurrentLinkedQueue<JoinCompletion> joinCompletions = new ConcurrentLinkedQueue<>();
+    private long appliedSequence;
+    private volatile long committedSequence;
+    private boolean commitNow;
+    private volatile RuntimeException lastCommitFailure;
+    private final Thread committer;
+    private volatile boolean running = true;
+    private OrchestratorLease lease;
+    /** Whether this instance holds the orchestrator lease: only then does it run or change anything. */
+    private volatile boolean leading;
+
+    private record JoinCompletion(String chainId, String node, boolean timedOut) {
+    }
 
     public PipelineEngine(ExecutionStore store, TransactionTemplate transactions, TaskRegistry registry,
                           EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json,
@@ -77,31 +132,122 @@ public class PipelineEngine {
         this.canvasJson = new CanvasJson(json);
         this.plans = new PlanCache(canvasJson);
         this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks());
+        this.commitIntervalNanos = settings.commitInterval().toNanos();
+        this.committer = new Thread(this::commitLoop, "engine-group-commit");
+        committer.setDaemon(true);
+        committer.start();
     }
 
-    /** Records the pipeline and its tasks, then dispatches its first tasks. */
+    // ---- the orchestrator lease --------------------------------------------------------------
+
+    void useLease(OrchestratorLease lease) {
+        this.lease = lease;
+    }
+
+    /** This instance took the orchestrator lease: from now on it runs and changes pipelines. */
+    void lead() {
+        lock.lock();
+        try {
+            leading = true;
+            lastCommitFailure = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Another instance runs the orchestrator now: what this one held in memory and had not stored is
+     * dropped (the new holder reads the same reports again from Kafka, whose offsets were not committed).
+     */
+    void standBy() {
+        lock.lock();
+        try {
+            leading = false;
+            runs.clear();
+            requestIds.clear();
+            dirty.clear();
+            afterCommit = new ArrayList<>();
+            observations = new ArrayList<>();
+            joinCompletions.clear();
+            committedCondition.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requireLead() {
+        if (!leading) {
+            throw TaskFailure.unavailable("this instance does not run the orchestrator now (another instance holds its lease,"
+                    + " or app.engine.orchestrator is false); try again, or send the request to the API");
+        }
+    }
+
+    // ---- starting ---------------------------------------------------------------------------
+
+    /** Records the pipeline and its tasks, then dispatches its first tasks; returns once the run is stored. */
     public Started start(StartRequest request) {
         return startAll(List.of(request)).get(0);
     }
 
     /**
-     * Starts many pipelines in one transaction (the Kafka ingress takes requests in batches). A
-     * request id already known, or repeated within the batch, starts nothing new.
+     * Starts many pipelines and returns once they are stored, so an id handed to a client is never
+     * unknown. Their first tasks are dispatched after that commit: a start the database refused
+     * leaves nothing behind. A request id already known, or repeated within the batch, starts nothing new.
      */
     public List<Started> startAll(List<StartRequest> requests) {
+        long sequence;
+        List<Started> started;
+        lock.lock();
+        try {
+            started = startLocked(requests, false);
+            sequence = appliedSequence;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            awaitDurable(sequence);
+        } catch (RuntimeException e) {
+            forgetUnstored(started);
+            throw e;
+        }
+        return started;
+    }
+
+    /**
+     * Starts pipelines from Kafka requests without waiting for their commit: their first tasks go out
+     * at once. Returns the sequence number whose commit makes them durable (see {@link #committedSequence()}).
+     */
+    public long submitAll(List<StartRequest> requests) {
+        lock.lock();
+        try {
+            startLocked(requests, true);
+            return appliedSequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Started> startLocked(List<StartRequest> requests, boolean sendFirst) {
+        requireLead();
         Map<String, String> known = new HashMap<>(store.chainIdsForRequests(requests.stream()
-                .map(StartRequest::requestId).filter(Objects::nonNull).toList()));
+                .map(StartRequest::requestId).filter(Objects::nonNull).filter(id -> !requestIds.containsKey(id)).toList()));
+        known.putAll(requestIds);
+        Set<String> storedChains = new java.util.HashSet<>(store.existingChainIds(requests.stream()
+                .map(StartRequest::chainId).filter(Objects::nonNull).filter(id -> !runs.containsKey(id)).toList()));
         Instant now = Instant.now();
         Outbound out = new Outbound(json);
         List<Started> started = new ArrayList<>(requests.size());
-        List<ChainRecords> created = new ArrayList<>();
         for (StartRequest request : requests) {
             String existing = request.requestId() == null ? null : known.get(request.requestId());
+            if (existing == null && request.chainId() != null
+                    && (runs.containsKey(request.chainId()) || storedChains.contains(request.chainId()))) {
+                existing = request.chainId();   // a request read again after a restart: its run exists
+            }
             if (existing != null) {
                 started.add(new Started(existing, true));
                 continue;
             }
-            String chainId = UUID.randomUUID().toString();
+            String chainId = request.chainId() != null ? request.chainId() : UUID.randomUUID().toString();
             PipelineRow row = new PipelineRow(chainId, request.pipeline(), canvasJson.write(request.canvas()),
                     request.input() == null ? null : json.writeValueAsString(request.input()), request.requestId(),
                     request.source(), now, PipelineStatus.PENDING);
@@ -109,33 +255,21 @@ public class PipelineEngine {
             int firstMessage = out.messages().size();
             advancer.start(new Run(records, plans.remember(chainId, request.canvas()), json, now), out);
             refuseUndeliverable(out.messages().subList(firstMessage, out.messages().size()));
-            created.add(records);
+            runs.put(chainId, records);
+            dirty.add(records);
             started.add(new Started(chainId, false));
             if (request.requestId() != null) {
                 known.put(request.requestId(), chainId);
+                requestIds.put(request.requestId(), chainId);
             }
         }
-        OutboxBatch stored;
-        try {
-            stored = transactions.execute(status -> {
-                store.save(created);
-                return store.addToOutbox(out.messages());
-            });
-        } catch (DuplicateKeyException e) {
-            if (requests.size() == 1) {
-                // the same request id won a race with us
-                return List.of(store.chainIdsForRequests(List.of(requests.get(0).requestId())).entrySet().stream()
-                        .findFirst().map(entry -> new Started(entry.getValue(), true)).orElseThrow(() -> e));
-            }
-            return requests.stream().map(this::start).toList();
-        }
-        afterCommit(stored, out);
+        emit(out, sendFirst);
         return started;
     }
 
     /**
      * A first message larger than Kafka takes could never be delivered: the run would be recorded
-     * and then never move, and the outbox would retry it forever. Refused (413) before anything is recorded.
+     * and then never move. Refused (413) before anything is recorded.
      */
     private static void refuseUndeliverable(List<OutboxMessage> messages) {
         for (OutboxMessage message : messages) {
@@ -146,67 +280,118 @@ public class PipelineEngine {
         }
     }
 
-    /**
-     * Applies workers' reports (in order per chain) and advances their pipelines. A batch that fails
-     * for a reason a retry would repeat (a defect, or a report the database refuses) is applied again
-     * one pipeline at a time, and a pipeline whose reports still fail ends FAILURE with the error: the
-     * other pipelines of the batch go on, and none is left RUNNING on reports that were skipped.
-     */
-    public void onTaskEvents(List<TaskEvent> events) {
-        Map<String, List<TaskEvent>> byChain = new LinkedHashMap<>();
-        events.forEach(e -> byChain.computeIfAbsent(e.chainId(), k -> new ArrayList<>()).add(e));
+    /** After a failed commit: runs a waiting start created that were never stored are dropped, so a 503 leaves nothing. */
+    private void forgetUnstored(List<Started> started) {
+        lock.lock();
         try {
-            applyReports(byChain);
-        } catch (RuntimeException e) {
-            if (EngineErrorHandling.isRetried(e)) {
-                throw e;
+            for (Started s : started) {
+                ChainRecords records = runs.get(s.chainId());
+                if (!s.existing() && records != null && records.isNewPipeline()) {
+                    runs.remove(s.chainId());
+                    dirty.remove(records);
+                    if (records.pipeline().requestId != null) {
+                        requestIds.remove(records.pipeline().requestId);
+                    }
+                    afterCommit.removeIf(m -> s.chainId().equals(m.key()));
+                }
             }
-            if (byChain.size() == 1) {
-                String chainId = byChain.keySet().iterator().next();
-                failOnReports(chainId, byChain.get(chainId), e);
-                return;
-            }
-            byChain.values().forEach(this::onTaskEvents);
+        } finally {
+            lock.unlock();
         }
     }
 
-    private void applyReports(Map<String, List<TaskEvent>> byChain) {
-        withRuns(byChain.keySet(), (run, out) -> {
-            boolean advanced = false;
-            boolean changed = false;
-            for (TaskEvent event : byChain.get(run.chainId())) {
-                if (advancer.apply(run, event, out)) {
-                    changed = true;
-                    advanced |= event.type() == TaskEvent.Type.FINISHED;
+    // ---- reports, joins, commands -----------------------------------------------------------
+
+    /**
+     * Applies workers' reports (in order per chain) and advances their pipelines; the task messages
+     * this dispatches go out at once. Returns the sequence number whose commit makes it durable.
+     * A report whose application fails (a defect) fails its pipeline, naming the report; the others go on.
+     */
+    public long onTaskEvents(List<TaskEvent> events) {
+        Map<String, List<TaskEvent>> byChain = new LinkedHashMap<>();
+        events.forEach(e -> byChain.computeIfAbsent(e.chainId(), k -> new ArrayList<>()).add(e));
+        lock.lock();
+        try {
+            requireLead();
+            for (Map.Entry<String, List<TaskEvent>> chain : byChain.entrySet()) {
+                try {
+                    withRuns(Set.of(chain.getKey()), true, (run, out) -> applyReports(run, chain.getValue(), out));
+                } catch (RuntimeException e) {
+                    if (EngineErrorHandling.isRetried(e)) {
+                        throw e;
+                    }
+                    failOnReports(chain.getKey(), chain.getValue(), e);
                 }
             }
-            if (advanced) {
-                advancer.reconcile(run, out);
+            return appliedSequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean applyReports(Run run, List<TaskEvent> reports, Outbound out) {
+        boolean advanced = false;
+        boolean changed = false;
+        for (TaskEvent event : reports) {
+            if (advancer.apply(run, event, out)) {
+                changed = true;
+                advanced |= event.type() == TaskEvent.Type.FINISHED;
             }
-            return changed;
-        });
+        }
+        if (advanced) {
+            advancer.reconcile(run, out);
+        }
+        return changed;
     }
 
     private void failOnReports(String chainId, List<TaskEvent> reports, RuntimeException failure) {
         String nodes = reports.stream().map(r -> r.node() + " (attempt " + r.attempt() + ")").distinct()
                 .collect(Collectors.joining(", "));
-        String cause = failure.toString();
-        String error = "the orchestrator could not apply the report of task " + nodes + ": "
-                + (cause.length() > 1000 ? cause.substring(0, 1000) + "…" : cause);  // a database error quotes its whole statement
-        log.error("Failing pipeline {}: {}", chainId, error, failure);
+        fail(chainId, "the orchestrator could not apply the report of task " + nodes + ": " + shorten(failure), failure, true);
+    }
+
+    /**
+     * Ends a run as FAILURE with {@code error}. With {@code fromStored}, what is in memory is dropped
+     * first (it may be what failed) and the run is failed from its stored records, if it has any.
+     */
+    private void fail(String chainId, String error, Throwable cause, boolean fromStored) {
+        log.error("Failing pipeline {}: {}", chainId, error, cause);
+        ChainRecords inMemory = runs.get(chainId);
+        if (fromStored && inMemory != null && !inMemory.isNewPipeline()) {
+            runs.remove(chainId);
+            dirty.remove(inMemory);
+            afterCommit.removeIf(m -> chainId.equals(m.key()));
+        }
         try {
-            withRuns(Set.of(chainId), (run, out) -> advancer.failRun(run, error, out));
+            withRuns(Set.of(chainId), true, (run, out) -> advancer.failRun(run, error, out));
         } catch (RuntimeException e) {
             if (EngineErrorHandling.isRetried(e)) {
                 throw e;
             }
-            log.error("Could not record the failure of pipeline {} either; its reports {} are skipped", chainId, reports, e);
+            log.error("Could not record the failure of pipeline {} either", chainId, e);
         }
     }
 
-    /** The join aggregator completed a join (or its deadline passed); applied at most once. */
-    public void completeJoin(String chainId, String node, boolean timedOut) {
-        withRuns(Set.of(chainId), (run, out) -> advancer.completeJoin(run, node, timedOut, out));
+    private static String shorten(Throwable failure) {
+        String cause = failure.toString();
+        return cause.length() > 1000 ? cause.substring(0, 1000) + "…" : cause;   // a database error quotes its whole statement
+    }
+
+    /**
+     * The join aggregator completed a join (or its deadline passed); applied at most once. Called
+     * from the aggregator: in the engine's own thread when a feed completed it (applied now), else
+     * from the aggregator's timeout thread (queued for the committer thread without taking the
+     * engine's lock: the aggregator must never wait for the engine while the engine feeds it).
+     */
+    public void joinCompleted(String chainId, String node, boolean timedOut) {
+        if (!leading) {
+            return;   // another instance runs the orchestrator: it feeds its own aggregator
+        }
+        if (lock.isHeldByCurrentThread()) {
+            withRuns(Set.of(chainId), true, (run, out) -> advancer.completeJoin(run, node, timedOut, out));
+            return;
+        }
+        joinCompletions.add(new JoinCompletion(chainId, node, timedOut));   // the committer applies it within commit-interval
     }
 
     public Change cancel(String chainId) {
@@ -230,53 +415,114 @@ public class PipelineEngine {
         });
     }
 
+    /** A change a client waits for: answered once it is stored. */
+    private Change change(String chainId, BiPredicate<Run, Outbound> operation) {
+        boolean[] found = {false};
+        boolean changed;
+        long sequence;
+        lock.lock();
+        try {
+            requireLead();
+            changed = withRuns(Set.of(chainId), false, (run, out) -> {
+                found[0] = true;
+                return operation.test(run, out);
+            });
+            sequence = appliedSequence;
+        } finally {
+            lock.unlock();
+        }
+        if (changed) {
+            awaitDurable(sequence);
+        }
+        return changed ? Change.DONE : found[0] ? Change.NOT_ALLOWED : Change.NOT_FOUND;
+    }
+
+    // ---- timers -------------------------------------------------------------------------------
+
     /** Dispatches the next attempt of every task whose retry backoff has elapsed; returns how many. */
     public int dispatchDueRetries() {
-        List<String[]> due = store.dueRetries(Instant.now(), 500);
-        if (due.isEmpty()) {
-            return 0;
-        }
-        Map<String, List<String>> byChain = new LinkedHashMap<>();
-        due.forEach(d -> byChain.computeIfAbsent(d[0], k -> new ArrayList<>()).add(d[1]));
-        int[] dispatched = {0};
-        withRuns(byChain.keySet(), (run, out) -> {
-            boolean any = false;
-            for (String node : byChain.get(run.chainId())) {
-                if (advancer.retryNow(run, node, out)) {
-                    dispatched[0]++;
-                    any = true;
+        Instant now = Instant.now();
+        lock.lock();
+        try {
+            if (!leading) {
+                return 0;
+            }
+            Map<String, List<String>> due = new LinkedHashMap<>();
+            for (ChainRecords records : runs.values()) {
+                if (records.pipeline().status.terminal()) {
+                    continue;
+                }
+                for (TaskRow task : records.tasks()) {
+                    if (task.waitingToRetry() && !task.nextAttemptAt.isAfter(now)) {
+                        due.computeIfAbsent(task.chainId, k -> new ArrayList<>()).add(task.node);
+                    }
                 }
             }
-            return any;
-        });
-        return dispatched[0];
+            int[] dispatched = {0};
+            for (Map.Entry<String, List<String>> chain : due.entrySet()) {
+                withRuns(Set.of(chain.getKey()), true, (run, out) -> {
+                    boolean any = false;
+                    for (String node : chain.getValue()) {
+                        if (advancer.retryNow(run, node, out)) {
+                            dispatched[0]++;
+                            any = true;
+                        }
+                    }
+                    return any;
+                });
+            }
+            return dispatched[0];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Joins past their deadline that the aggregator did not complete: completed as timed out. */
+    public void expireOverdueJoins() {
+        Instant overdue = Instant.now().minusSeconds(5);
+        lock.lock();
+        try {
+            if (!leading) {
+                return;
+            }
+            List<JoinRow> expired = new ArrayList<>();
+            for (ChainRecords records : runs.values()) {
+                for (JoinRow join : records.joins()) {
+                    if (join.status == JoinRow.Status.OPEN && join.deadline.isBefore(overdue)) {
+                        expired.add(join);
+                    }
+                }
+            }
+            for (JoinRow join : expired) {
+                withRuns(Set.of(join.chainId), true, (run, out) -> advancer.completeJoin(run, join.node, true, out));
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * After a restart: tells the aggregator about every open join again (its state may have been
-     * lost between a member's result and the aggregator), and completes joins whose deadline passed.
+     * After a start (and after a crash): takes up every run that has not ended. Each is reconciled
+     * (what was ready and not dispatched is dispatched) and the join aggregator hears again of its
+     * open joins and of the members that already settled (its state lives in memory).
      */
-    public void recoverJoins() {
-        List<JoinRow> open = store.openJoins();
-        Set<String> chains = new TreeSet<>();
-        open.forEach(j -> chains.add(j.chainId));
-        if (chains.isEmpty()) {
+    public void recover() {
+        List<String> unfinished = store.unfinishedChainIds();
+        if (unfinished.isEmpty()) {
             return;
         }
-        log.info("Recovering {} open joins of {} pipelines", open.size(), chains.size());
-        withRuns(chains, (run, out) -> {
-            advancer.rejoin(run, out);
-            return false;
-        });
-    }
-
-    /** Joins past their deadline that the aggregator did not complete (lost state): completed as timed out. */
-    public void expireOverdueJoins() {
-        Instant now = Instant.now();
-        for (JoinRow join : store.openJoins()) {
-            if (join.deadline.isBefore(now.minusSeconds(5))) {
-                completeJoin(join.chainId, join.node, true);
+        log.info("Taking up {} unfinished pipelines", unfinished.size());
+        lock.lock();
+        try {
+            for (int from = 0; from < unfinished.size(); from += 500) {
+                withRuns(unfinished.subList(from, Math.min(unfinished.size(), from + 500)), true, (run, out) -> {
+                    advancer.rejoin(run, out);
+                    advancer.reconcile(run, out);
+                    return false;
+                });
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -284,58 +530,274 @@ public class PipelineEngine {
         metrics.refreshInFlight(store);
     }
 
-    private Change change(String chainId, BiPredicate<Run, Outbound> operation) {
-        boolean[] found = {false};
-        boolean changed = withRuns(Set.of(chainId), (run, out) -> {
-            found[0] = true;
-            return operation.test(run, out);
-        });
-        return changed ? Change.DONE : found[0] ? Change.NOT_ALLOWED : Change.NOT_FOUND;
+    // ---- the unit of work ------------------------------------------------------------------------
+
+    /**
+     * Applies {@code operation} to these runs (from memory, else loaded from SQL); unknown ids are
+     * skipped. Call with the lock held. Returns whether any run changed.
+     */
+    private boolean withRuns(Collection<String> chainIds, boolean sendFirst, BiPredicate<Run, Outbound> operation) {
+        List<String> missing = chainIds.stream().filter(id -> !runs.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            runs.putAll(store.load(missing));
+        }
+        Outbound out = new Outbound(json);
+        Instant now = Instant.now();
+        boolean changed = false;
+        for (String chainId : chainIds) {
+            ChainRecords records = runs.get(chainId);
+            if (records == null) {
+                continue;
+            }
+            Run run = new Run(records, plans.plan(chainId, records.pipeline().canvas), json, now);
+            MDC.put("chain_id", chainId);
+            try {
+                changed |= operation.test(run, out);
+            } finally {
+                MDC.remove("chain_id");
+            }
+            if (records.hasChanges()) {
+                dirty.add(records);
+            }
+        }
+        emit(out, sendFirst);
+        return changed;
     }
 
     /**
-     * Locks and loads these runs, applies {@code operation} to each, saves what changed with the
-     * resulting outbox messages in one transaction, then publishes. Returns whether any run changed.
+     * What an operation decided: task messages go out now ({@code sendFirst}) or after the commit;
+     * events, revocations and dead letters after the commit; the join aggregator hears of joins now.
      */
-    private boolean withRuns(Collection<String> chainIds, BiPredicate<Run, Outbound> operation) {
-        Outbound out = new Outbound(json);
-        boolean[] changed = {false};
-        OutboxBatch stored = transactions.execute(status -> {
-            Instant now = Instant.now();
-            Map<String, ChainRecords> loaded = store.lockAndLoad(chainIds);
-            List<ChainRecords> touched = new ArrayList<>();
-            for (ChainRecords records : loaded.values()) {
-                Run run = new Run(records, plans.plan(records.pipeline().chainId, records.pipeline().canvas), json, now);
-                MDC.put("chain_id", run.chainId());
-                try {
-                    if (operation.test(run, out)) {
-                        changed[0] = true;
-                    }
-                } finally {
-                    MDC.remove("chain_id");
-                }
-                if (records.hasChanges()) {
-                    touched.add(records);
-                }
+    private void emit(Outbound out, boolean sendFirst) {
+        appliedSequence++;
+        List<String> tooLarge = new ArrayList<>();
+        for (OutboxMessage message : out.messages()) {
+            if (isDispatch(message) && !KafkaTopics.fits(message.payload())) {
+                tooLarge.add(message.key());
+                log.error("A {}-character message to {} is over Kafka's record limit", message.payload().length(), message.topic());
+            } else if (sendFirst && isDispatch(message)) {
+                publisher.dispatch(message);
+            } else {
+                afterCommit.add(message);
             }
-            store.save(touched);
-            return store.addToOutbox(out.messages());
-        });
-        afterCommit(stored, out);
-        return changed[0];
-    }
-
-    private void afterCommit(OutboxBatch stored, Outbound out) {
-        metrics.record(out.observations());
-        // the aggregator hears of a join before any member can report to it
+        }
+        observations.addAll(out.observations());
+        if (out.observations().stream().anyMatch(o -> o.pipeline() && !PipelineStatus.PENDING.name().equals(o.status()))) {
+            commitNow = true;   // a run ended: the client waits for that event, which goes out after the commit
+            commitWanted.signal();
+        }
         if (!out.joinFeeds().isEmpty()) {
             try {
                 joinFeeder.feed(out.joinFeeds());
             } catch (RuntimeException e) {
-                // the records are committed; recovery at start and the overdue-join timer complete the join
+                // the records hold what the join needs: the overdue-join timer completes it at its deadline
                 log.error("Join aggregator refused feeds {}: {}", out.joinFeeds(), e.toString());
             }
         }
+        for (String chainId : tooLarge) {
+            fail(chainId, "too_large: the next task message is over " + KafkaTopics.MAX_PAYLOAD_BYTES
+                    + " bytes (the results it carries are too large for a Kafka record)", null, false);
+        }
+    }
+
+    private static boolean isDispatch(OutboxMessage message) {
+        return message.topic().equals(Topics.FAN_OUT)
+                || message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER);
+    }
+
+    // ---- group commit ----------------------------------------------------------------------------
+
+    /** The highest sequence number whose changes are stored. */
+    public long committedSequence() {
+        return committedSequence;
+    }
+
+    /** Whether the last commit succeeded; while it fails, the engine's consumers wait instead of piling up work. */
+    public void checkCommitting() {
+        RuntimeException failure = lastCommitFailure;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void awaitDurable(long sequence) {
+        long deadline = System.nanoTime() + DURABLE_WAIT.toNanos();
+        lock.lock();
+        try {
+            commitNow = true;
+            commitWanted.signal();
+            while (committedSequence < sequence) {
+                if (!leading) {
+                    throw TaskFailure.unavailable("this instance stopped running the orchestrator before the change was stored");
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    RuntimeException failure = lastCommitFailure;
+                    throw TaskFailure.unavailable("the database did not store the change in time"
+                            + (failure == null ? "" : " (" + failure.getMessage() + ")") + "; try again later");
+                }
+                committedCondition.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TaskFailure.unavailable("interrupted while storing the change");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void commitLoop() {
+        while (running) {
+            lock.lock();
+            try {
+                if (!commitNow) {
+                    commitWanted.awaitNanos(commitIntervalNanos);
+                }
+                commitNow = false;
+                commit();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("Group commit failed", e);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Stores what changed since the last commit, with the events it caused, in one transaction;
+     * first waits until every task message sent so far is in Kafka. Runs with the lock held.
+     */
+    private void commit() {
+        if (!leading) {
+            joinCompletions.clear();
+            markCommitted(appliedSequence);
+            return;
+        }
+        for (JoinCompletion c = joinCompletions.poll(); c != null; c = joinCompletions.poll()) {
+            JoinCompletion completion = c;
+            withRuns(Set.of(c.chainId()), true, (run, out) -> advancer.completeJoin(run, completion.node(), completion.timedOut(), out));
+        }
+        long sequence = appliedSequence;
+        if (dirty.isEmpty() && afterCommit.isEmpty()) {
+            markCommitted(sequence);
+            return;
+        }
+        List<ChainRecords> changed = new ArrayList<>(dirty);
+        OutboxBatch stored;
+        try {
+            publisher.flushDispatches();
+            stored = transactions.execute(status -> {
+                if (lease != null) {
+                    lease.fence();
+                }
+                store.save(changed);
+                return store.addToOutbox(afterCommit);
+            });
+        } catch (OrchestratorLease.LeaseLost e) {
+            lease.stepDown(e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            if (EngineErrorHandling.isRetried(e)) {
+                lastCommitFailure = e;
+                log.warn("Group commit of {} runs failed ({}); trying again", changed.size(), e.toString());
+                return;
+            }
+            commitOneByOne(changed, e);
+            return;
+        }
+        lastCommitFailure = null;
+        changed.forEach(ChainRecords::saved);
+        dirty.clear();
+        afterCommit = new ArrayList<>();
+        metrics.record(observations);
+        observations = new ArrayList<>();
+        evictEnded(changed);
+        markCommitted(sequence);
         publisher.publish(stored);
+    }
+
+    /**
+     * A commit the database refused for a reason a retry would repeat (a value it does not take):
+     * each run is stored on its own, and a run that still fails ends FAILURE with the error.
+     */
+    private void commitOneByOne(List<ChainRecords> changed, RuntimeException failure) {
+        log.warn("Group commit refused ({}); storing runs one by one", shorten(failure));
+        List<ChainRecords> refused = new ArrayList<>();
+        for (ChainRecords records : changed) {
+            try {
+                transactions.executeWithoutResult(status -> {
+                    if (lease != null) {
+                        lease.fence();
+                    }
+                    store.save(List.of(records));
+                });
+                records.saved();
+                dirty.remove(records);
+            } catch (RuntimeException e) {
+                if (EngineErrorHandling.isRetried(e)) {
+                    lastCommitFailure = e;
+                    return;
+                }
+                refused.add(records);
+                String chainId = records.pipeline().chainId;
+                if (records.isNewPipeline()) {
+                    log.error("Dropping pipeline {}: the database refused to store it ({})", chainId, shorten(e));
+                    runs.remove(chainId);
+                    dirty.remove(records);
+                    if (records.pipeline().requestId != null) {
+                        requestIds.remove(records.pipeline().requestId);
+                    }
+                    afterCommit.removeIf(m -> chainId.equals(m.key()));
+                } else {
+                    fail(chainId, "the orchestrator could not " + whatFailed(records) + ": " + shorten(e), e, true);
+                }
+            }
+        }
+        log.warn("{} of {} runs could not be stored as they were; the rest is stored by the next commit",
+                refused.size(), changed.size());
+        commitNow = true;
+    }
+
+    /** "apply the report of task 0 (attempt 1)": the reports whose outcome the database refused to store. */
+    private static String whatFailed(ChainRecords records) {
+        Map<String, String> nodes = new HashMap<>();
+        records.tasks().forEach(t -> nodes.put(t.taskId, t.node));
+        String reports = records.unsavedAttempts().stream()
+                .map(a -> nodes.get(a.taskId()) + " (attempt " + a.attempt() + ")").distinct().collect(Collectors.joining(", "));
+        return reports.isEmpty() ? "store the pipeline's changes" : "apply the report of task " + reports;
+    }
+
+    private void evictEnded(List<ChainRecords> stored) {
+        for (ChainRecords records : stored) {
+            PipelineRow pipeline = records.pipeline();
+            if (pipeline.status.terminal() && !dirty.contains(records)) {
+                runs.remove(pipeline.chainId);
+                if (pipeline.requestId != null) {
+                    requestIds.remove(pipeline.requestId);
+                }
+            }
+        }
+    }
+
+    private void markCommitted(long sequence) {
+        committedSequence = Math.max(committedSequence, sequence);
+        committedCondition.signalAll();
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        lock.lock();
+        try {
+            commit();   // what is applied in memory is stored before the process goes
+        } catch (RuntimeException e) {
+            log.warn("Last group commit failed ({}); the reports are read again after the restart", e.toString());
+        } finally {
+            running = false;
+            commitWanted.signal();
+            lock.unlock();
+        }
+        committer.join(TimeUnit.SECONDS.toMillis(5));
     }
 }

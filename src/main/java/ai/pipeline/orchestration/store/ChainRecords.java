@@ -10,15 +10,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The records of one pipeline run, loaded under its row lock, plus what changed since: the engine
- * edits these objects and {@link ExecutionStore#save} writes exactly the changes.
+ * The records of one pipeline run as the engine holds them in memory, plus what changed since they
+ * were last stored: the engine edits these objects and {@link ExecutionStore#save} writes exactly the changes.
  */
 public final class ChainRecords {
 
     private final PipelineRow pipeline;
     private final Map<String, TaskRow> tasks = new LinkedHashMap<>();
     private final Map<String, JoinRow> joins = new LinkedHashMap<>();
-    private final boolean newPipeline;
+    private boolean newPipeline;
 
     final Set<TaskRow> changedTasks = Collections.newSetFromMap(new IdentityHashMap<>());
     final List<TaskRow> newTasks = new ArrayList<>();
@@ -43,7 +43,7 @@ public final class ChainRecords {
         return pipeline;
     }
 
-    boolean isNewPipeline() {
+    public boolean isNewPipeline() {
         return newPipeline;
     }
 
@@ -75,6 +75,11 @@ public final class ChainRecords {
         }
     }
 
+    /** Attempts recorded since the records were last stored. */
+    public List<AttemptRow> unsavedAttempts() {
+        return Collections.unmodifiableList(newAttempts);
+    }
+
     public void addAttempt(AttemptRow attempt) {
         newAttempts.add(attempt);
     }
@@ -92,6 +97,17 @@ public final class ChainRecords {
 
     public void pipelineChanged() {
         pipelineChanged = true;
+    }
+
+    /** The changes are committed: from now on they are the stored state. */
+    public void saved() {
+        changedTasks.clear();
+        newTasks.clear();
+        newAttempts.clear();
+        changedJoins.clear();
+        newJoins.clear();
+        pipelineChanged = false;
+        newPipeline = false;
     }
 
     public boolean hasChanges() {

@@ -40,21 +40,24 @@ public class ExecutionStore {
         this.json = json;
     }
 
-    // ---- loading under lock ---------------------------------------------------------------
+    // ---- loading ---------------------------------------------------------------------------
 
     /**
-     * Locks the pipeline rows of these chains (in chain-id order, so concurrent lockers cannot
-     * deadlock) and loads their tasks and joins. Unknown ids are absent from the result.
+     * Loads the records of these chains (the engine holds them in memory from then on, and is
+     * their only writer). Unknown ids are absent from the result.
      */
-    public Map<String, ChainRecords> lockAndLoad(Collection<String> chainIds) {
+    public Map<String, ChainRecords> load(Collection<String> chainIds) {
         Map<String, ChainRecords> loaded = new HashMap<>();
         List<String> sorted = new ArrayList<>(new TreeSet<>(chainIds));
         for (int from = 0; from < sorted.size(); from += IN_LIMIT) {
             List<String> ids = sorted.subList(from, Math.min(sorted.size(), from + IN_LIMIT));
             String in = placeholders(ids.size());
             Object[] args = ids.toArray();
-            List<PipelineRow> pipelines = jdbc.query("SELECT * FROM pipeline_execution WHERE chain_id IN (" + in
-                    + ") ORDER BY chain_id FOR UPDATE", PIPELINE, args);
+            List<PipelineRow> pipelines = jdbc.query("SELECT * FROM pipeline_execution WHERE chain_id IN (" + in + ")",
+                    PIPELINE, args);
+            if (pipelines.isEmpty()) {
+                continue;
+            }
             Map<String, List<TaskRow>> tasks = new HashMap<>();
             jdbc.query("SELECT * FROM task_execution WHERE chain_id IN (" + in + ")", TASK, args)
                     .forEach(t -> tasks.computeIfAbsent(t.chainId, k -> new ArrayList<>()).add(t));
@@ -69,9 +72,29 @@ public class ExecutionStore {
         return loaded;
     }
 
+    /** The chain ids of every run that has not ended: what the engine takes up again after a restart. */
+    public List<String> unfinishedChainIds() {
+        return jdbc.queryForList("SELECT chain_id FROM pipeline_execution WHERE status IN ('PENDING', 'RUNNING')", String.class);
+    }
+
+    /** Which of these chain ids are recorded. */
+    public List<String> existingChainIds(Collection<String> chainIds) {
+        List<String> found = new ArrayList<>();
+        List<String> ids = new ArrayList<>(new TreeSet<>(chainIds));
+        for (int from = 0; from < ids.size(); from += IN_LIMIT) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIMIT));
+            found.addAll(jdbc.queryForList("SELECT chain_id FROM pipeline_execution WHERE chain_id IN ("
+                    + placeholders(chunk.size()) + ")", String.class, chunk.toArray()));
+        }
+        return found;
+    }
+
     // ---- writing changes ------------------------------------------------------------------
 
-    /** Writes every change recorded in these chains; call inside the transaction that loaded them. */
+    /**
+     * Writes every change recorded in these chains, inside the caller's transaction. The change
+     * sets stay until the caller knows the transaction committed ({@link ChainRecords#saved()}).
+     */
     public void save(Collection<ChainRecords> chains) {
         List<PipelineRow> newPipelines = new ArrayList<>();
         List<PipelineRow> changedPipelines = new ArrayList<>();
@@ -181,14 +204,6 @@ public class ExecutionStore {
                     ps.setString(5, j.chainId);
                     ps.setString(6, j.node);
                 });
-        for (ChainRecords chain : chains) {
-            chain.changedTasks.clear();
-            chain.newTasks.clear();
-            chain.newAttempts.clear();
-            chain.changedJoins.clear();
-            chain.newJoins.clear();
-            chain.pipelineChanged = false;
-        }
     }
 
     /** The pipelines that these client request ids already started: request id to chain id. */

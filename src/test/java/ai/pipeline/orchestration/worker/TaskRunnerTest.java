@@ -26,7 +26,7 @@ class TaskRunnerTest {
     void aResultLargerThanKafkaTakesFailsTheTaskSayingWhyInsteadOfLeavingItStarted() {
         TaskDefinition grows = TaskDefinition.of("test.grows", "returns more than a Kafka record holds",
                 context -> "x".repeat(KafkaTopics.MAX_PAYLOAD_BYTES + 1));
-        EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100);
+        EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100, Duration.ofMillis(5));
         TaskRunner runner = new TaskRunner(new TaskRegistry(List.of(grows)), new Revocations(), json, null, settings);
         try {
             Exchange exchange = new DefaultExchange(new DefaultCamelContext());

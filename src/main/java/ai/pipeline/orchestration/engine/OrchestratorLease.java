@@ -1,0 +1,186 @@
+package ai.pipeline.orchestration.engine;
+
+import ai.pipeline.platform.DataDirectory;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * One orchestrator at a time. The engine holds its runs in memory and is their only writer, so of
+ * the processes with {@code app.engine.orchestrator=true} one holds the {@code orchestrator} lease
+ * (a row in {@code engine_lease}) and runs the orchestration routes; the others stand by and take
+ * over when the lease expires ({@link #TERM} after its holder stopped renewing it). Every group
+ * commit renews the lease in its own transaction and fails if it was lost ({@link #fence}), so a
+ * holder that was presumed dead can never write after another took over.
+ *
+ * <p>The holder is named by host and data directory: a process restarted on the same machine and
+ * data directory (after a crash) takes its lease back at once, with a new epoch.
+ */
+@Component
+public class OrchestratorLease implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(OrchestratorLease.class);
+    static final Duration TERM = Duration.ofSeconds(10);
+    private static final Duration RENEW_EVERY = Duration.ofSeconds(2);
+    private static final String NAME = "orchestrator";
+    /** The routes only the holder runs. */
+    static final List<String> ROUTES = List.of("orchestration-advance", "orchestration-fan-out", "orchestration-retries",
+            "orchestration-overdue-joins", "orchestration-metrics", "ingress-kafka-requests");
+
+    private final EngineSettings settings;
+    private final JdbcTemplate jdbc;
+    private final PipelineEngine engine;
+    private final OutboxPublisher publisher;
+    private final CamelContext camel;
+    private final String holder;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "orchestrator-lease");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile long epoch;
+    private volatile boolean holding;
+
+    OrchestratorLease(EngineSettings settings, JdbcTemplate jdbc, PipelineEngine engine, OutboxPublisher publisher,
+                      CamelContext camel, DataDirectory dataDirectory) {
+        this.settings = settings;
+        this.jdbc = jdbc;
+        this.engine = engine;
+        this.publisher = publisher;
+        this.camel = camel;
+        this.holder = hostName() + ":" + dataDirectory.root();
+        engine.useLease(this);
+    }
+
+    /** Once the application runs: take the lease if it is free, else stand by and try every few seconds. */
+    @EventListener(ApplicationReadyEvent.class)
+    void begin() {
+        if (!settings.orchestrator()) {
+            return;
+        }
+        tick();
+        timer.scheduleWithFixedDelay(this::tick, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean holding() {
+        return holding;
+    }
+
+    private synchronized void tick() {
+        try {
+            if (holding) {
+                if (!renew()) {
+                    stepDown("the lease was taken by another instance");
+                }
+            } else if (acquire()) {
+                takeUp();
+            }
+        } catch (RuntimeException e) {
+            log.warn("Orchestrator lease: {}", e.toString());
+        }
+    }
+
+    private boolean acquire() {
+        Instant now = Instant.now();
+        int updated = jdbc.update("UPDATE engine_lease SET holder = ?, epoch = epoch + 1, expires_at = ? "
+                + "WHERE name = ? AND (holder = ? OR holder IS NULL OR expires_at < ?)",
+                holder, at(now.plus(TERM)), NAME, holder, at(now));
+        if (updated == 0) {
+            return false;
+        }
+        epoch = jdbc.queryForObject("SELECT epoch FROM engine_lease WHERE name = ?", Long.class, NAME);
+        return true;
+    }
+
+    private boolean renew() {
+        return jdbc.update("UPDATE engine_lease SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?",
+                at(Instant.now().plus(TERM)), NAME, holder, epoch) == 1;
+    }
+
+    /**
+     * Inside a group commit's transaction: renews the lease, or throws when this instance no longer
+     * holds it (the transaction then rolls back and the engine steps down).
+     */
+    void fence() {
+        if (!renew()) {
+            throw new LeaseLost("the orchestrator lease (epoch " + epoch + ") is held by another instance now");
+        }
+    }
+
+    /** The lease is ours: publish what the outbox holds, take up unfinished runs, start the routes. */
+    private void takeUp() {
+        log.info("This instance holds the orchestrator lease (epoch {}) and runs the orchestrator", epoch);
+        holding = true;
+        engine.lead();
+        publisher.relayPending();
+        engine.recover();
+        for (String route : ROUTES) {
+            try {
+                if (camel.getRoute(route) != null) {
+                    camel.getRouteController().startRoute(route);
+                }
+            } catch (Exception e) {
+                log.warn("Cannot start route {}: {}", route, e.toString());
+            }
+        }
+    }
+
+    /** Called by the engine when a commit found the lease lost, and by the timer. */
+    void stepDown(String why) {
+        if (!holding) {
+            return;
+        }
+        log.warn("Standing by: {}", why);
+        holding = false;
+        timer.execute(() -> {
+            for (String route : ROUTES) {
+                try {
+                    if (camel.getRoute(route) != null) {
+                        camel.getRouteController().stopRoute(route, 10, TimeUnit.SECONDS);
+                    }
+                } catch (Exception e) {
+                    log.warn("Cannot stop route {}: {}", route, e.toString());
+                }
+            }
+        });
+        engine.standBy();
+    }
+
+    /** A commit found that this instance no longer holds the lease. */
+    static final class LeaseLost extends RuntimeException {
+        LeaseLost(String message) {
+            super(message);
+        }
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public void destroy() {
+        timer.shutdownNow();
+    }
+}
