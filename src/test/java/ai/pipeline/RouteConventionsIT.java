@@ -52,14 +52,12 @@ class RouteConventionsIT {
     }
 
     @Test
-    void theEngineRoutesAndOneWorkerPerTaskAreLoaded() {
+    void theEngineRoutesAndOneWorkerPerDomainAreLoaded() {
         Set<String> loaded = routeIds();
         assertThat(loaded).containsAll(ENGINE_ROUTES);
-        List<String> workers = tasks.names().stream()
-                .map(name -> "worker-" + name.replace('.', '-').replace('_', '-')).toList();
+        List<String> workers = tasks.all().stream().map(task -> "worker-" + task.domain()).distinct().toList();
         assertThat(loaded).containsAll(workers);
-        assertThat(workers).contains("worker-core-echo", "worker-ocr-extract-text", "worker-vision-detect-objects",
-                "worker-llm-summarize");
+        assertThat(workers).contains("worker-core", "worker-ocr", "worker-vision", "worker-llm", "worker-media", "worker-pipeline");
     }
 
     private Set<String> routeIds() {

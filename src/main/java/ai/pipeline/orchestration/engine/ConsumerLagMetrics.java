@@ -39,7 +39,7 @@ class ConsumerLagMetrics {
 
     void refresh() {
         List<String> groups = new ArrayList<>(List.of("orchestrator", "orchestrator-fan-out", "pipeline-requests"));
-        tasks.names().forEach(name -> groups.add("worker-" + name));
+        tasks.all().stream().map(task -> "worker-" + task.domain()).distinct().forEach(groups::add);
         for (String group : groups) {
             try {
                 Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(group)

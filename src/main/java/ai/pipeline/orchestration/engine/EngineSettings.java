@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("app.engine")
 public record EngineSettings(
         @DefaultValue("true") boolean orchestrator,
-        @DefaultValue("4") int orchestratorConsumers,
+        @DefaultValue("2") int orchestratorConsumers,
         @DefaultValue("*") List<String> workerTasks,
         Map<String, Integer> workerConcurrency,
         @DefaultValue("1h") Duration joinTimeout,
@@ -37,10 +37,17 @@ public record EngineSettings(
         workerConcurrency = workerConcurrency == null ? Map.of() : Map.copyOf(workerConcurrency);
     }
 
-    /** Consumers of one task's topic in this process. */
-    public int concurrency(String taskName) {
-        String domain = taskName.substring(0, taskName.indexOf('.'));
+    /** Consumers of one task domain's topics in this process (tasks of that domain at once). */
+    public int concurrency(String domain) {
         return workerConcurrency.getOrDefault(domain, workerConcurrency.getOrDefault("default", 2));
+    }
+
+    /**
+     * Task messages a worker consumer takes per poll: many for the built-in tasks (they take
+     * microseconds), one for tasks that do real work, so queued work spreads over the consumers.
+     */
+    public int maxPollRecords(String domain) {
+        return domain.equals("core") ? 20 : 1;
     }
 
     /** Whether this process runs {@code taskName} as a worker. */

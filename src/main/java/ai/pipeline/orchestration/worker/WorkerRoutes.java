@@ -5,17 +5,26 @@ import ai.pipeline.orchestration.engine.Messages.Revocation;
 import ai.pipeline.orchestration.engine.TaskRegistry;
 import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.shared.task.TaskDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Worker routes: one route template, {@code task-worker}, instantiated once per task this process
- * runs ({@code app.engine.worker-tasks}) as {@code worker-<task>}; it consumes the task's topic
- * with {@code app.engine.worker-concurrency.<domain>} consumers (consumer group {@code worker-<task name>},
- * the group KEDA scales on), runs the task and publishes its report on {@code ai.task-results}.
- * {@code worker-revocations} keeps this process's list of cancelled chains and revoked tasks.
+ * Worker routes: one route template, {@code task-worker}, instantiated once per task domain this
+ * process runs tasks of ({@code app.engine.worker-tasks}) as {@code worker-<domain>}; it consumes
+ * that domain's task topics with {@code app.engine.worker-concurrency.<domain>} consumers (consumer
+ * group {@code worker-<domain>}, the group KEDA scales on), runs each task and publishes its report
+ * on {@code ai.task-results}, then commits that record's offset (asynchronously): a worker killed
+ * mid-run leaves only the task it was running to run again elsewhere, and an idle worker sends
+ * Kafka nothing but its heartbeats. {@code worker-revocations} keeps this process's list of cancelled
+ * chains and revoked tasks.
  */
 @Component
 class WorkerRoutes extends RouteBuilder {
@@ -39,33 +48,35 @@ class WorkerRoutes extends RouteBuilder {
     @Override
     public void configure() {
         routeTemplate(TEMPLATE)
-                .templateParameter("topic")
+                .templateParameter("topics")
                 .templateParameter("group")
                 .templateParameter("consumers")
-                // one record per poll and offsets committed every 100 ms: a worker killed mid-run leaves
-                // only its current task to run again elsewhere, not the rest of a 20-record poll
-                // and the last 5 s of commits (the cluster test measured 89 re-runs for one kill)
-                .from("kafka:{{topic}}?groupId={{group}}&consumersCount={{consumers}}&maxPollRecords=1"
-                        + "&autoCommitIntervalMs=100&maxPollIntervalMs=1800000&autoOffsetReset=earliest"
+                .templateParameter("maxPollRecords")
+                .from("kafka:{{topics}}?groupId={{group}}&consumersCount={{consumers}}&maxPollRecords={{maxPollRecords}}"
+                        + "&allowManualCommit=true&autoCommitEnable=false&maxPollIntervalMs=1800000&autoOffsetReset=earliest"
+                        + "&kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualAsyncCommitFactory"
                         // round-robin: consecutive partitions (a group's members) go to different consumers
                         + "&partitionAssignor=org.apache.kafka.clients.consumer.RoundRobinAssignor")
                 .routeConfigurationId(ENGINE_ERRORS)
                 .bean(TaskRunner.class, "run")
                 .filter(body().isNotNull())
-                .to("kafka:" + Topics.RESULTS);
+                    .to("kafka:" + Topics.RESULTS)
+                .end()
+                .process(exchange -> exchange.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit());
 
-        boolean anyWorker = false;
+        Map<String, List<String>> topicsByDomain = new TreeMap<>();
         for (TaskDefinition task : registry.all()) {
             if (settings.runsWorker(task.name())) {
-                anyWorker = true;
-                templatedRoute(TEMPLATE)
-                        .routeId("worker-" + task.name().replace('.', '-').replace('_', '-'))
-                        .parameter("topic", Topics.forTask(task.name()))
-                        .parameter("group", workerGroup(task.name()))
-                        .parameter("consumers", String.valueOf(settings.concurrency(task.name())));
+                topicsByDomain.computeIfAbsent(task.domain(), d -> new ArrayList<>()).add(Topics.forTask(task.name()));
             }
         }
-        if (anyWorker) {
+        topicsByDomain.forEach((domain, topics) -> templatedRoute(TEMPLATE)
+                .routeId("worker-" + domain)
+                .parameter("topics", String.join(",", topics))
+                .parameter("group", workerGroup(domain))
+                .parameter("consumers", String.valueOf(settings.concurrency(domain)))
+                .parameter("maxPollRecords", String.valueOf(settings.maxPollRecords(domain))));
+        if (!topicsByDomain.isEmpty()) {
             // every worker process reads all revocations: a consumer group of its own, from the start
             from("kafka:" + Topics.CONTROL + "?groupId=revocations-" + UUID.randomUUID() + "&autoOffsetReset=earliest")
                     .routeId("worker-revocations")
@@ -75,8 +86,8 @@ class WorkerRoutes extends RouteBuilder {
         }
     }
 
-    /** The consumer group of a task's workers; KEDA's ScaledObject for the task names the same group. */
-    static String workerGroup(String taskName) {
-        return "worker-" + taskName;
+    /** The consumer group of a domain's workers; KEDA's ScaledObject for the domain names the same group. */
+    static String workerGroup(String domain) {
+        return "worker-" + domain;
     }
 }
