@@ -56,9 +56,10 @@ class LlmConfiguration {
     @Bean
     TaskDefinition llmGenerateText(LlmService llm) {
         return TaskDefinition.of("llm.generate_text",
-                "Text from a prompt (args.prompt, or the input) by the configured chat model; "
-                        + "fails with a configuration error when none is configured",
-                context -> llm.generate(TaskInputs.prompt(context), context.cancellation()));
+                "Text from a prompt by the configured chat model: args.prompt, a template whose {{field}} and "
+                        + "{{a.b}} are filled from the previous result (e.g. \"List the dates in: {{text}}\" after OCR), "
+                        + "or the input's prompt; fails with a configuration error when no chat model is configured",
+                context -> llm.generate(TaskInputs.prompt(context), context.input(), context.cancellation()));
     }
 
     @Bean

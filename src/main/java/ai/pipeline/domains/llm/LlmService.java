@@ -23,6 +23,14 @@ class LlmService {
         return engine.generate(requireText("prompt", prompt), cancellation);
     }
 
+    /**
+     * {@code llm.generate_text}: the template rendered with the fields of {@code input} (the previous
+     * task's result), checked like any prompt, then handed to the engine — which, offline, refuses.
+     */
+    GeneratedText generate(PromptTemplate template, Object input, CancellationSignal cancellation) {
+        return generate(template.render(input, properties.maxInputChars()), cancellation);
+    }
+
     Summary summarize(String text, Integer maxSentences, Integer maxChars, CancellationSignal cancellation) {
         SummaryBudget budget = new SummaryBudget(
                 inRange("max_sentences", maxSentences, properties.summary().maxSentences(), MAX_SUMMARY_SENTENCES),

@@ -23,9 +23,19 @@ final class TaskInputs {
                 "missing text: give args.text, or an input with a \"text\" field (e.g. an OCR result)"));
     }
 
-    static String prompt(TaskContext context) {
-        return context.stringParam("prompt").or(() -> inputString(context)).orElseThrow(() -> TaskFailure.invalidInput(
-                "missing prompt: give args.prompt, or an input with a \"prompt\" field, or a string input"));
+    /**
+     * The prompt of {@code llm.generate_text}: {@code args.prompt} is a {@link PromptTemplate} whose
+     * {@code {{field}}} references are filled from the input (the previous task's result); a
+     * {@code prompt} field of the input, or a string input, is data and is taken as it is.
+     */
+    static PromptTemplate prompt(TaskContext context) {
+        Object template = context.args().get("prompt");
+        if (template != null) {
+            return PromptTemplate.parse(String.valueOf(template));
+        }
+        return context.stringParam("prompt").or(() -> inputString(context)).map(PromptTemplate::literal)
+                .orElseThrow(() -> TaskFailure.invalidInput("missing prompt: give args.prompt (it may refer to fields "
+                        + "of the previous result, e.g. {{text}}), or an input with a \"prompt\" field, or a string input"));
     }
 
     static Integer optionalInt(TaskContext context, String key) {

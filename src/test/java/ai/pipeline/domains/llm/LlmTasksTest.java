@@ -101,6 +101,52 @@ class LlmTasksTest {
     }
 
     @Test
+    void generateAfterOcrRendersTheTemplateThenTheOfflineEngineStillRefusesWithItsMessage() {
+        TestTaskContext afterOcr = new TestTaskContext(Map.of("prompt", "List the dates in: {{text}}"),
+                PromptTemplateTest.OCR_RESULT);
+
+        assertThatThrownBy(() -> run(configuration.llmGenerateText(service), afterOcr))
+                .isInstanceOfSatisfying(TaskFailure.class, f -> {
+                    assertThat(f.reason()).isEqualTo(TaskFailure.Reason.CONFLICT);
+                    assertThat(f.retryable()).isFalse();
+                    assertThat(f.getMessage()).startsWith("no generative model configured");
+                });
+    }
+
+    @Test
+    void aTemplateNamingAFieldThePreviousResultLacksIsBadInputBeforeAnyEngineIsAsked() {
+        TestTaskContext afterOcr = new TestTaskContext(Map.of("prompt", "Translate {{summary}}"),
+                PromptTemplateTest.OCR_RESULT);
+
+        assertThatThrownBy(() -> run(configuration.llmGenerateText(service), afterOcr))
+                .isInstanceOfSatisfying(TaskFailure.class, f -> {
+                    assertThat(f.reason()).isEqualTo(TaskFailure.Reason.INVALID_INPUT);
+                    assertThat(f.retryable()).isFalse();
+                    assertThat(f.getMessage()).contains("{{summary}} is missing");
+                });
+    }
+
+    @Test
+    void aRenderedPromptOverTheInputLimitIsTooLarge() {
+        TestTaskContext context = new TestTaskContext(Map.of("prompt", "Dates in: {{text}}"),
+                Map.of("text", "3 March 2026. ".repeat(150)));
+
+        assertThatThrownBy(() -> run(configuration.llmGenerateText(service), context))
+                .isInstanceOfSatisfying(TaskFailure.class, f -> {
+                    assertThat(f.reason()).isEqualTo(TaskFailure.Reason.TOO_LARGE);
+                    assertThat(f.getMessage()).contains("{{text}}", "app.llm.max-input-chars");
+                });
+    }
+
+    @Test
+    void aPromptThatComesAsInputIsDataNotATemplate() {
+        // braces in a prompt the caller sent are not looked up: the offline engine refuses it as it refuses any prompt
+        assertThatThrownBy(() -> run(configuration.llmGenerateText(service),
+                TestTaskContext.withInput(Map.of("prompt", "Explain {{text}} in Mustache"))))
+                .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.reason()).isEqualTo(TaskFailure.Reason.CONFLICT));
+    }
+
+    @Test
     void theOpenAiProviderRefusesToStartWithoutAModelName() {
         LlmProperties openAi = new LlmProperties(LlmProperties.Provider.OPENAI, 2000, DEFAULTS.summary(),
                 DEFAULTS.clauses(), DEFAULTS.describe(), DEFAULTS.local(), DEFAULTS.openai(), DEFAULTS.rateLimit());

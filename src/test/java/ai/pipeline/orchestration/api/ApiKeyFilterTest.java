@@ -48,6 +48,20 @@ class ApiKeyFilterTest {
     }
 
     @Test
+    void aFileDownloadNeedsAKeyLikeEveryOtherCall() throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/v1/files");
+        request.setParameter("path", "results/2026-01-31/run.json");
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        MockFilterChain chain = new MockFilterChain();
+
+        filter.doFilter(request, response, chain);
+
+        assertThat(chain.getRequest()).as("reached the controller").isNull();
+        assertThat(response.getStatus()).isEqualTo(401);
+        assertThat(response.getContentAsString()).contains("\"code\":\"unauthorized\"");
+    }
+
+    @Test
     void theKeyListIsCommaSeparatedAndWithoutKeysEveryCallPasses() throws Exception {
         assertThat(ApiKeyFilter.parse(" a ,b,, ")).containsExactly("a", "b");
         assertThat(ApiKeyFilter.parse("")).isEmpty();

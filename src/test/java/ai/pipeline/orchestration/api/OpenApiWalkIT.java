@@ -88,6 +88,7 @@ class OpenApiWalkIT {
         calls.put("POST /api/v1/workflows application/json", new Call(202, () -> api.postJson("/api/v1/workflows",
                 "{\"canvas\": {\"chain\": [{\"task\": \"core.echo\"}, {\"task\": \"core.echo\"}]}, \"input\": {\"x\": 1}}")));
         calls.put("POST /api/v1/files multipart/form-data", new Call(201, () -> api.postFile("/api/v1/files", "invoice.png", png)));
+        calls.put("GET /api/v1/files", new Call(200, () -> api.get("/api/v1/files?path=" + image)));
         for (String operation : List.of("/api/v1/ocr/extract", "/api/v1/vision/detect", "/api/v1/vision/annotate")) {
             calls.put("POST " + operation + " application/json", new Call(200, () -> api.postJson(operation, path)));
             calls.put("POST " + operation + " multipart/form-data", new Call(200, () -> api.postFile(operation, "invoice.png", png)));
