@@ -205,6 +205,22 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void theSharedSettingsAreAConfigMapNamedByItsContentSoThatAChangeRollsEveryRole(String overlay) {
+        Manifests manifests = rendered(overlay);
+        Map<String, Object> config = manifests.generatedConfigMap(CONFIG);
+        String name = Kustomize.name(config);
+
+        assertThat(name).isEqualTo(CONFIG + "-" + Kustomize.configMapHash(config));
+        assertThat(manifests.ofKind("ConfigMap")).extracting(Kustomize::name).doesNotContain(CONFIG);
+        for (Deployment deployment : manifests.deployments()) {
+            assertThat(Manifests.appContainer(deployment).getEnvFrom())
+                    .as("envFrom of %s", deployment.getMetadata().getName())
+                    .extracting(source -> source.getConfigMapRef().getName()).containsExactly(name);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void everyApplicationVariableSetsAPropertyTheApplicationHas(String overlay) {
         Manifests manifests = rendered(overlay);
         Set<String> properties = new TreeSet<>(AppProperties.keys());
@@ -371,7 +387,7 @@ class KubernetesManifestsTest {
     }
 
     static Map<String, String> config(Manifests manifests) {
-        return ManifestSchemas.typed(manifests.get("ConfigMap", CONFIG), ConfigMap.class).getData();
+        return ManifestSchemas.typed(manifests.generatedConfigMap(CONFIG), ConfigMap.class).getData();
     }
 
     static JsonNode kafkaCluster(Manifests manifests) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +31,8 @@ final class Manifests {
     static final String APP_CONTAINER = "app";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A name with Kustomize's hash suffix: 10 characters of 0-9a-f, with 0, 1, 3, a, e replaced by g, h, k, m, t. */
+    static final Pattern GENERATED_NAME = Pattern.compile(".+-[2456789bcdfghkmt]{10}");
 
     private final String overlay;
     private final List<Map<String, Object>> objects;
@@ -69,6 +72,19 @@ final class Manifests {
     Map<String, Object> get(String kind, String name) {
         return ofKind(kind).stream().filter(o -> name.equals(Kustomize.name(o))).findFirst()
                 .orElseThrow(() -> new AssertionError(overlay + " has no " + kind + " " + name));
+    }
+
+    /**
+     * The ConfigMap a {@code configMapGenerator} of that name made: Kustomize names it
+     * {@code <name>-<hash of its data>}.
+     */
+    Map<String, Object> generatedConfigMap(String name) {
+        List<Map<String, Object>> found = ofKind("ConfigMap").stream()
+                .filter(o -> GENERATED_NAME.matcher(Kustomize.name(o)).matches()
+                        && Kustomize.name(o).substring(0, Kustomize.name(o).length() - 11).equals(name))
+                .toList();
+        assertThat(found).as("%s: the ConfigMap generated as %s", overlay, name).hasSize(1);
+        return found.get(0);
     }
 
     /** Custom resources, as JSON trees. */
