@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.lang.reflect.Field;
@@ -286,6 +287,57 @@ class KubernetesManifestsTest {
             assertThat(volumeAt(pod, container, dataDir).getEmptyDir()).as("%s: %s", name, dataDir).isNotNull();
             assertThat(volumeAt(pod, container, "/tmp").getEmptyDir()).as("%s: /tmp", name).isNotNull();
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void noPodGetsAServiceAccountTokenAndEveryPodDrainsBeforeItStops(String overlay) {
+        int camelShutdown = Integer.parseInt(AppProperties.value("camel.main.shutdown-timeout"));
+        for (Deployment deployment : rendered(overlay).deployments()) {
+            String name = deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getAutomountServiceAccountToken()).as("%s: automountServiceAccountToken", name).isFalse();
+            Container container = Manifests.appContainer(deployment);
+            assertThat(container.getLifecycle()).as("%s: lifecycle", name).isNotNull();
+            assertThat(container.getLifecycle().getPreStop().getSleep()).as("%s: preStop sleep", name).isNotNull();
+            int preStop = container.getLifecycle().getPreStop().getSleep().getSeconds().intValue();
+            assertThat(preStop).as("%s: seconds for the endpoints to drop the pod", name).isBetween(3, 15);
+            assertThat(pod.getTerminationGracePeriodSeconds())
+                    .as("%s: grace period past preStop (%d s) and Camel's shutdown (%d s), with time for Spring",
+                            name, preStop, camelShutdown)
+                    .isGreaterThanOrEqualTo(preStop + camelShutdown + 10L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theApiScalesOnCpuAndNoFurtherThanTheOrchestratorsConsumersHavePartitions(String overlay) {
+        Manifests manifests = rendered(overlay);
+        List<HorizontalPodAutoscaler> autoscalers = manifests.typed("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
+        assertThat(autoscalers).hasSize(1);
+        HorizontalPodAutoscaler autoscaler = autoscalers.get(0);
+        Deployment api = manifests.deployment(autoscaler.getSpec().getScaleTargetRef().getName());
+        EngineSettings settings = AppProperties.engine(manifests.environment(api));
+        int partitions = AppProperties.kafka(config(manifests)).partitions();
+
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("apps/v1");
+        assertThat(settings.orchestrator()).as("%s runs the orchestrator", api.getMetadata().getName()).isTrue();
+        assertThat(api.getSpec().getReplicas()).as("the autoscaler sets the replicas").isNull();
+        assertThat(autoscaler.getSpec().getMetrics()).singleElement().satisfies(metric -> {
+            assertThat(metric.getType()).isEqualTo("Resource");
+            assertThat(metric.getResource().getName()).isEqualTo("cpu");
+            assertThat(metric.getResource().getTarget().getType()).isEqualTo("Utilization");
+            assertThat(metric.getResource().getTarget().getAverageUtilization()).isBetween(50, 90);
+        });
+        int min = autoscaler.getSpec().getMinReplicas();
+        int max = autoscaler.getSpec().getMaxReplicas();
+        assertThat(min).isBetween(overlay.equals("local") ? 1 : 2, max);
+        assertThat(max * settings.orchestratorConsumers())
+                .as("pods x consumers of the task results may not pass the %d partitions", partitions)
+                .isLessThanOrEqualTo(partitions);
+        assertThat(Manifests.appContainer(api).getResources().getRequests())
+                .as("CPU utilization is measured against the request").containsKey("cpu");
     }
 
     @ParameterizedTest

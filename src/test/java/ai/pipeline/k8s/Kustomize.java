@@ -420,8 +420,11 @@ final class Kustomize {
         return value == null ? List.of() : (List<?>) value;
     }
 
+    /** A key given twice in one mapping fails, as in Kustomize (SnakeYAML would keep the last one). */
     private static Yaml yaml() {
-        return new Yaml(new SafeConstructor(new LoaderOptions()));
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return new Yaml(new SafeConstructor(options));
     }
 
     private static String read(Path file) {

@@ -253,6 +253,10 @@ class KustomizeTest {
 
         write("kustomization.yaml", "kind: Kustomization\nresources: [topic.yaml, topic.yaml]\n");
         assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("declared twice");
+
+        write("kustomization.yaml", "kind: Kustomization\nresources: [topic.yaml]\n");
+        write("topic.yaml", TOPIC + "spec:\n  partitions: 1\n");
+        assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("duplicate key spec");
     }
 
     private void write(String relative, String content) throws IOException {
