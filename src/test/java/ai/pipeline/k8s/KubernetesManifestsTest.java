@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -342,6 +343,94 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void prometheusScrapesEveryRoleKafkaAndPostgresThroughPodMonitors(String overlay) {
+        Manifests manifests = rendered(overlay);
+        List<JsonNode> monitors = manifests.nodes("PodMonitor");
+        assertThat(AppProperties.value("management.endpoints.web.exposure.include")).contains("prometheus");
+        for (Deployment deployment : manifests.deployments()) {
+            String name = deployment.getMetadata().getName();
+            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            assertThat(monitors.stream().filter(m -> Manifests.selects(m.path("spec").path("selector"), labels)))
+                    .as("PodMonitors of %s", name).singleElement()
+                    .satisfies(monitor -> assertThat(monitor.path("spec").path("podMetricsEndpoints"))
+                            .anySatisfy(endpoint -> {
+                                assertThat(endpoint.path("port").asString()).isEqualTo("http");
+                                assertThat(endpoint.path("path").asString()).isEqualTo("/actuator/prometheus");
+                            }));
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .as("%s: one way to be scraped, else every series counts twice in a Prometheus that reads both", name)
+                    .satisfiesAnyOf(a -> assertThat(a).isNull(), a -> assertThat(a).doesNotContainKey("prometheus.io/scrape"));
+        }
+        String kafka = kafkaCluster(manifests).path("metadata").path("name").asString();
+        String database = manifests.nodes("Cluster").get(0).path("metadata").path("name").asString();
+        assertThat(monitors).as("Strimzi's metrics port of the Kafka pods").anySatisfy(monitor -> {
+            assertThat(monitor.path("spec").path("selector").path("matchLabels").path("strimzi.io/cluster").asString())
+                    .isEqualTo(kafka);
+            assertThat(monitor.path("spec").path("podMetricsEndpoints").get(0).path("port").asString()).isEqualTo("tcp-prometheus");
+        });
+        assertThat(monitors).as("CloudNativePG's exporter").anySatisfy(monitor -> {
+            assertThat(monitor.path("spec").path("selector").path("matchLabels").path("cnpg.io/cluster").asString())
+                    .isEqualTo(database);
+            assertThat(monitor.path("spec").path("podMetricsEndpoints").get(0).path("port").asString()).isEqualTo("metrics");
+        });
+        Set<String> releases = new TreeSet<>();
+        monitors.forEach(m -> releases.add(m.path("metadata").path("labels").path("release").asString()));
+        assertThat(releases).as("the label kube-prometheus-stack selects PodMonitors by").hasSize(1).doesNotContain("");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyRoleIsClosedToTheNetworkButForWhatItNeeds(String overlay) {
+        Manifests manifests = rendered(overlay);
+        List<JsonNode> policies = manifests.nodes("NetworkPolicy");
+        String kafka = kafkaCluster(manifests).path("metadata").path("name").asString();
+        String kafkaPort = bootstrapServers(manifests).substring(bootstrapServers(manifests).lastIndexOf(':') + 1);
+        String database = manifests.nodes("Cluster").get(0).path("metadata").path("name").asString();
+        Matcher jdbc = Pattern.compile("jdbc:postgresql://[^:/]+:(\\d+)/.*").matcher(config(manifests).get("SPRING_DATASOURCE_URL"));
+        assertThat(jdbc.matches()).isTrue();
+        Set<String> egress = Set.of(
+                "pods {strimzi.io/broker-role=true, strimzi.io/cluster=" + kafka + "} TCP/" + kafkaPort,
+                "pods {cnpg.io/cluster=" + database + "} TCP/" + jdbc.group(1),
+                "anywhere UDP/53", "anywhere TCP/53");
+
+        for (Deployment deployment : manifests.deployments()) {
+            String name = deployment.getMetadata().getName();
+            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            boolean served = manifests.typed("Service", Service.class).stream()
+                    .anyMatch(service -> labels.entrySet().containsAll(service.getSpec().getSelector().entrySet()));
+            List<JsonNode> applying = policies.stream()
+                    .filter(policy -> Manifests.selects(policy.path("spec").path("podSelector"), labels)).toList();
+
+            assertThat(applying).as("%s: a policy that denies all in and out", name).anySatisfy(policy -> {
+                assertThat(policy.path("spec").path("policyTypes")).extracting(JsonNode::asString).contains("Ingress", "Egress");
+                assertThat(policy.path("spec").has("ingress") || policy.path("spec").has("egress")).isFalse();
+            });
+            Set<String> sources = new TreeSet<>();
+            Set<String> destinations = new TreeSet<>();
+            for (JsonNode policy : applying) {
+                for (JsonNode rule : policy.path("spec").path("ingress")) {
+                    assertThat(rule.path("ports")).as("%s: ports of %s", name, policy.path("metadata").path("name").asString())
+                            .isNotEmpty()
+                            .allSatisfy(port -> assertThat(port.path("port").asString()).isEqualTo("http"));
+                    peers(rule.path("from")).forEach(sources::add);
+                }
+                for (JsonNode rule : policy.path("spec").path("egress")) {
+                    assertThat(rule.path("ports")).as("%s: egress to all ports", name).isNotEmpty();
+                    for (String peer : peers(rule.path("to"))) {
+                        rule.path("ports").forEach(port ->
+                                destinations.add(peer + " " + port.path("protocol").asString() + "/" + port.path("port").asString()));
+                    }
+                }
+            }
+            assertThat(sources).as("%s: who may connect to its http port", name).isEqualTo(served
+                    ? Set.of("namespace monitoring", "namespace ingress-nginx", "this namespace")
+                    : Set.of("namespace monitoring"));
+            assertThat(destinations).as("%s: where it may connect", name).isEqualTo(egress);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void everyRoleMountsOneSharedStorageVolume(String overlay) {
         Manifests manifests = rendered(overlay);
         Set<String> claims = new TreeSet<>();
@@ -478,6 +567,29 @@ class KubernetesManifestsTest {
             }
         }
         return topics;
+    }
+
+    /** The peers of a NetworkPolicy rule, in words; no peer at all means anywhere. */
+    private static List<String> peers(JsonNode peers) {
+        if (peers.isMissingNode() || peers.isEmpty()) {
+            return List.of("anywhere");
+        }
+        List<String> described = new ArrayList<>();
+        for (JsonNode peer : peers) {
+            assertThat(peer.has("ipBlock")).as("no address ranges: %s", peer).isFalse();
+            if (peer.has("namespaceSelector")) {
+                assertThat(peer.has("podSelector")).as("a namespace, all its pods: %s", peer).isFalse();
+                described.add("namespace " + peer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asString());
+            } else if (peer.path("podSelector").isEmpty()) {
+                described.add("this namespace");
+            } else {
+                assertThat(peer.path("podSelector").has("matchExpressions")).isFalse();
+                Map<String, String> labels = new TreeMap<>();
+                peer.path("podSelector").path("matchLabels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+                described.add("pods " + labels);
+            }
+        }
+        return described;
     }
 
     private static void assertHttpProbe(String what, Probe probe, String path) {

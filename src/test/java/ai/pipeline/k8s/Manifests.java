@@ -139,6 +139,32 @@ final class Manifests {
         return environment;
     }
 
+    /** Whether a label selector (matchLabels and matchExpressions, as JSON) selects pods with these labels. */
+    static boolean selects(JsonNode selector, Map<String, String> labels) {
+        assertThat(selector.isObject()).as("a label selector: %s", selector).isTrue();
+        for (Map.Entry<String, JsonNode> label : selector.path("matchLabels").properties()) {
+            if (!label.getValue().asString().equals(labels.get(label.getKey()))) {
+                return false;
+            }
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            String key = expression.path("key").asString();
+            Set<String> values = new TreeSet<>();
+            expression.path("values").forEach(v -> values.add(v.asString()));
+            boolean matches = switch (expression.path("operator").asString()) {
+                case "In" -> values.contains(labels.get(key));
+                case "NotIn" -> !values.contains(labels.get(key));
+                case "Exists" -> labels.containsKey(key);
+                case "DoesNotExist" -> !labels.containsKey(key);
+                default -> throw new AssertionError("operator of " + expression);
+            };
+            if (!matches) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Task names, from the task topics ({@code ai.tasks.<task>}) that the KafkaTopic resources declare. */
     Set<String> taskNames() {
         Set<String> tasks = new TreeSet<>();
