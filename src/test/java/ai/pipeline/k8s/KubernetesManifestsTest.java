@@ -34,9 +34,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -119,8 +123,9 @@ class KubernetesManifestsTest {
             brokers += roles.contains("broker") ? replicas : 0;
             controllers += roles.contains("controller") ? replicas : 0;
         }
-        assertThat(kafka.path("metadata").path("annotations").path("strimzi.io/kraft").asString()).isEqualTo("enabled");
-        assertThat(kafka.path("metadata").path("annotations").path("strimzi.io/node-pools").asString()).isEqualTo("enabled");
+        // KRaft and node pools are the only mode of kafka.strimzi.io/v1: the annotations that enabled them are obsolete
+        assertThat(kafka.path("metadata").path("annotations").has("strimzi.io/kraft")).isFalse();
+        assertThat(kafka.path("metadata").path("annotations").has("strimzi.io/node-pools")).isFalse();
         assertThat(controllers % 2).as("controllers form a quorum of an odd number").isEqualTo(1);
         assertThat(replication).as("app.kafka.replication-factor").isBetween(1, brokers);
         for (String key : List.of("default.replication.factor", "offsets.topic.replication.factor",
@@ -130,6 +135,33 @@ class KubernetesManifestsTest {
         int minInSync = config.path("min.insync.replicas").asInt();
         assertThat(minInSync).as("min.insync.replicas: one broker may be down").isEqualTo(replication == 1 ? 1 : replication - 1);
         assertThat(config.path("message.max.bytes").asInt()).isGreaterThanOrEqualTo(KafkaTopics.MAX_MESSAGE_BYTES);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kafkaRunsThePinnedMinorVersionOfTheClientsAndServesItsMetrics(String overlay) {
+        Manifests manifests = rendered(overlay);
+        JsonNode kafka = kafkaCluster(manifests).path("spec");
+        String clients = AppInfoParser.getVersion();
+        String minor = clients.substring(0, clients.indexOf('.', clients.indexOf('.') + 1));
+
+        assertThat(kafka.path("kafka").path("version").asString()).as("brokers of the clients' minor (kafka-clients %s)", clients)
+                .startsWith(minor + ".");
+        assertThat(kafka.path("kafka").path("metadataVersion").asString()).startsWith(minor + "-IV");
+
+        JsonNode metrics = kafka.path("kafka").path("metricsConfig");
+        assertThat(metrics.path("type").asString()).isEqualTo("jmxPrometheusExporter");
+        JsonNode reference = metrics.path("valueFrom").path("configMapKeyRef");
+        Map<String, String> data = ManifestSchemas.typed(manifests.get("ConfigMap", reference.path("name").asString()), ConfigMap.class)
+                .getData();
+        assertThat(data).containsKey(reference.path("key").asString());
+        Map<String, Object> exporter = new Yaml(new SafeConstructor(new LoaderOptions())).load(data.get(reference.path("key").asString()));
+        assertThat((List<?>) exporter.get("rules")).isNotEmpty().allSatisfy(rule ->
+                Pattern.compile((String) ((Map<?, ?>) rule).get("pattern")));
+
+        String topics = kafka.path("kafkaExporter").path("topicRegex").asString();
+        assertThat(manifests.topicNames()).as("topics whose lag the Kafka exporter reports").allMatch(t -> t.matches(topics));
+        assertThat(kafka.path("kafkaExporter").path("groupRegex").asString()).isEqualTo(".*");
     }
 
     @ParameterizedTest
