@@ -19,9 +19,13 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -525,6 +530,52 @@ class KubernetesManifestsTest {
         for (JsonNode scaledObject : manifests.nodes("ScaledObject")) {
             manifests.get("Deployment", scaledObject.path("spec").path("scaleTargetRef").path("name").asString());
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theIngressExposesTheApiAndTheDashboardOnlyNotTheActuator(String overlay) throws IOException {
+        List<Ingress> ingresses = rendered(overlay).typed("Ingress", Ingress.class);
+        assertThat(ingresses).hasSize(overlay.equals("local") ? 0 : 1);
+        Path statics = Path.of("src/main/resources/static");
+        try (Stream<Path> files = Files.walk(statics)) {
+            assertThat(files.filter(Files::isRegularFile).map(f -> statics.relativize(f).toString().replace('\\', '/')))
+                    .as("the dashboard's files, served under /dashboard/").isNotEmpty().allMatch(f -> f.startsWith("dashboard/"));
+        }
+        for (Ingress ingress : ingresses) {
+            ingress.getSpec().getRules().forEach(rule -> {
+                assertThat(rule.getHttp().getPaths()).extracting(HTTPIngressPath::getPath, HTTPIngressPath::getPathType)
+                        .containsExactlyInAnyOrder(tuple("/api", "Prefix"), tuple("/dashboard", "Prefix"));
+                rule.getHttp().getPaths().forEach(path ->
+                        assertThat(path.getBackend().getService().getName()).isEqualTo("ai-pipeline-api"));
+            });
+            assertThat(ingress.getSpec().getDefaultBackend()).as("no default backend: every other path is refused").isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void prodBacksPostgresUpToAnObjectStoreWithCredentialsFromASecret(String overlay) {
+        Manifests manifests = rendered(overlay);
+        JsonNode cluster = manifests.nodes("Cluster").get(0);
+        JsonNode store = cluster.path("spec").path("backup").path("barmanObjectStore");
+        if (overlay.equals("local")) {
+            // a placeholder bucket would fail every WAL archive and keep the WAL on the volume
+            assertThat(store.isMissingNode()).as("no backup locally").isTrue();
+            assertThat(manifests.nodes("ScheduledBackup")).isEmpty();
+            return;
+        }
+        assertThat(store.path("destinationPath").asString()).startsWith("s3://");
+        for (String credential : List.of("accessKeyId", "secretAccessKey")) {
+            JsonNode reference = store.path("s3Credentials").path(credential);
+            assertThat(reference.path("name").asString()).as(credential).isNotBlank();
+            assertThat(reference.path("key").asString()).as(credential).isNotBlank();
+        }
+        assertThat(cluster.path("spec").path("backup").path("retentionPolicy").asString()).isNotBlank();
+        assertThat(manifests.nodes("ScheduledBackup")).singleElement().satisfies(backup -> {
+            assertThat(backup.path("spec").path("cluster").path("name").asString()).isEqualTo(cluster.path("metadata").path("name").asString());
+            assertThat(backup.path("spec").path("method").asString()).isEqualTo("barmanObjectStore");
+        });
     }
 
     @ParameterizedTest

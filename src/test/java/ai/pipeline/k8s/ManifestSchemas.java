@@ -56,6 +56,7 @@ final class ManifestSchemas {
             "kafka.strimzi.io/v1/KafkaNodePool", "kafkanodepool.schema.json",
             "kafka.strimzi.io/v1/KafkaTopic", "kafkatopic.schema.json",
             "postgresql.cnpg.io/v1/Cluster", "cluster.schema.json",
+            "postgresql.cnpg.io/v1/ScheduledBackup", "scheduledbackup.schema.json",
             "keda.sh/v1alpha1/ScaledObject", "scaledobject.schema.json",
             "monitoring.coreos.com/v1/PodMonitor", "podmonitor.schema.json");
 
