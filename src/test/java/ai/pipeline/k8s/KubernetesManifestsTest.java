@@ -18,9 +18,14 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,11 +35,17 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -117,8 +128,9 @@ class KubernetesManifestsTest {
             brokers += roles.contains("broker") ? replicas : 0;
             controllers += roles.contains("controller") ? replicas : 0;
         }
-        assertThat(kafka.path("metadata").path("annotations").path("strimzi.io/kraft").asString()).isEqualTo("enabled");
-        assertThat(kafka.path("metadata").path("annotations").path("strimzi.io/node-pools").asString()).isEqualTo("enabled");
+        // KRaft and node pools are the only mode of kafka.strimzi.io/v1: the annotations that enabled them are obsolete
+        assertThat(kafka.path("metadata").path("annotations").has("strimzi.io/kraft")).isFalse();
+        assertThat(kafka.path("metadata").path("annotations").has("strimzi.io/node-pools")).isFalse();
         assertThat(controllers % 2).as("controllers form a quorum of an odd number").isEqualTo(1);
         assertThat(replication).as("app.kafka.replication-factor").isBetween(1, brokers);
         for (String key : List.of("default.replication.factor", "offsets.topic.replication.factor",
@@ -128,6 +140,33 @@ class KubernetesManifestsTest {
         int minInSync = config.path("min.insync.replicas").asInt();
         assertThat(minInSync).as("min.insync.replicas: one broker may be down").isEqualTo(replication == 1 ? 1 : replication - 1);
         assertThat(config.path("message.max.bytes").asInt()).isGreaterThanOrEqualTo(KafkaTopics.MAX_MESSAGE_BYTES);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kafkaRunsThePinnedMinorVersionOfTheClientsAndServesItsMetrics(String overlay) {
+        Manifests manifests = rendered(overlay);
+        JsonNode kafka = kafkaCluster(manifests).path("spec");
+        String clients = AppInfoParser.getVersion();
+        String minor = clients.substring(0, clients.indexOf('.', clients.indexOf('.') + 1));
+
+        assertThat(kafka.path("kafka").path("version").asString()).as("brokers of the clients' minor (kafka-clients %s)", clients)
+                .startsWith(minor + ".");
+        assertThat(kafka.path("kafka").path("metadataVersion").asString()).startsWith(minor + "-IV");
+
+        JsonNode metrics = kafka.path("kafka").path("metricsConfig");
+        assertThat(metrics.path("type").asString()).isEqualTo("jmxPrometheusExporter");
+        JsonNode reference = metrics.path("valueFrom").path("configMapKeyRef");
+        Map<String, String> data = ManifestSchemas.typed(manifests.get("ConfigMap", reference.path("name").asString()), ConfigMap.class)
+                .getData();
+        assertThat(data).containsKey(reference.path("key").asString());
+        Map<String, Object> exporter = new Yaml(new SafeConstructor(new LoaderOptions())).load(data.get(reference.path("key").asString()));
+        assertThat((List<?>) exporter.get("rules")).isNotEmpty().allSatisfy(rule ->
+                Pattern.compile((String) ((Map<?, ?>) rule).get("pattern")));
+
+        String topics = kafka.path("kafkaExporter").path("topicRegex").asString();
+        assertThat(manifests.topicNames()).as("topics whose lag the Kafka exporter reports").allMatch(t -> t.matches(topics));
+        assertThat(kafka.path("kafkaExporter").path("groupRegex").asString()).isEqualTo(".*");
     }
 
     @ParameterizedTest
@@ -206,6 +245,22 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void theSharedSettingsAreAConfigMapNamedByItsContentSoThatAChangeRollsEveryRole(String overlay) {
+        Manifests manifests = rendered(overlay);
+        Map<String, Object> config = manifests.generatedConfigMap(CONFIG);
+        String name = Kustomize.name(config);
+
+        assertThat(name).isEqualTo(CONFIG + "-" + Kustomize.configMapHash(config));
+        assertThat(manifests.ofKind("ConfigMap")).extracting(Kustomize::name).doesNotContain(CONFIG);
+        for (Deployment deployment : manifests.deployments()) {
+            assertThat(Manifests.appContainer(deployment).getEnvFrom())
+                    .as("envFrom of %s", deployment.getMetadata().getName())
+                    .extracting(source -> source.getConfigMapRef().getName()).containsExactly(name);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void everyApplicationVariableSetsAPropertyTheApplicationHas(String overlay) {
         Manifests manifests = rendered(overlay);
         Set<String> properties = new TreeSet<>(AppProperties.keys());
@@ -270,6 +325,145 @@ class KubernetesManifestsTest {
             String dataDir = manifests.environment(deployment).get("APP_DATA_DIR");
             assertThat(volumeAt(pod, container, dataDir).getEmptyDir()).as("%s: %s", name, dataDir).isNotNull();
             assertThat(volumeAt(pod, container, "/tmp").getEmptyDir()).as("%s: /tmp", name).isNotNull();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void noPodGetsAServiceAccountTokenAndEveryPodDrainsBeforeItStops(String overlay) {
+        int camelShutdown = Integer.parseInt(AppProperties.value("camel.main.shutdown-timeout"));
+        for (Deployment deployment : rendered(overlay).deployments()) {
+            String name = deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getAutomountServiceAccountToken()).as("%s: automountServiceAccountToken", name).isFalse();
+            Container container = Manifests.appContainer(deployment);
+            assertThat(container.getLifecycle()).as("%s: lifecycle", name).isNotNull();
+            assertThat(container.getLifecycle().getPreStop().getSleep()).as("%s: preStop sleep", name).isNotNull();
+            int preStop = container.getLifecycle().getPreStop().getSleep().getSeconds().intValue();
+            assertThat(preStop).as("%s: seconds for the endpoints to drop the pod", name).isBetween(3, 15);
+            assertThat(pod.getTerminationGracePeriodSeconds())
+                    .as("%s: grace period past preStop (%d s) and Camel's shutdown (%d s), with time for Spring",
+                            name, preStop, camelShutdown)
+                    .isGreaterThanOrEqualTo(preStop + camelShutdown + 10L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theApiScalesOnCpuAndNoFurtherThanTheOrchestratorsConsumersHavePartitions(String overlay) {
+        Manifests manifests = rendered(overlay);
+        List<HorizontalPodAutoscaler> autoscalers = manifests.typed("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
+        assertThat(autoscalers).hasSize(1);
+        HorizontalPodAutoscaler autoscaler = autoscalers.get(0);
+        Deployment api = manifests.deployment(autoscaler.getSpec().getScaleTargetRef().getName());
+        EngineSettings settings = AppProperties.engine(manifests.environment(api));
+        int partitions = AppProperties.kafka(config(manifests)).partitions();
+
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("apps/v1");
+        assertThat(settings.orchestrator()).as("%s runs the orchestrator", api.getMetadata().getName()).isTrue();
+        assertThat(api.getSpec().getReplicas()).as("the autoscaler sets the replicas").isNull();
+        assertThat(autoscaler.getSpec().getMetrics()).singleElement().satisfies(metric -> {
+            assertThat(metric.getType()).isEqualTo("Resource");
+            assertThat(metric.getResource().getName()).isEqualTo("cpu");
+            assertThat(metric.getResource().getTarget().getType()).isEqualTo("Utilization");
+            assertThat(metric.getResource().getTarget().getAverageUtilization()).isBetween(50, 90);
+        });
+        int min = autoscaler.getSpec().getMinReplicas();
+        int max = autoscaler.getSpec().getMaxReplicas();
+        assertThat(min).isBetween(overlay.equals("local") ? 1 : 2, max);
+        assertThat(max * settings.orchestratorConsumers())
+                .as("pods x consumers of the task results may not pass the %d partitions", partitions)
+                .isLessThanOrEqualTo(partitions);
+        assertThat(Manifests.appContainer(api).getResources().getRequests())
+                .as("CPU utilization is measured against the request").containsKey("cpu");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void prometheusScrapesEveryRoleKafkaAndPostgresThroughPodMonitors(String overlay) {
+        Manifests manifests = rendered(overlay);
+        List<JsonNode> monitors = manifests.nodes("PodMonitor");
+        assertThat(AppProperties.value("management.endpoints.web.exposure.include")).contains("prometheus");
+        for (Deployment deployment : manifests.deployments()) {
+            String name = deployment.getMetadata().getName();
+            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            assertThat(monitors.stream().filter(m -> Manifests.selects(m.path("spec").path("selector"), labels)))
+                    .as("PodMonitors of %s", name).singleElement()
+                    .satisfies(monitor -> assertThat(monitor.path("spec").path("podMetricsEndpoints"))
+                            .anySatisfy(endpoint -> {
+                                assertThat(endpoint.path("port").asString()).isEqualTo("http");
+                                assertThat(endpoint.path("path").asString()).isEqualTo("/actuator/prometheus");
+                            }));
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .as("%s: one way to be scraped, else every series counts twice in a Prometheus that reads both", name)
+                    .satisfiesAnyOf(a -> assertThat(a).isNull(), a -> assertThat(a).doesNotContainKey("prometheus.io/scrape"));
+        }
+        String kafka = kafkaCluster(manifests).path("metadata").path("name").asString();
+        String database = manifests.nodes("Cluster").get(0).path("metadata").path("name").asString();
+        assertThat(monitors).as("Strimzi's metrics port of the Kafka pods").anySatisfy(monitor -> {
+            assertThat(monitor.path("spec").path("selector").path("matchLabels").path("strimzi.io/cluster").asString())
+                    .isEqualTo(kafka);
+            assertThat(monitor.path("spec").path("podMetricsEndpoints").get(0).path("port").asString()).isEqualTo("tcp-prometheus");
+        });
+        assertThat(monitors).as("CloudNativePG's exporter").anySatisfy(monitor -> {
+            assertThat(monitor.path("spec").path("selector").path("matchLabels").path("cnpg.io/cluster").asString())
+                    .isEqualTo(database);
+            assertThat(monitor.path("spec").path("podMetricsEndpoints").get(0).path("port").asString()).isEqualTo("metrics");
+        });
+        Set<String> releases = new TreeSet<>();
+        monitors.forEach(m -> releases.add(m.path("metadata").path("labels").path("release").asString()));
+        assertThat(releases).as("the label kube-prometheus-stack selects PodMonitors by").hasSize(1).doesNotContain("");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyRoleIsClosedToTheNetworkButForWhatItNeeds(String overlay) {
+        Manifests manifests = rendered(overlay);
+        List<JsonNode> policies = manifests.nodes("NetworkPolicy");
+        String kafka = kafkaCluster(manifests).path("metadata").path("name").asString();
+        String kafkaPort = bootstrapServers(manifests).substring(bootstrapServers(manifests).lastIndexOf(':') + 1);
+        String database = manifests.nodes("Cluster").get(0).path("metadata").path("name").asString();
+        Matcher jdbc = Pattern.compile("jdbc:postgresql://[^:/]+:(\\d+)/.*").matcher(config(manifests).get("SPRING_DATASOURCE_URL"));
+        assertThat(jdbc.matches()).isTrue();
+        Set<String> egress = Set.of(
+                "pods {strimzi.io/broker-role=true, strimzi.io/cluster=" + kafka + "} TCP/" + kafkaPort,
+                "pods {cnpg.io/cluster=" + database + "} TCP/" + jdbc.group(1),
+                "anywhere UDP/53", "anywhere TCP/53");
+
+        for (Deployment deployment : manifests.deployments()) {
+            String name = deployment.getMetadata().getName();
+            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            boolean served = manifests.typed("Service", Service.class).stream()
+                    .anyMatch(service -> labels.entrySet().containsAll(service.getSpec().getSelector().entrySet()));
+            List<JsonNode> applying = policies.stream()
+                    .filter(policy -> Manifests.selects(policy.path("spec").path("podSelector"), labels)).toList();
+
+            assertThat(applying).as("%s: a policy that denies all in and out", name).anySatisfy(policy -> {
+                assertThat(policy.path("spec").path("policyTypes")).extracting(JsonNode::asString).contains("Ingress", "Egress");
+                assertThat(policy.path("spec").has("ingress") || policy.path("spec").has("egress")).isFalse();
+            });
+            Set<String> sources = new TreeSet<>();
+            Set<String> destinations = new TreeSet<>();
+            for (JsonNode policy : applying) {
+                for (JsonNode rule : policy.path("spec").path("ingress")) {
+                    assertThat(rule.path("ports")).as("%s: ports of %s", name, policy.path("metadata").path("name").asString())
+                            .isNotEmpty()
+                            .allSatisfy(port -> assertThat(port.path("port").asString()).isEqualTo("http"));
+                    peers(rule.path("from")).forEach(sources::add);
+                }
+                for (JsonNode rule : policy.path("spec").path("egress")) {
+                    assertThat(rule.path("ports")).as("%s: egress to all ports", name).isNotEmpty();
+                    for (String peer : peers(rule.path("to"))) {
+                        rule.path("ports").forEach(port ->
+                                destinations.add(peer + " " + port.path("protocol").asString() + "/" + port.path("port").asString()));
+                    }
+                }
+            }
+            assertThat(sources).as("%s: who may connect to its http port", name).isEqualTo(served
+                    ? Set.of("namespace monitoring", "namespace ingress-nginx", "this namespace")
+                    : Set.of("namespace monitoring"));
+            assertThat(destinations).as("%s: where it may connect", name).isEqualTo(egress);
         }
     }
 
@@ -341,6 +535,52 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void theIngressExposesTheApiAndTheDashboardOnlyNotTheActuator(String overlay) throws IOException {
+        List<Ingress> ingresses = rendered(overlay).typed("Ingress", Ingress.class);
+        assertThat(ingresses).hasSize(overlay.equals("local") ? 0 : 1);
+        Path statics = Path.of("src/main/resources/static");
+        try (Stream<Path> files = Files.walk(statics)) {
+            assertThat(files.filter(Files::isRegularFile).map(f -> statics.relativize(f).toString().replace('\\', '/')))
+                    .as("the dashboard's files, served under /dashboard/").isNotEmpty().allMatch(f -> f.startsWith("dashboard/"));
+        }
+        for (Ingress ingress : ingresses) {
+            ingress.getSpec().getRules().forEach(rule -> {
+                assertThat(rule.getHttp().getPaths()).extracting(HTTPIngressPath::getPath, HTTPIngressPath::getPathType)
+                        .containsExactlyInAnyOrder(tuple("/api", "Prefix"), tuple("/dashboard", "Prefix"));
+                rule.getHttp().getPaths().forEach(path ->
+                        assertThat(path.getBackend().getService().getName()).isEqualTo("ai-pipeline-api"));
+            });
+            assertThat(ingress.getSpec().getDefaultBackend()).as("no default backend: every other path is refused").isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void prodBacksPostgresUpToAnObjectStoreWithCredentialsFromASecret(String overlay) {
+        Manifests manifests = rendered(overlay);
+        JsonNode cluster = manifests.nodes("Cluster").get(0);
+        JsonNode store = cluster.path("spec").path("backup").path("barmanObjectStore");
+        if (overlay.equals("local")) {
+            // a placeholder bucket would fail every WAL archive and keep the WAL on the volume
+            assertThat(store.isMissingNode()).as("no backup locally").isTrue();
+            assertThat(manifests.nodes("ScheduledBackup")).isEmpty();
+            return;
+        }
+        assertThat(store.path("destinationPath").asString()).startsWith("s3://");
+        for (String credential : List.of("accessKeyId", "secretAccessKey")) {
+            JsonNode reference = store.path("s3Credentials").path(credential);
+            assertThat(reference.path("name").asString()).as(credential).isNotBlank();
+            assertThat(reference.path("key").asString()).as(credential).isNotBlank();
+        }
+        assertThat(cluster.path("spec").path("backup").path("retentionPolicy").asString()).isNotBlank();
+        assertThat(manifests.nodes("ScheduledBackup")).singleElement().satisfies(backup -> {
+            assertThat(backup.path("spec").path("cluster").path("name").asString()).isEqualTo(cluster.path("metadata").path("name").asString());
+            assertThat(backup.path("spec").path("method").asString()).isEqualTo("barmanObjectStore");
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void noCredentialIsWrittenIntoTheManifests(String overlay) {
         Manifests manifests = rendered(overlay);
         assertThat(manifests.ofKind("Secret")).as("Secrets come from the operators or the cluster, not from k8s/").isEmpty();
@@ -372,7 +612,7 @@ class KubernetesManifestsTest {
     }
 
     static Map<String, String> config(Manifests manifests) {
-        return ManifestSchemas.typed(manifests.get("ConfigMap", CONFIG), ConfigMap.class).getData();
+        return ManifestSchemas.typed(manifests.generatedConfigMap(CONFIG), ConfigMap.class).getData();
     }
 
     static JsonNode kafkaCluster(Manifests manifests) {
@@ -411,6 +651,29 @@ class KubernetesManifestsTest {
             }
         }
         return topics;
+    }
+
+    /** The peers of a NetworkPolicy rule, in words; no peer at all means anywhere. */
+    private static List<String> peers(JsonNode peers) {
+        if (peers.isMissingNode() || peers.isEmpty()) {
+            return List.of("anywhere");
+        }
+        List<String> described = new ArrayList<>();
+        for (JsonNode peer : peers) {
+            assertThat(peer.has("ipBlock")).as("no address ranges: %s", peer).isFalse();
+            if (peer.has("namespaceSelector")) {
+                assertThat(peer.has("podSelector")).as("a namespace, all its pods: %s", peer).isFalse();
+                described.add("namespace " + peer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asString());
+            } else if (peer.path("podSelector").isEmpty()) {
+                described.add("this namespace");
+            } else {
+                assertThat(peer.path("podSelector").has("matchExpressions")).isFalse();
+                Map<String, String> labels = new TreeMap<>();
+                peer.path("podSelector").path("matchLabels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+                described.add("pods " + labels);
+            }
+        }
+        return described;
     }
 
     private static void assertHttpProbe(String what, Probe probe, String path) {

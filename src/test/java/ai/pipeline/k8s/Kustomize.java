@@ -2,14 +2,22 @@ package ai.pipeline.k8s;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -19,15 +27,18 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * {@code kubectl apply -k} would, without kubectl: {@code resources} (files and folders),
  * {@code patches} (strategic merge patches from {@code path} or inline {@code patch}, matched to
  * their target by apiVersion, kind and name), {@code images} ({@code newName}, {@code newTag},
- * {@code digest}) and {@code configMapGenerator} with {@code disableNameSuffixHash}. Any other
- * field or directive fails the rendering, so an overlay can never render here differently from
- * Kustomize without a test noticing.
+ * {@code digest}) and {@code configMapGenerator} ({@code files}, {@code literals}, {@code envs}).
+ * A generated ConfigMap's name gets Kustomize's content hash ({@code name-<hash>}, unless
+ * {@code options.disableNameSuffixHash}), computed once the top kustomization has applied its
+ * patches, and the references to it in pod templates are renamed with it, as Kustomize does (it
+ * leaves references in custom resources alone). Any other field or directive fails the rendering,
+ * so an overlay can never render here differently from Kustomize without a test noticing.
  */
 final class Kustomize {
 
     private static final Set<String> KUSTOMIZATION_FIELDS = Set.of("apiVersion", "kind", "resources", "patches",
             "images", "configMapGenerator");
-    private static final Set<String> GENERATOR_FIELDS = Set.of("name", "files", "literals", "options");
+    private static final Set<String> GENERATOR_FIELDS = Set.of("name", "files", "literals", "envs", "options");
     private static final Set<String> GENERATOR_OPTIONS = Set.of("disableNameSuffixHash", "labels", "annotations");
     private static final Set<String> IMAGE_FIELDS = Set.of("name", "newName", "newTag", "digest");
 
@@ -49,11 +60,107 @@ final class Kustomize {
     private static final Set<String> BUILT_IN_GROUPS = Set.of("apps", "batch", "policy", "autoscaling",
             "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io");
 
+    /** The kinds whose pod template Kustomize looks in for names of generated ConfigMaps. */
+    private static final Set<String> WORKLOADS = Set.of("Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
+            "Job", "CronJob");
+    /** An environment variable's name, as Kustomize requires of an {@code envs} file's keys. */
+    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
+
     private Kustomize() {
     }
 
     /** The objects the kustomization in {@code dir} renders, in the order they are declared. */
     static List<Map<String, Object>> build(Path dir) {
+        Set<Map<String, Object>> toHash = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Map<String, Object>> objects = accumulate(dir, toHash);
+        // Kustomize names generated objects last, after every overlay's patches, then renames the references
+        for (Map<String, Object> configMap : toHash) {
+            String name = name(configMap);
+            String hashed = name + "-" + configMapHash(configMap);
+            map(configMap.get("metadata")).put("name", hashed);
+            objects.stream().filter(o -> WORKLOADS.contains(o.get("kind")) && builtIn(o))
+                    .forEach(o -> renameConfigMapReferences(o, name, hashed));
+        }
+        return objects;
+    }
+
+    /**
+     * Kustomize's name suffix of a generated ConfigMap: the first 10 hex digits of the SHA-256 of
+     * Go's JSON of {@code {"data": …, "kind": "ConfigMap", "name": ""}} (keys sorted; the name is
+     * empty because Kustomize looks it up under a path it does not find), 0, 1, 3, a and e
+     * replaced by g, h, k, m and t.
+     */
+    static String configMapHash(Map<String, Object> configMap) {
+        Map<String, Object> data = new TreeMap<>(map(configMap.getOrDefault("data", Map.of())));
+        StringBuilder json = new StringBuilder("{\"data\":{");
+        data.forEach((key, value) -> {
+            if (json.charAt(json.length() - 1) != '{') {
+                json.append(',');
+            }
+            goJsonString(json, key).append(':');
+            goJsonString(json, (String) value);
+        });
+        json.append("},\"kind\":\"ConfigMap\",\"name\":\"\"}");
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256").digest(json.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        StringBuilder suffix = new StringBuilder();
+        for (char c : HexFormat.of().formatHex(digest, 0, 5).toCharArray()) {
+            suffix.append(switch (c) {
+                case '0' -> 'g';
+                case '1' -> 'h';
+                case '3' -> 'k';
+                case 'a' -> 'm';
+                case 'e' -> 't';
+                default -> c;
+            });
+        }
+        return suffix.toString();
+    }
+
+    /** A string as Go's encoding/json writes it (which escapes <, > and & too). */
+    private static StringBuilder goJsonString(StringBuilder out, String text) {
+        out.append('"');
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+
+    /** References by name to a ConfigMap: envFrom, env's configMapKeyRef, volumes and projected volumes. */
+    @SuppressWarnings("unchecked")
+    private static void renameConfigMapReferences(Object node, String from, String to) {
+        if (node instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (Set.of("configMapRef", "configMapKeyRef", "configMap").contains(entry.getKey())
+                        && entry.getValue() instanceof Map<?, ?> reference && from.equals(reference.get("name"))) {
+                    ((Map<String, Object>) reference).put("name", to);
+                } else {
+                    renameConfigMapReferences(entry.getValue(), from, to);
+                }
+            }
+        } else if (node instanceof List<?> list) {
+            list.forEach(element -> renameConfigMapReferences(element, from, to));
+        }
+    }
+
+    private static List<Map<String, Object>> accumulate(Path dir, Set<Map<String, Object>> toHash) {
         Map<String, Object> kustomization = single(dir.resolve("kustomization.yaml"));
         for (String field : kustomization.keySet()) {
             require(KUSTOMIZATION_FIELDS.contains(field), dir + ": kustomization field '" + field + "' is not supported");
@@ -63,10 +170,15 @@ final class Kustomize {
         List<Map<String, Object>> objects = new ArrayList<>();
         for (Object entry : list(kustomization.get("resources"))) {
             Path path = dir.resolve((String) entry).normalize();
-            objects.addAll(Files.isDirectory(path) ? build(path) : documents(path));
+            objects.addAll(Files.isDirectory(path) ? accumulate(path, toHash) : documents(path));
         }
-        for (Object generator : list(kustomization.get("configMapGenerator"))) {
-            objects.add(configMap(dir, map(generator)));
+        for (Object entry : list(kustomization.get("configMapGenerator"))) {
+            Map<String, Object> generator = map(entry);
+            Map<String, Object> configMap = configMap(dir, generator);
+            objects.add(configMap);
+            if (!Boolean.TRUE.equals(map(generator.getOrDefault("options", Map.of())).get("disableNameSuffixHash"))) {
+                toHash.add(configMap);
+            }
         }
         requireUnique(dir, objects);
         for (Object entry : list(kustomization.get("patches"))) {
@@ -126,10 +238,13 @@ final class Kustomize {
         for (String field : options.keySet()) {
             require(GENERATOR_OPTIONS.contains(field), dir + ": configMapGenerator option '" + field + "' is not supported");
         }
-        // Kustomize appends a content hash to the name unless told not to; that hash is not reproduced here
-        require(Boolean.TRUE.equals(options.get("disableNameSuffixHash")),
-                dir + ": configMapGenerator needs options.disableNameSuffixHash: true");
         Map<String, Object> data = new LinkedHashMap<>();
+        for (Object file : list(generator.get("envs"))) {
+            Path path = dir.resolve((String) file).normalize();
+            require(path.startsWith(dir), dir + ": configMapGenerator envs file " + file + " is outside the kustomization");
+            envFile(path).forEach((key, value) ->
+                    require(data.put(key, value) == null, path + ": " + key + " is set twice"));
+        }
         for (Object file : list(generator.get("files"))) {
             String spec = (String) file;
             int eq = spec.indexOf('=');
@@ -157,6 +272,32 @@ final class Kustomize {
         configMap.put("metadata", metadata);
         configMap.put("data", data);
         return configMap;
+    }
+
+    /**
+     * The variables of an {@code envs} file as Kustomize reads them: one {@code KEY=value} a line,
+     * leading blanks dropped, blank lines and lines starting with {@code #} skipped, the value
+     * taken as written (quotes included). A line without {@code =} takes its value from the
+     * environment of whoever runs Kustomize: refused here.
+     */
+    static Map<String, String> envFile(Path file) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        String text = read(file);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        for (String raw : text.split("\r?\n", -1)) {
+            String line = raw.stripLeading();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            require(eq > 0, file + ": '" + line + "' has no '=' (its value would come from the environment)");
+            String key = line.substring(0, eq);
+            require(ENV_NAME.matcher(key).matches(), file + ": '" + key + "' is not a valid variable name");
+            require(variables.put(key, line.substring(eq + 1)) == null, file + ": " + key + " is set twice");
+        }
+        return variables;
     }
 
     /** A strategic merge patch: maps merge, null deletes, keyed lists of built-in kinds merge by key, other lists are replaced. */
@@ -279,8 +420,11 @@ final class Kustomize {
         return value == null ? List.of() : (List<?>) value;
     }
 
+    /** A key given twice in one mapping fails, as in Kustomize (SnakeYAML would keep the last one). */
     private static Yaml yaml() {
-        return new Yaml(new SafeConstructor(new LoaderOptions()));
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return new Yaml(new SafeConstructor(options));
     }
 
     private static String read(Path file) {

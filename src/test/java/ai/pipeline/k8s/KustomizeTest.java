@@ -156,6 +156,81 @@ class KustomizeTest {
                 Map.entry("renamed.json", "{\"title\": \"x\"}"), Map.entry("mode", "dark"));
     }
 
+    /**
+     * The names below are what Kustomize v5.5.0 ({@code kubectl kustomize}) renders for the same
+     * files: the hash covers the data only, after the overlay's patches.
+     */
+    @Test
+    void aGeneratedConfigMapIsNamedByKustomizesContentHashAndPodTemplatesReferToThatName() throws IOException {
+        write("base/kustomization.yaml", """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [web.yaml, topic.yaml]
+                configMapGenerator:
+                  - name: cfg
+                    envs: [cfg.env]
+                    options:
+                      labels:
+                        a: b
+                """);
+        write("base/cfg.env", "# a comment\n\n  A=1\nB=\"quoted\" x\nC=<a&b>\n");
+        write("base/web.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - name: app
+                          envFrom: [{configMapRef: {name: cfg}}]
+                          env: [{name: X, valueFrom: {configMapKeyRef: {name: cfg, key: A}}}]
+                      volumes: [{name: v, configMap: {name: cfg}}]
+                """);
+        write("base/topic.yaml", "apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata: {name: t}\n"
+                + "spec: {valueFrom: {configMapKeyRef: {name: cfg, key: A}}}\n");
+        write("overlay/kustomization.yaml", """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [../base]
+                patches:
+                  - patch: |
+                      apiVersion: v1
+                      kind: ConfigMap
+                      metadata:
+                        name: cfg
+                      data:
+                        B: "2"
+                """);
+
+        List<Map<String, Object>> base = Kustomize.build(dir.resolve("base"));
+        List<Map<String, Object>> overlay = Kustomize.build(dir.resolve("overlay"));
+
+        Map<String, Object> configMap = base.get(2);
+        assertThat(at(configMap, "metadata")).containsEntry("name", "cfg-dbbh65k4k9").containsEntry("labels", Map.of("a", "b"));
+        assertThat(at(configMap, "data")).containsExactly(Map.entry("A", "1"), Map.entry("B", "\"quoted\" x"),
+                Map.entry("C", "<a&b>"));
+        Map<String, Object> pod = at(base.get(0), "spec", "template", "spec");
+        Map<String, Object> app = list(pod, "containers").get(0);
+        assertThat(list(app, "envFrom").get(0)).isEqualTo(Map.of("configMapRef", Map.of("name", "cfg-dbbh65k4k9")));
+        assertThat(at(list(app, "env").get(0), "valueFrom", "configMapKeyRef")).containsEntry("name", "cfg-dbbh65k4k9");
+        assertThat(at(list(pod, "volumes").get(0), "configMap")).containsEntry("name", "cfg-dbbh65k4k9");
+        // Kustomize does not know where custom resources name a ConfigMap
+        assertThat(at(base.get(1), "spec", "valueFrom", "configMapKeyRef")).containsEntry("name", "cfg");
+
+        assertThat(at(overlay.get(2), "metadata")).containsEntry("name", "cfg-md88gdbkd5");
+        assertThat(list(list(at(overlay.get(0), "spec", "template", "spec"), "containers").get(0), "envFrom").get(0))
+                .isEqualTo(Map.of("configMapRef", Map.of("name", "cfg-md88gdbkd5")));
+    }
+
+    @Test
+    void theHashOfGeneratedLiteralsIsKustomizes() throws IOException {
+        write("kustomization.yaml", "kind: Kustomization\nconfigMapGenerator:\n  - name: cfg\n    literals: [A=1]\n");
+
+        assertThat(at(Kustomize.build(dir).get(0), "metadata")).containsEntry("name", "cfg-89g4tffbfk");
+    }
+
     @Test
     void whatTheRendererDoesNotImplementIsRefusedNotIgnored() throws IOException {
         write("topic.yaml", TOPIC);
@@ -172,11 +247,16 @@ class KustomizeTest {
         write("p.yaml", "apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata: {name: t}\nspec: {$patch: replace}\n");
         assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("directive $patch is not supported");
 
-        write("kustomization.yaml", "kind: Kustomization\nconfigMapGenerator:\n  - name: c\n    literals: [a=b]\n");
-        assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("disableNameSuffixHash");
+        write("kustomization.yaml", "kind: Kustomization\nconfigMapGenerator:\n  - name: c\n    envs: [c.env]\n");
+        write("c.env", "A=1\nFROM_THE_ENVIRONMENT\n");
+        assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("has no '='");
 
         write("kustomization.yaml", "kind: Kustomization\nresources: [topic.yaml, topic.yaml]\n");
         assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("declared twice");
+
+        write("kustomization.yaml", "kind: Kustomization\nresources: [topic.yaml]\n");
+        write("topic.yaml", TOPIC + "spec:\n  partitions: 1\n");
+        assertThatThrownBy(() -> Kustomize.build(dir)).hasMessageContaining("duplicate key spec");
     }
 
     private void write(String relative, String content) throws IOException {

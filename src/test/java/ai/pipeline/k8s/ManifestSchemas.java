@@ -15,7 +15,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -32,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Checks each rendered object against the schema of its kind. Built-in kinds are read into the
  * fabric8 Kubernetes model, strictly (no string for a number, no unknown field: fabric8 keeps
  * unknown fields in {@code additionalProperties}, which are looked for everywhere in the object).
- * Custom resources (Strimzi, CloudNativePG, KEDA) are validated against the JSON schemas in
+ * Custom resources (Strimzi, CloudNativePG, KEDA, the Prometheus Operator) are validated against the JSON schemas in
  * {@code src/test/resources/k8s/schemas}: the part of each operator's CRD that {@code k8s/} uses,
  * with required fields and unknown fields refused.
  */
@@ -44,7 +46,9 @@ final class ManifestSchemas {
             "v1/PersistentVolumeClaim", PersistentVolumeClaim.class,
             "apps/v1/Deployment", Deployment.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-            "networking.k8s.io/v1/Ingress", Ingress.class);
+            "networking.k8s.io/v1/Ingress", Ingress.class,
+            "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
+            "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
 
     private static final String SCHEMA_BASE = "https://ai-pipeline.test/k8s/";
     private static final Map<String, String> CUSTOM = Map.of(
@@ -52,7 +56,9 @@ final class ManifestSchemas {
             "kafka.strimzi.io/v1/KafkaNodePool", "kafkanodepool.schema.json",
             "kafka.strimzi.io/v1/KafkaTopic", "kafkatopic.schema.json",
             "postgresql.cnpg.io/v1/Cluster", "cluster.schema.json",
-            "keda.sh/v1alpha1/ScaledObject", "scaledobject.schema.json");
+            "postgresql.cnpg.io/v1/ScheduledBackup", "scheduledbackup.schema.json",
+            "keda.sh/v1alpha1/ScaledObject", "scaledobject.schema.json",
+            "monitoring.coreos.com/v1/PodMonitor", "podmonitor.schema.json");
 
     /** Jackson 2, as fabric8 uses it, without the coercions the API server would not make ("2" for 2, 2 for "2"). */
     private static final ObjectMapper KUBERNETES = strictMapper();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +31,8 @@ final class Manifests {
     static final String APP_CONTAINER = "app";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A name with Kustomize's hash suffix: 10 characters of 0-9a-f, with 0, 1, 3, a, e replaced by g, h, k, m, t. */
+    static final Pattern GENERATED_NAME = Pattern.compile(".+-[2456789bcdfghkmt]{10}");
 
     private final String overlay;
     private final List<Map<String, Object>> objects;
@@ -69,6 +72,19 @@ final class Manifests {
     Map<String, Object> get(String kind, String name) {
         return ofKind(kind).stream().filter(o -> name.equals(Kustomize.name(o))).findFirst()
                 .orElseThrow(() -> new AssertionError(overlay + " has no " + kind + " " + name));
+    }
+
+    /**
+     * The ConfigMap a {@code configMapGenerator} of that name made: Kustomize names it
+     * {@code <name>-<hash of its data>}.
+     */
+    Map<String, Object> generatedConfigMap(String name) {
+        List<Map<String, Object>> found = ofKind("ConfigMap").stream()
+                .filter(o -> GENERATED_NAME.matcher(Kustomize.name(o)).matches()
+                        && Kustomize.name(o).substring(0, Kustomize.name(o).length() - 11).equals(name))
+                .toList();
+        assertThat(found).as("%s: the ConfigMap generated as %s", overlay, name).hasSize(1);
+        return found.get(0);
     }
 
     /** Custom resources, as JSON trees. */
@@ -121,6 +137,32 @@ final class Manifests {
             }
         }
         return environment;
+    }
+
+    /** Whether a label selector (matchLabels and matchExpressions, as JSON) selects pods with these labels. */
+    static boolean selects(JsonNode selector, Map<String, String> labels) {
+        assertThat(selector.isObject()).as("a label selector: %s", selector).isTrue();
+        for (Map.Entry<String, JsonNode> label : selector.path("matchLabels").properties()) {
+            if (!label.getValue().asString().equals(labels.get(label.getKey()))) {
+                return false;
+            }
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            String key = expression.path("key").asString();
+            Set<String> values = new TreeSet<>();
+            expression.path("values").forEach(v -> values.add(v.asString()));
+            boolean matches = switch (expression.path("operator").asString()) {
+                case "In" -> values.contains(labels.get(key));
+                case "NotIn" -> !values.contains(labels.get(key));
+                case "Exists" -> labels.containsKey(key);
+                case "DoesNotExist" -> !labels.containsKey(key);
+                default -> throw new AssertionError("operator of " + expression);
+            };
+            if (!matches) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Task names, from the task topics ({@code ai.tasks.<task>}) that the KafkaTopic resources declare. */
