@@ -350,33 +350,13 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void theApiScalesOnCpuAndNoFurtherThanTheOrchestratorsConsumersHavePartitions(String overlay) {
+    void oneApiPodRunsTheOrchestratorAndNothingScalesIt(String overlay) {
         Manifests manifests = rendered(overlay);
-        List<HorizontalPodAutoscaler> autoscalers = manifests.typed("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
-        assertThat(autoscalers).hasSize(1);
-        HorizontalPodAutoscaler autoscaler = autoscalers.get(0);
-        Deployment api = manifests.deployment(autoscaler.getSpec().getScaleTargetRef().getName());
-        EngineSettings settings = AppProperties.engine(manifests.environment(api));
-        int partitions = AppProperties.kafka(config(manifests)).partitions();
-
-        assertThat(autoscaler.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
-        assertThat(autoscaler.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("apps/v1");
-        assertThat(settings.orchestrator()).as("%s runs the orchestrator", api.getMetadata().getName()).isTrue();
-        assertThat(api.getSpec().getReplicas()).as("the autoscaler sets the replicas").isNull();
-        assertThat(autoscaler.getSpec().getMetrics()).singleElement().satisfies(metric -> {
-            assertThat(metric.getType()).isEqualTo("Resource");
-            assertThat(metric.getResource().getName()).isEqualTo("cpu");
-            assertThat(metric.getResource().getTarget().getType()).isEqualTo("Utilization");
-            assertThat(metric.getResource().getTarget().getAverageUtilization()).isBetween(50, 90);
-        });
-        int min = autoscaler.getSpec().getMinReplicas();
-        int max = autoscaler.getSpec().getMaxReplicas();
-        assertThat(min).isBetween(overlay.equals("local") ? 1 : 2, max);
-        assertThat(max * settings.orchestratorConsumers())
-                .as("pods x consumers of the task results may not pass the %d partitions", partitions)
-                .isLessThanOrEqualTo(partitions);
-        assertThat(Manifests.appContainer(api).getResources().getRequests())
-                .as("CPU utilization is measured against the request").containsKey("cpu");
+        assertThat(manifests.typed("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class))
+                .as("the engine runs in the one process that holds the orchestrator lease").isEmpty();
+        List<Deployment> orchestrators = manifests.deployments().stream()
+                .filter(d -> AppProperties.engine(manifests.environment(d)).orchestrator()).toList();
+        assertThat(orchestrators).singleElement().satisfies(api -> assertThat(api.getSpec().getReplicas()).isEqualTo(1));
     }
 
     @ParameterizedTest

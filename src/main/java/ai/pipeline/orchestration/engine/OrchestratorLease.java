@@ -179,8 +179,25 @@ public class OrchestratorLease implements DisposableBean {
         }
     }
 
+    /**
+     * On a clean stop (the routes have stopped): stores what the engine holds, then frees the lease,
+     * so a standing-by instance takes over at its next try rather than after the lease's term.
+     */
     @Override
     public void destroy() {
         timer.shutdownNow();
+        if (!holding) {
+            return;
+        }
+        try {
+            engine.storeNow();
+            jdbc.update("UPDATE engine_lease SET holder = NULL, expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?",
+                    at(Instant.EPOCH), NAME, holder, epoch);
+            holding = false;
+            engine.standBy();
+            log.info("Released the orchestrator lease");
+        } catch (RuntimeException e) {
+            log.warn("Could not release the orchestrator lease ({}); another instance takes over when it expires", e.toString());
+        }
     }
 }

@@ -786,6 +786,16 @@ public class PipelineEngine implements DisposableBean {
         committedCondition.signalAll();
     }
 
+    /** Stores what changed now (a clean stop). */
+    void storeNow() {
+        lock.lock();
+        try {
+            commit();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void destroy() throws InterruptedException {
         lock.lock();
