@@ -14,7 +14,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.ExpressionAdapter;
-import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -95,9 +94,6 @@ class EngineRoutes extends RouteBuilder {
                         }
                     })
                     .completionTimeoutCheckerInterval(100)
-                    // completions run in the thread that fed the last member (the engine's, which
-                    // applies them at once), not on a thread of the aggregator's own
-                    .executorService(new SynchronousExecutorService())
                     .process(this::completeJoin)
                 .end();
 

@@ -4,6 +4,7 @@ import ai.pipeline.orchestration.canvas.Canvas;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.store.ChainRecords;
+import ai.pipeline.orchestration.store.ChangeSet;
 import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.JoinRow;
 import ai.pipeline.orchestration.store.OutboxBatch;
@@ -97,7 +98,6 @@ public class PipelineEngine implements DisposableBean {
     private final long commitIntervalNanos;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition commitWanted = lock.newCondition();
     private final Condition committedCondition = lock.newCondition();
     /** The runs this engine holds: unfinished ones, and ended ones until their end is stored. */
     private final Map<String, ChainRecords> runs = new HashMap<>();
@@ -107,9 +107,15 @@ public class PipelineEngine implements DisposableBean {
     private List<OutboxMessage> afterCommit = new ArrayList<>();
     private List<Outbound.Observation> observations = new ArrayList<>();
     private final ConcurrentLinkedQueue<JoinCompletion> joinCompletions = new ConcurrentLinkedQueue<>();
+    /** One commit at a time; what a failed commit took waits here for the next (guarded by commitMutex). */
+    private final ReentrantLock commitMutex = new ReentrantLock();
+    private Map<String, ChangeSet> failedChanges = new LinkedHashMap<>();
+    private List<OutboxMessage> failedMessages = new ArrayList<>();
+    private List<ChainRecords> failedRecords = new ArrayList<>();
     private long appliedSequence;
     private volatile long committedSequence;
-    private boolean commitNow;
+    /** Someone waits for a commit (a client, an ended run's event, a join completion): the committer does not wait its interval. */
+    private final java.util.concurrent.atomic.AtomicBoolean commitWanted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile RuntimeException lastCommitFailure;
     private final Thread committer;
     private volatile boolean running = true;
@@ -207,8 +213,9 @@ public class PipelineEngine implements DisposableBean {
         try {
             awaitDurable(sequence);
         } catch (RuntimeException e) {
-            forgetUnstored(started);
-            throw e;
+            if (!forgetUnstored(started)) {
+                throw e;
+            }
         }
         return started;
     }
@@ -280,23 +287,34 @@ public class PipelineEngine implements DisposableBean {
         }
     }
 
-    /** After a failed commit: runs a waiting start created that were never stored are dropped, so a 503 leaves nothing. */
-    private void forgetUnstored(List<Started> started) {
+    /**
+     * After a commit did not come in time: the runs this start created that are still not stored are
+     * dropped, so a 503 leaves nothing behind. Returns whether all of them were stored after all.
+     */
+    private boolean forgetUnstored(List<Started> started) {
+        commitMutex.lock();   // no commit is writing them meanwhile
         lock.lock();
         try {
+            boolean allStored = true;
             for (Started s : started) {
                 ChainRecords records = runs.get(s.chainId());
-                if (!s.existing() && records != null && records.isNewPipeline()) {
-                    runs.remove(s.chainId());
-                    dirty.remove(records);
-                    if (records.pipeline().requestId != null) {
-                        requestIds.remove(records.pipeline().requestId);
-                    }
-                    afterCommit.removeIf(m -> s.chainId().equals(m.key()));
+                if (s.existing() || records == null || records.stored()) {
+                    continue;
                 }
+                allStored = false;
+                runs.remove(s.chainId());
+                dirty.remove(records);
+                failedChanges.remove(s.chainId());
+                if (records.pipeline().requestId != null) {
+                    requestIds.remove(records.pipeline().requestId);
+                }
+                afterCommit.removeIf(m -> s.chainId().equals(m.key()));
+                failedMessages.removeIf(m -> s.chainId().equals(m.key()));
             }
+            return allStored;
         } finally {
             lock.unlock();
+            commitMutex.unlock();
         }
     }
 
@@ -357,7 +375,7 @@ public class PipelineEngine implements DisposableBean {
     private void fail(String chainId, String error, Throwable cause, boolean fromStored) {
         log.error("Failing pipeline {}: {}", chainId, error, cause);
         ChainRecords inMemory = runs.get(chainId);
-        if (fromStored && inMemory != null && !inMemory.isNewPipeline()) {
+        if (fromStored && inMemory != null && inMemory.stored()) {
             runs.remove(chainId);
             dirty.remove(inMemory);
             afterCommit.removeIf(m -> chainId.equals(m.key()));
@@ -391,7 +409,14 @@ public class PipelineEngine implements DisposableBean {
             withRuns(Set.of(chainId), true, (run, out) -> advancer.completeJoin(run, node, timedOut, out));
             return;
         }
-        joinCompletions.add(new JoinCompletion(chainId, node, timedOut));   // the committer applies it within commit-interval
+        joinCompletions.add(new JoinCompletion(chainId, node, timedOut));   // the committer applies it at once
+        requestCommit();
+    }
+
+    /** Wakes the committer now rather than at its next interval (never blocks: callers may hold any lock). */
+    private void requestCommit() {
+        commitWanted.set(true);
+        java.util.concurrent.locks.LockSupport.unpark(committer);
     }
 
     public Change cancel(String chainId) {
@@ -583,8 +608,7 @@ public class PipelineEngine implements DisposableBean {
         }
         observations.addAll(out.observations());
         if (out.observations().stream().anyMatch(o -> o.pipeline() && !PipelineStatus.PENDING.name().equals(o.status()))) {
-            commitNow = true;   // a run ended: the client waits for that event, which goes out after the commit
-            commitWanted.signal();
+            requestCommit();   // a run ended: the client waits for that event, which goes out after the commit
         }
         if (!out.joinFeeds().isEmpty()) {
             try {
@@ -615,17 +639,16 @@ public class PipelineEngine implements DisposableBean {
     /** Whether the last commit succeeded; while it fails, the engine's consumers wait instead of piling up work. */
     public void checkCommitting() {
         RuntimeException failure = lastCommitFailure;
-        if (failure != null) {
+        if (failure != null && EngineErrorHandling.isRetried(failure)) {
             throw failure;
         }
     }
 
     private void awaitDurable(long sequence) {
         long deadline = System.nanoTime() + DURABLE_WAIT.toNanos();
+        requestCommit();
         lock.lock();
         try {
-            commitNow = true;
-            commitWanted.signal();
             while (committedSequence < sequence) {
                 if (!leading) {
                     throw TaskFailure.unavailable("this instance stopped running the orchestrator before the change was stored");
@@ -648,137 +671,194 @@ public class PipelineEngine implements DisposableBean {
 
     private void commitLoop() {
         while (running) {
-            lock.lock();
+            if (!commitWanted.getAndSet(false)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(commitIntervalNanos);
+                commitWanted.set(false);
+            }
             try {
-                if (!commitNow) {
-                    commitWanted.awaitNanos(commitIntervalNanos);
-                }
-                commitNow = false;
                 commit();
-            } catch (InterruptedException e) {
-                return;
             } catch (RuntimeException e) {
                 log.error("Group commit failed", e);
-            } finally {
-                lock.unlock();
             }
         }
     }
 
+    /** What one commit takes from the engine, under its lock. */
+    private record Snapshot(long sequence, Map<String, ChangeSet> changes, List<ChainRecords> records,
+                            List<OutboxMessage> messages, List<Outbound.Observation> observations) {
+    }
+
     /**
-     * Stores what changed since the last commit, with the events it caused, in one transaction;
-     * first waits until every task message sent so far is in Kafka. Runs with the lock held.
+     * Stores what changed since the last commit, with the events it caused, in one transaction; first
+     * waits until every task message sent so far is in Kafka. The engine's lock is held only while
+     * the changes are copied: operations go on while the transaction runs. One commit at a time.
      */
     private void commit() {
-        if (!leading) {
-            joinCompletions.clear();
-            markCommitted(appliedSequence);
-            return;
-        }
-        for (JoinCompletion c = joinCompletions.poll(); c != null; c = joinCompletions.poll()) {
-            JoinCompletion completion = c;
-            withRuns(Set.of(c.chainId()), true, (run, out) -> advancer.completeJoin(run, completion.node(), completion.timedOut(), out));
-        }
-        long sequence = appliedSequence;
-        if (dirty.isEmpty() && afterCommit.isEmpty()) {
-            markCommitted(sequence);
-            return;
-        }
-        List<ChainRecords> changed = new ArrayList<>(dirty);
-        OutboxBatch stored;
+        commitMutex.lock();
         try {
-            publisher.flushDispatches();
-            stored = transactions.execute(status -> {
-                if (lease != null) {
-                    lease.fence();
-                }
-                store.save(changed);
-                return store.addToOutbox(afterCommit);
-            });
-        } catch (OrchestratorLease.LeaseLost e) {
-            lease.stepDown(e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            if (EngineErrorHandling.isRetried(e)) {
-                lastCommitFailure = e;
-                log.warn("Group commit of {} runs failed ({}); trying again", changed.size(), e.toString());
+            Snapshot snapshot = takeSnapshot();
+            if (snapshot == null) {
                 return;
             }
-            commitOneByOne(changed, e);
-            return;
+            Map<String, ChangeSet> changes = new LinkedHashMap<>(failedChanges);
+            snapshot.changes().forEach((chainId, set) -> changes.merge(chainId, set, ChangeSet::then));
+            List<OutboxMessage> messages = new ArrayList<>(failedMessages);
+            messages.addAll(snapshot.messages());
+            List<ChainRecords> records = new ArrayList<>(failedRecords);
+            records.addAll(snapshot.records());
+            if (changes.isEmpty() && messages.isEmpty()) {
+                committed(snapshot.sequence(), records, List.of());
+                return;
+            }
+            OutboxBatch stored;
+            try {
+                publisher.flushDispatches();
+                ChangeSet all = new ChangeSet();
+                changes.values().forEach(all::add);
+                stored = transactions.execute(status -> {
+                    if (lease != null) {
+                        lease.fence();
+                    }
+                    store.save(all);
+                    return store.addToOutbox(messages);
+                });
+            } catch (OrchestratorLease.LeaseLost e) {
+                failedChanges = new LinkedHashMap<>();
+                failedMessages = new ArrayList<>();
+                failedRecords = new ArrayList<>();
+                lease.stepDown(e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                failedChanges = changes;
+                failedMessages = messages;
+                failedRecords = records;
+                lastCommitFailure = e;
+                if (EngineErrorHandling.isRetried(e)) {
+                    log.warn("Group commit of {} runs failed ({}); trying again", changes.size(), e.toString());
+                } else {
+                    commitOneByOne(e);
+                }
+                return;
+            }
+            failedChanges = new LinkedHashMap<>();
+            failedMessages = new ArrayList<>();
+            failedRecords = new ArrayList<>();
+            lastCommitFailure = null;
+            committed(snapshot.sequence(), records, snapshot.observations());
+            publisher.publish(stored);
+        } finally {
+            commitMutex.unlock();
         }
-        lastCommitFailure = null;
-        changed.forEach(ChainRecords::saved);
-        dirty.clear();
-        afterCommit = new ArrayList<>();
-        metrics.record(observations);
-        observations = new ArrayList<>();
-        evictEnded(changed);
-        markCommitted(sequence);
-        publisher.publish(stored);
+    }
+
+    /** Takes, under the lock, copies of everything changed; null when this instance does not run the orchestrator. */
+    private Snapshot takeSnapshot() {
+        lock.lock();
+        try {
+            if (!leading) {
+                joinCompletions.clear();
+                markCommitted(appliedSequence);
+                return null;
+            }
+            for (JoinCompletion c = joinCompletions.poll(); c != null; c = joinCompletions.poll()) {
+                JoinCompletion completion = c;
+                withRuns(Set.of(c.chainId()), true, (run, out) -> advancer.completeJoin(run, completion.node(), completion.timedOut(), out));
+            }
+            Map<String, ChangeSet> changes = new LinkedHashMap<>();
+            List<ChainRecords> records = new ArrayList<>(dirty);
+            for (ChainRecords chain : records) {
+                changes.put(chain.pipeline().chainId, chain.takeChanges());
+            }
+            dirty.clear();
+            Snapshot snapshot = new Snapshot(appliedSequence, changes, records, afterCommit, observations);
+            afterCommit = new ArrayList<>();
+            observations = new ArrayList<>();
+            return snapshot;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A commit is stored: waiters go on, and runs that ended and did not change since leave memory. */
+    private void committed(long sequence, List<ChainRecords> records, List<Outbound.Observation> done) {
+        lock.lock();
+        try {
+            records.forEach(ChainRecords::markStored);
+            for (ChainRecords chain : records) {
+                PipelineRow pipeline = chain.pipeline();
+                if (pipeline.status.terminal() && !dirty.contains(chain) && runs.get(pipeline.chainId) == chain) {
+                    runs.remove(pipeline.chainId);
+                    if (pipeline.requestId != null) {
+                        requestIds.remove(pipeline.requestId);
+                    }
+                }
+            }
+            markCommitted(sequence);
+        } finally {
+            lock.unlock();
+        }
+        metrics.record(done);
     }
 
     /**
      * A commit the database refused for a reason a retry would repeat (a value it does not take):
-     * each run is stored on its own, and a run that still fails ends FAILURE with the error.
+     * each run's changes are stored on their own, and a run whose changes are refused ends FAILURE
+     * with the error, from its stored records. The events wait for the next commit.
      */
-    private void commitOneByOne(List<ChainRecords> changed, RuntimeException failure) {
+    private void commitOneByOne(RuntimeException failure) {
         log.warn("Group commit refused ({}); storing runs one by one", shorten(failure));
-        List<ChainRecords> refused = new ArrayList<>();
-        for (ChainRecords records : changed) {
+        List<String> refused = new ArrayList<>();
+        for (Map.Entry<String, ChangeSet> chain : new ArrayList<>(failedChanges.entrySet())) {
             try {
                 transactions.executeWithoutResult(status -> {
                     if (lease != null) {
                         lease.fence();
                     }
-                    store.save(List.of(records));
+                    store.save(chain.getValue());
                 });
-                records.saved();
-                dirty.remove(records);
+                failedChanges.remove(chain.getKey());
             } catch (RuntimeException e) {
-                if (EngineErrorHandling.isRetried(e)) {
-                    lastCommitFailure = e;
+                if (EngineErrorHandling.isRetried(e) || e instanceof OrchestratorLease.LeaseLost) {
                     return;
                 }
-                refused.add(records);
-                String chainId = records.pipeline().chainId;
-                if (records.isNewPipeline()) {
-                    log.error("Dropping pipeline {}: the database refused to store it ({})", chainId, shorten(e));
-                    runs.remove(chainId);
-                    dirty.remove(records);
-                    if (records.pipeline().requestId != null) {
-                        requestIds.remove(records.pipeline().requestId);
+                refused.add(chain.getKey());
+                failedChanges.remove(chain.getKey());
+                failedMessages.removeIf(m -> chain.getKey().equals(m.key()));
+                lock.lock();
+                try {
+                    ChainRecords records = runs.get(chain.getKey());
+                    String error = "the orchestrator could not " + whatFailed(chain.getValue(), records) + ": " + shorten(e);
+                    if (records != null && !records.stored()) {
+                        log.error("Dropping pipeline {}: the database refused to store it ({})", chain.getKey(), shorten(e));
+                        runs.remove(chain.getKey());
+                        dirty.remove(records);
+                        afterCommit.removeIf(m -> chain.getKey().equals(m.key()));
+                        if (records.pipeline().requestId != null) {
+                            requestIds.remove(records.pipeline().requestId);
+                        }
+                    } else {
+                        fail(chain.getKey(), error, e, true);
                     }
-                    afterCommit.removeIf(m -> chainId.equals(m.key()));
-                } else {
-                    fail(chainId, "the orchestrator could not " + whatFailed(records) + ": " + shorten(e), e, true);
+                } finally {
+                    lock.unlock();
                 }
             }
         }
-        log.warn("{} of {} runs could not be stored as they were; the rest is stored by the next commit",
-                refused.size(), changed.size());
-        commitNow = true;
+        lastCommitFailure = null;
+        log.warn("{} runs could not be stored as they were; the rest is stored by the next commit", refused.size());
+        requestCommit();
     }
 
     /** "apply the report of task 0 (attempt 1)": the reports whose outcome the database refused to store. */
-    private static String whatFailed(ChainRecords records) {
+    private static String whatFailed(ChangeSet changes, ChainRecords records) {
         Map<String, String> nodes = new HashMap<>();
-        records.tasks().forEach(t -> nodes.put(t.taskId, t.node));
-        String reports = records.unsavedAttempts().stream()
-                .map(a -> nodes.get(a.taskId()) + " (attempt " + a.attempt() + ")").distinct().collect(Collectors.joining(", "));
-        return reports.isEmpty() ? "store the pipeline's changes" : "apply the report of task " + reports;
-    }
-
-    private void evictEnded(List<ChainRecords> stored) {
-        for (ChainRecords records : stored) {
-            PipelineRow pipeline = records.pipeline();
-            if (pipeline.status.terminal() && !dirty.contains(records)) {
-                runs.remove(pipeline.chainId);
-                if (pipeline.requestId != null) {
-                    requestIds.remove(pipeline.requestId);
-                }
-            }
+        if (records != null) {
+            records.tasks().forEach(t -> nodes.put(t.taskId, t.node));
         }
+        String reports = changes.attempts().stream()
+                .map(a -> nodes.getOrDefault(a.taskId(), "?") + " (attempt " + a.attempt() + ")").distinct()
+                .collect(Collectors.joining(", "));
+        return reports.isEmpty() ? "store the pipeline's changes" : "apply the report of task " + reports;
     }
 
     private void markCommitted(long sequence) {
@@ -788,26 +868,18 @@ public class PipelineEngine implements DisposableBean {
 
     /** Stores what changed now (a clean stop). */
     void storeNow() {
-        lock.lock();
-        try {
-            commit();
-        } finally {
-            lock.unlock();
-        }
+        commit();
     }
 
     @Override
     public void destroy() throws InterruptedException {
-        lock.lock();
         try {
             commit();   // what is applied in memory is stored before the process goes
         } catch (RuntimeException e) {
             log.warn("Last group commit failed ({}); the reports are read again after the restart", e.toString());
-        } finally {
-            running = false;
-            commitWanted.signal();
-            lock.unlock();
         }
+        running = false;
+        requestCommit();
         committer.join(TimeUnit.SECONDS.toMillis(5));
     }
 }

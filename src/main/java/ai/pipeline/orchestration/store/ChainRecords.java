@@ -19,6 +19,8 @@ public final class ChainRecords {
     private final Map<String, TaskRow> tasks = new LinkedHashMap<>();
     private final Map<String, JoinRow> joins = new LinkedHashMap<>();
     private boolean newPipeline;
+    /** Whether the pipeline row is in the database (a commit that wrote its insert succeeded, or it was loaded). */
+    private volatile boolean stored;
 
     final Set<TaskRow> changedTasks = Collections.newSetFromMap(new IdentityHashMap<>());
     final List<TaskRow> newTasks = new ArrayList<>();
@@ -30,6 +32,7 @@ public final class ChainRecords {
     ChainRecords(PipelineRow pipeline, Collection<TaskRow> tasks, Collection<JoinRow> joins, boolean newPipeline) {
         this.pipeline = pipeline;
         this.newPipeline = newPipeline;
+        this.stored = !newPipeline;
         tasks.forEach(t -> this.tasks.put(t.node, t));
         joins.forEach(j -> this.joins.put(j.node, j));
     }
@@ -41,6 +44,15 @@ public final class ChainRecords {
 
     public PipelineRow pipeline() {
         return pipeline;
+    }
+
+    public boolean stored() {
+        return stored;
+    }
+
+    /** A commit that wrote this pipeline's row succeeded. */
+    public void markStored() {
+        stored = true;
     }
 
     public boolean isNewPipeline() {
@@ -97,6 +109,26 @@ public final class ChainRecords {
 
     public void pipelineChanged() {
         pipelineChanged = true;
+    }
+
+    /**
+     * Copies of every row changed since the last call, for a group commit to write; from now on
+     * further changes are tracked anew.
+     */
+    public ChangeSet takeChanges() {
+        ChangeSet set = new ChangeSet();
+        if (newPipeline) {
+            set.newPipelines.add(pipeline.copy());
+        } else if (pipelineChanged) {
+            set.changedPipelines.add(pipeline.copy());
+        }
+        newTasks.forEach(t -> set.newTasks.add(t.copy()));
+        changedTasks.forEach(t -> set.changedTasks.add(t.copy()));
+        set.attempts.addAll(newAttempts);
+        newJoins.forEach(j -> set.newJoins.add(j.copy()));
+        changedJoins.forEach(j -> set.changedJoins.add(j.copy()));
+        saved();
+        return set;
     }
 
     /** The changes are committed: from now on they are the stored state. */

@@ -91,30 +91,15 @@ public class ExecutionStore {
 
     // ---- writing changes ------------------------------------------------------------------
 
-    /**
-     * Writes every change recorded in these chains, inside the caller's transaction. The change
-     * sets stay until the caller knows the transaction committed ({@link ChainRecords#saved()}).
-     */
-    public void save(Collection<ChainRecords> chains) {
-        List<PipelineRow> newPipelines = new ArrayList<>();
-        List<PipelineRow> changedPipelines = new ArrayList<>();
-        List<TaskRow> newTasks = new ArrayList<>();
-        List<TaskRow> changedTasks = new ArrayList<>();
-        List<AttemptRow> attempts = new ArrayList<>();
-        List<JoinRow> newJoins = new ArrayList<>();
-        List<JoinRow> changedJoins = new ArrayList<>();
-        for (ChainRecords chain : chains) {
-            if (chain.isNewPipeline()) {
-                newPipelines.add(chain.pipeline());
-            } else if (chain.pipelineChanged) {
-                changedPipelines.add(chain.pipeline());
-            }
-            newTasks.addAll(chain.newTasks);
-            changedTasks.addAll(chain.changedTasks);
-            attempts.addAll(chain.newAttempts);
-            newJoins.addAll(chain.newJoins);
-            changedJoins.addAll(chain.changedJoins);
-        }
+    /** Writes a group commit's changes, inside the caller's transaction. */
+    public void save(ChangeSet changes) {
+        List<PipelineRow> newPipelines = changes.newPipelines;
+        List<PipelineRow> changedPipelines = changes.changedPipelines;
+        List<TaskRow> newTasks = changes.newTasks;
+        List<TaskRow> changedTasks = changes.changedTasks;
+        List<AttemptRow> attempts = changes.attempts;
+        List<JoinRow> newJoins = changes.newJoins;
+        List<JoinRow> changedJoins = changes.changedJoins;
         batch("INSERT INTO pipeline_execution (chain_id, pipeline, status, canvas, input, result, error, failed_node, "
                 + "request_id, source, created_at, started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", newPipelines, (ps, p) -> {
             ps.setString(1, p.chainId);

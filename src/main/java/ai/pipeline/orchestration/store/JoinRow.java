@@ -26,4 +26,12 @@ public final class JoinRow {
         this.openedAt = openedAt;
         this.status = status;
     }
+
+    /** A copy of this row as it is now. */
+    public JoinRow copy() {
+        JoinRow copy = new JoinRow(chainId, node, expected, policy, deadline, openedAt, status);
+        copy.error = error;
+        copy.completedAt = completedAt;
+        return copy;
+    }
 }

@@ -29,4 +29,15 @@ public final class PipelineRow {
         this.createdAt = createdAt;
         this.status = status;
     }
+
+    /** A copy of this row as it is now. */
+    public PipelineRow copy() {
+        PipelineRow copy = new PipelineRow(chainId, pipeline, canvas, input, requestId, source, createdAt, status);
+        copy.result = result;
+        copy.error = error;
+        copy.failedNode = failedNode;
+        copy.startedAt = startedAt;
+        copy.finishedAt = finishedAt;
+        return copy;
+    }
 }

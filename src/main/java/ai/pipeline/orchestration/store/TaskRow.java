@@ -43,4 +43,16 @@ public final class TaskRow {
     public boolean waitingToRetry() {
         return state == TaskState.RETRY && nextAttemptAt != null;
     }
+
+    /** A copy of this row as it is now. */
+    public TaskRow copy() {
+        TaskRow copy = new TaskRow(taskId, chainId, node, name, createdAt, state, attempt, maxAttempts);
+        copy.queuedAt = queuedAt;
+        copy.startedAt = startedAt;
+        copy.finishedAt = finishedAt;
+        copy.nextAttemptAt = nextAttemptAt;
+        copy.result = result;
+        copy.error = error;
+        return copy;
+    }
 }
