@@ -31,7 +31,7 @@ public record EngineSettings(
         @DefaultValue("100ms") Duration startedReportAfter,
         @DefaultValue("10") int maxNesting,
         @DefaultValue("10000") int maxTasks,
-        @DefaultValue("5ms") Duration commitInterval) {
+        @DefaultValue("20ms") Duration commitInterval) {
 
     public EngineSettings {
         workerConcurrency = workerConcurrency == null ? Map.of() : Map.copyOf(workerConcurrency);
