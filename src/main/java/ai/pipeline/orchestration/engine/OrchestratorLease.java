@@ -1,7 +1,7 @@
 package ai.pipeline.orchestration.engine;
 
 import ai.pipeline.platform.DataDirectory;
-import java.net.InetAddress;
+import ai.pipeline.platform.HostName;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -62,7 +62,7 @@ public class OrchestratorLease implements DisposableBean {
         this.engine = engine;
         this.publisher = publisher;
         this.camel = camel;
-        this.holder = hostName() + ":" + dataDirectory.root();
+        this.holder = HostName.get() + ":" + dataDirectory.root();
         engine.useLease(this);
     }
 
@@ -171,13 +171,6 @@ public class OrchestratorLease implements DisposableBean {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
-    }
 
     /**
      * On a clean stop (the routes have stopped): stores what the engine holds, then frees the lease,

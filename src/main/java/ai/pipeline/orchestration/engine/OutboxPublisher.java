@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,6 +52,11 @@ public class OutboxPublisher implements DisposableBean {
     });
     private final AtomicBoolean kafkaFailing = new AtomicBoolean();
     private final ConcurrentLinkedQueue<OutboxMessage> refusedDispatches = new ConcurrentLinkedQueue<>();
+    /** Task messages sent, and those Kafka acknowledged or refused: a commit waits for the second to reach the first. */
+    private final AtomicLong dispatchesSent = new AtomicLong();
+    private final AtomicLong dispatchesSettled = new AtomicLong();
+    private final Object dispatchMonitor = new Object();
+    private static final Duration DISPATCH_ACK_WAIT = Duration.ofSeconds(2);
 
     public OutboxPublisher(ExecutionStore store, KafkaConnection kafka, KafkaSettings settings) {
         this.store = store;
@@ -80,7 +86,7 @@ public class OutboxPublisher implements DisposableBean {
                 if (unacknowledged.decrementAndGet() == 0) {
                     acknowledged.add(batch.id());
                 }
-            }, () -> { });
+            }, () -> { }, () -> { });
         }
     }
 
@@ -90,25 +96,60 @@ public class OutboxPublisher implements DisposableBean {
      * commit. One that Kafka refused is kept and sent again there, so a committed dispatch is never lost.
      */
     public void dispatch(OutboxMessage message) {
-        send(message, () -> { }, () -> refusedDispatches.add(message));
+        dispatchesSent.incrementAndGet();
+        send(message, this::dispatchSettled, () -> {
+            refusedDispatches.add(message);
+            dispatchSettled();
+        }, this::dispatchSettled);
+    }
+
+    private void dispatchSettled() {
+        dispatchesSettled.incrementAndGet();
+        synchronized (dispatchMonitor) {
+            dispatchMonitor.notifyAll();
+        }
     }
 
     /**
      * Waits until every task message sent so far is acknowledged, sending again those Kafka refused.
-     * Throws (a KafkaException, which the engine waits out) while some are still refused.
+     * Throws (a KafkaException, which the engine waits out) while some are still refused, or when Kafka
+     * does not answer within {@link #DISPATCH_ACK_WAIT}: then it also marks Kafka as failing, so new
+     * work is refused at once instead of waiting on a broker that is away.
      */
     public void flushDispatches() {
-        producer.flush();
-        for (int round = 0; round < 3 && !refusedDispatches.isEmpty(); round++) {
+        for (int round = 0; round < 3; round++) {
+            awaitSettled(dispatchesSent.get());
+            if (refusedDispatches.isEmpty()) {
+                return;
+            }
             List<OutboxMessage> again = new ArrayList<>();
             for (OutboxMessage m = refusedDispatches.poll(); m != null; m = refusedDispatches.poll()) {
                 again.add(m);
             }
             again.forEach(this::dispatch);
-            producer.flush();
         }
         if (!refusedDispatches.isEmpty()) {
             throw new org.apache.kafka.common.KafkaException(refusedDispatches.size() + " task messages are not in Kafka yet");
+        }
+    }
+
+    private void awaitSettled(long sent) {
+        long deadline = System.nanoTime() + DISPATCH_ACK_WAIT.toNanos();
+        synchronized (dispatchMonitor) {
+            while (dispatchesSettled.get() < sent) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    kafkaFailing.set(true);
+                    throw new org.apache.kafka.common.KafkaException((sent - dispatchesSettled.get())
+                            + " task messages not acknowledged by Kafka within " + DISPATCH_ACK_WAIT.toSeconds() + " s");
+                }
+                try {
+                    dispatchMonitor.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new org.apache.kafka.common.KafkaException("interrupted while waiting for Kafka");
+                }
+            }
         }
     }
 
@@ -117,7 +158,7 @@ public class OutboxPublisher implements DisposableBean {
         return kafkaFailing.get();
     }
 
-    private void send(OutboxMessage message, Runnable onAcknowledged, Runnable onRefused) {
+    private void send(OutboxMessage message, Runnable onAcknowledged, Runnable onRefused, Runnable onTooLarge) {
         Integer partition = message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER)
                 ? Topics.taskPartition(message.payload(), partitions)
                 : null;
@@ -128,6 +169,7 @@ public class OutboxPublisher implements DisposableBean {
                     onAcknowledged.run();
                 } else if (error instanceof RecordTooLargeException) {
                     // this message's fault, not Kafka's: other work must not be refused because of it
+                    onTooLarge.run();
                     log.error("Kafka refused a {} message of {} characters as too large; it stays in the outbox",
                             message.topic(), message.payload().length());
                 } else {

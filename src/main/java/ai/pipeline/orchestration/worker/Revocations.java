@@ -2,10 +2,9 @@ package ai.pipeline.orchestration.worker;
 
 import ai.pipeline.orchestration.engine.Messages.Revocation;
 import ai.pipeline.orchestration.engine.Messages.RevokedTask;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,26 +16,21 @@ import org.springframework.stereotype.Component;
 @Component
 public class Revocations {
 
+    /** Long enough for any task message still queued or running; bounded so a busy worker's memory is too. */
     private static final Duration KEEP = Duration.ofDays(2);
+    private static final long MAX_ENTRIES = 1_000_000;
 
-    private record Entry(int attempt, Instant at) {
-    }
-
-    private final Map<String, Entry> tasks = new ConcurrentHashMap<>();
+    /** chain/node → the last attempt revoked. */
+    private final Cache<String, Integer> tasks = Caffeine.newBuilder().expireAfterWrite(KEEP).maximumSize(MAX_ENTRIES).build();
 
     public void revoke(Revocation revocation) {
         for (RevokedTask task : revocation.tasks()) {
-            tasks.merge(revocation.chainId() + "/" + task.node(), new Entry(task.attempt(), revocation.at()),
-                    (a, b) -> a.attempt() >= b.attempt() ? a : b);
-        }
-        if (tasks.size() % 1000 == 0) {
-            Instant cutoff = Instant.now().minus(KEEP);
-            tasks.values().removeIf(e -> e.at().isBefore(cutoff));
+            tasks.asMap().merge(revocation.chainId() + "/" + task.node(), task.attempt(), Math::max);
         }
     }
 
     public boolean isRevoked(String chainId, String node, int attempt) {
-        Entry entry = tasks.get(chainId + "/" + node);
-        return entry != null && attempt <= entry.attempt();
+        Integer revoked = tasks.getIfPresent(chainId + "/" + node);
+        return revoked != null && attempt <= revoked;
     }
 }

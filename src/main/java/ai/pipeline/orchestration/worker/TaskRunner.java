@@ -6,13 +6,13 @@ import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.engine.TaskRegistry;
 import ai.pipeline.orchestration.engine.Topics;
+import ai.pipeline.platform.HostName;
 import ai.pipeline.platform.KafkaTopics;
 import ai.pipeline.shared.task.CancellationSignal;
 import ai.pipeline.shared.task.TaskContext;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -60,7 +60,7 @@ public class TaskRunner implements DisposableBean {
         this.json = json;
         this.producer = producer;
         this.startedReportAfterMs = settings.startedReportAfter().toMillis();
-        this.worker = hostName() + "/" + ManagementFactory.getRuntimeMXBean().getPid();
+        this.worker = HostName.get() + "/" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
     /** Body in: a task message (JSON). Body out: its task event (JSON), or null when it must not run. */
@@ -171,13 +171,6 @@ public class TaskRunner implements DisposableBean {
         }
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
-    }
 
     @Override
     public void destroy() {
