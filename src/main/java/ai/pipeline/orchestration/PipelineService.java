@@ -72,9 +72,7 @@ public class PipelineService {
      * stays unconfirmed in Kafka until then); returns the engine sequence number that makes them durable.
      */
     public long submitAll(List<PipelineEngine.StartRequest> requests) {
-        if (publisher.kafkaFailing()) {
-            throw TaskFailure.unavailable("Kafka is unavailable; no pipeline can start now, try again later");
-        }
+        refuseWhileKafkaFails();
         return engine.submitAll(requests);
     }
 
@@ -94,10 +92,14 @@ public class PipelineService {
 
     /** Starts checked requests in one go; refused with 503 while Kafka is refusing our messages. */
     public List<PipelineEngine.Started> startAll(List<PipelineEngine.StartRequest> requests) {
+        refuseWhileKafkaFails();
+        return engine.startAll(requests);
+    }
+
+    private void refuseWhileKafkaFails() {
         if (publisher.kafkaFailing()) {
             throw TaskFailure.unavailable("Kafka is unavailable; no pipeline can start now, try again later");
         }
-        return engine.startAll(requests);
     }
 
     public PipelineRow get(String chainId) {

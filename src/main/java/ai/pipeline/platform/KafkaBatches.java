@@ -22,11 +22,6 @@ public final class KafkaBatches {
         return batch.getIn().getBody(List.class);
     }
 
-    /** Commits a handled batch: the last record's offset of every partition it holds. */
-    public static void commit(List<Exchange> records) {
-        lastPerPartition(records).forEach(KafkaManualCommit::commit);
-    }
-
     private static List<KafkaManualCommit> lastPerPartition(List<Exchange> records) {
         Map<String, Exchange> last = new LinkedHashMap<>();
         for (Exchange record : records) {

@@ -128,14 +128,20 @@ public class OrchestratorLease implements DisposableBean {
         engine.lead();
         publisher.relayPending();
         engine.recover();
-        for (String route : ROUTES) {
-            try {
-                if (camel.getRoute(route) != null) {
-                    camel.getRouteController().startRoute(route);
-                }
-            } catch (Exception e) {
-                log.warn("Cannot start route {}: {}", route, e.toString());
+        ROUTES.forEach(route -> control(route, "start", () -> camel.getRouteController().startRoute(route)));
+    }
+
+    private interface RouteAction {
+        void run() throws Exception;
+    }
+
+    private void control(String route, String what, RouteAction action) {
+        try {
+            if (camel.getRoute(route) != null) {
+                action.run();
             }
+        } catch (Exception e) {
+            log.warn("Cannot {} route {}: {}", what, route, e.toString());
         }
     }
 
@@ -146,17 +152,8 @@ public class OrchestratorLease implements DisposableBean {
         }
         log.warn("Standing by: {}", why);
         holding = false;
-        timer.execute(() -> {
-            for (String route : ROUTES) {
-                try {
-                    if (camel.getRoute(route) != null) {
-                        camel.getRouteController().stopRoute(route, 10, TimeUnit.SECONDS);
-                    }
-                } catch (Exception e) {
-                    log.warn("Cannot stop route {}: {}", route, e.toString());
-                }
-            }
-        });
+        timer.execute(() -> ROUTES.forEach(route ->
+                control(route, "stop", () -> camel.getRouteController().stopRoute(route, 10, TimeUnit.SECONDS))));
         engine.standBy();
     }
 

@@ -297,19 +297,17 @@ public class PipelineEngine implements DisposableBean {
         try {
             boolean allStored = true;
             for (Started s : started) {
-                ChainRecords records = runs.get(s.chainId());
-                if (s.existing() || records == null || records.stored()) {
+                if (s.existing()) {
                     continue;
                 }
-                allStored = false;
-                runs.remove(s.chainId());
-                dirty.remove(records);
-                failedChanges.remove(s.chainId());
-                if (records.pipeline().requestId != null) {
-                    requestIds.remove(records.pipeline().requestId);
+                ChainRecords records = runs.get(s.chainId());
+                if (records == null) {
+                    // gone from memory (this instance stood down, or the run ended and left): the database says
+                    allStored &= !store.existingChainIds(List.of(s.chainId())).isEmpty();
+                } else if (!records.stored()) {
+                    allStored = false;
+                    forget(records);
                 }
-                afterCommit.removeIf(m -> s.chainId().equals(m.key()));
-                failedMessages.removeIf(m -> s.chainId().equals(m.key()));
             }
             return allStored;
         } finally {
@@ -376,9 +374,7 @@ public class PipelineEngine implements DisposableBean {
         log.error("Failing pipeline {}: {}", chainId, error, cause);
         ChainRecords inMemory = runs.get(chainId);
         if (fromStored && inMemory != null && inMemory.stored()) {
-            runs.remove(chainId);
-            dirty.remove(inMemory);
-            afterCommit.removeIf(m -> chainId.equals(m.key()));
+            forget(inMemory);
         }
         try {
             withRuns(Set.of(chainId), true, (run, out) -> advancer.failRun(run, error, out));
@@ -390,24 +386,38 @@ public class PipelineEngine implements DisposableBean {
         }
     }
 
+    /**
+     * Drops a run from memory with everything of it not stored yet (its changes, its pending events):
+     * a start that is answered 503, a run failed again from its stored records. Call with the lock held.
+     */
+    private void forget(ChainRecords records) {
+        String chainId = records.pipeline().chainId;
+        runs.remove(chainId);
+        dirty.remove(records);
+        if (records.pipeline().requestId != null) {
+            requestIds.remove(records.pipeline().requestId);
+        }
+        afterCommit.removeIf(m -> chainId.equals(m.key()));
+        if (commitMutex.isHeldByCurrentThread()) {   // what a failed commit holds belongs to the commit's holder
+            failedChanges.remove(chainId);
+            failedMessages.removeIf(m -> chainId.equals(m.key()));
+        }
+    }
+
     private static String shorten(Throwable failure) {
         String cause = failure.toString();
         return cause.length() > 1000 ? cause.substring(0, 1000) + "…" : cause;   // a database error quotes its whole statement
     }
 
     /**
-     * The join aggregator completed a join (or its deadline passed); applied at most once. Called
-     * from the aggregator: in the engine's own thread when a feed completed it (applied now), else
-     * from the aggregator's timeout thread (queued for the committer thread without taking the
-     * engine's lock: the aggregator must never wait for the engine while the engine feeds it).
+     * The join aggregator completed a join (or its deadline passed); applied at most once. Called on
+     * the aggregator's own thread, so it is queued for the committer thread, which applies it at once,
+     * without taking the engine's lock here: the aggregator must never wait for the engine while the
+     * engine feeds it.
      */
     public void joinCompleted(String chainId, String node, boolean timedOut) {
         if (!leading) {
             return;   // another instance runs the orchestrator: it feeds its own aggregator
-        }
-        if (lock.isHeldByCurrentThread()) {
-            withRuns(Set.of(chainId), true, (run, out) -> advancer.completeJoin(run, node, timedOut, out));
-            return;
         }
         joinCompletions.add(new JoinCompletion(chainId, node, timedOut));   // the committer applies it at once
         requestCommit();
@@ -842,12 +852,7 @@ public class PipelineEngine implements DisposableBean {
                     String error = "the orchestrator could not " + whatFailed(chain.getValue(), records) + ": " + shorten(e);
                     if (records != null && !records.stored()) {
                         log.error("Dropping pipeline {}: the database refused to store it ({})", chain.getKey(), shorten(e));
-                        runs.remove(chain.getKey());
-                        dirty.remove(records);
-                        afterCommit.removeIf(m -> chain.getKey().equals(m.key()));
-                        if (records.pipeline().requestId != null) {
-                            requestIds.remove(records.pipeline().requestId);
-                        }
+                        forget(records);
                     } else {
                         fail(chain.getKey(), error, e, true);
                     }

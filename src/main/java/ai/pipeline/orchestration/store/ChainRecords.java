@@ -55,10 +55,6 @@ public final class ChainRecords {
         stored = true;
     }
 
-    public boolean isNewPipeline() {
-        return newPipeline;
-    }
-
     public TaskRow task(String node) {
         return tasks.get(node);
     }
@@ -85,11 +81,6 @@ public final class ChainRecords {
         if (!newTasks.contains(task)) {
             changedTasks.add(task);
         }
-    }
-
-    /** Attempts recorded since the records were last stored. */
-    public List<AttemptRow> unsavedAttempts() {
-        return Collections.unmodifiableList(newAttempts);
     }
 
     public void addAttempt(AttemptRow attempt) {
@@ -127,12 +118,11 @@ public final class ChainRecords {
         set.attempts.addAll(newAttempts);
         newJoins.forEach(j -> set.newJoins.add(j.copy()));
         changedJoins.forEach(j -> set.changedJoins.add(j.copy()));
-        saved();
+        clearChanges();
         return set;
     }
 
-    /** The changes are committed: from now on they are the stored state. */
-    public void saved() {
+    private void clearChanges() {
         changedTasks.clear();
         newTasks.clear();
         newAttempts.clear();
