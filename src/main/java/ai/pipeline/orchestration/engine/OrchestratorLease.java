@@ -126,9 +126,13 @@ public class OrchestratorLease implements DisposableBean {
         log.info("This instance holds the orchestrator lease (epoch {}) and runs the orchestrator", epoch);
         holding = true;
         engine.lead();
-        publisher.relayPending();
-        engine.recover();
-        ROUTES.forEach(route -> control(route, "start", () -> camel.getRouteController().startRoute(route)));
+        try {
+            publisher.relayPending();
+            engine.recover();
+        } finally {
+            // what recovery could not do, the routes' own work and the timers catch up on: never lead without them
+            ROUTES.forEach(route -> control(route, "start", () -> camel.getRouteController().startRoute(route)));
+        }
     }
 
     private interface RouteAction {

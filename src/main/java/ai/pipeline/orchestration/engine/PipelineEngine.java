@@ -550,15 +550,41 @@ public class PipelineEngine implements DisposableBean {
         lock.lock();
         try {
             for (int from = 0; from < unfinished.size(); from += 500) {
-                withRuns(unfinished.subList(from, Math.min(unfinished.size(), from + 500)), true, (run, out) -> {
-                    advancer.rejoin(run, out);
-                    advancer.reconcile(run, out);
-                    return false;
-                });
+                List<String> batch = unfinished.subList(from, Math.min(unfinished.size(), from + 500));
+                try {
+                    takeUp(batch);
+                } catch (RuntimeException e) {
+                    if (EngineErrorHandling.isRetried(e)) {
+                        throw e;
+                    }
+                    // one run whose records cannot be read (a canvas that does not parse) must not keep the others
+                    // back: the batch's runs are read again from the database (nothing of the failed pass was sent)
+                    // and taken up one by one
+                    batch.stream().map(runs::get).filter(Objects::nonNull).toList().forEach(this::forget);
+                    for (String chainId : batch) {
+                        try {
+                            takeUp(List.of(chainId));
+                        } catch (RuntimeException refused) {
+                            if (EngineErrorHandling.isRetried(refused)) {
+                                throw refused;
+                            }
+                            runs.remove(chainId);
+                            log.error("Cannot take up pipeline {}; it is left as it is: {}", chainId, shorten(refused));
+                        }
+                    }
+                }
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    private void takeUp(List<String> chainIds) {
+        withRuns(chainIds, true, (run, out) -> {
+            advancer.rejoin(run, out);
+            advancer.reconcile(run, out);
+            return false;
+        });
     }
 
     public void refreshMetrics() {
