@@ -36,8 +36,8 @@ final class TaskViews {
                         String description,
                         @Schema(description = "the value when none is given (null: the task's own default, "
                                 + "as its description says)") Object defaultValue,
-                        @Schema(description = "the least value (a string's length, a list's size)") Double min,
-                        @Schema(description = "the greatest value (a string's length, a list's size)") Double max,
+                        @Schema(description = "the least value (a string's length, a list's size)") Number min,
+                        @Schema(description = "the greatest value (a string's length, a list's size)") Number max,
                         @Schema(description = "the values a string may take (empty: any)") List<String> allowed,
                         @Schema(description = "a regular expression a string must match") String pattern,
                         @Schema(description = "true for data: when args do not give it, the task reads the input's "
@@ -45,8 +45,13 @@ final class TaskViews {
 
         static ArgumentInfo of(TaskArgument argument) {
             return new ArgumentInfo(argument.name(), argument.type().label(), argument.description(),
-                    argument.defaultValue(), argument.min(), argument.max(), argument.allowed(), argument.pattern(),
-                    argument.fromInput());
+                    argument.defaultValue(), bound(argument.min()), bound(argument.max()), argument.allowed(),
+                    argument.pattern(), argument.fromInput());
+        }
+
+        /** Whole bounds as integers ({@code 600000}, not {@code 600000.0}). */
+        private static Number bound(Double value) {
+            return value != null && value == Math.rint(value) && Math.abs(value) < 1e15 ? (Number) value.longValue() : value;
         }
     }
 }

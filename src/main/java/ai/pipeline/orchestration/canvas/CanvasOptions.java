@@ -3,7 +3,6 @@ package ai.pipeline.orchestration.canvas;
 import ai.pipeline.shared.task.TaskArgument;
 import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskFailure;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class CanvasOptions {
     /** The options the steps of {@code canvas} take, by name (the first step's declaration of each). */
     public Map<String, TaskArgument> offered(Canvas canvas) {
         Map<String, TaskArgument> offered = new LinkedHashMap<>();
-        for (Canvas.Task task : tasks(canvas)) {
+        for (Canvas.Task task : canvas.tasks()) {
             settings(task).forEach(argument -> offered.putIfAbsent(argument.name(), argument));
         }
         return offered;
@@ -52,23 +51,7 @@ public final class CanvasOptions {
                     + offered.values().stream().map(a -> a.name() + " (" + a.type().label() + ")")
                     .collect(Collectors.joining(", "))));
         }
-        return withOptions(canvas, options);
-    }
-
-    private Canvas withOptions(Canvas canvas, Map<String, ?> options) {
-        if (canvas instanceof Canvas.Task task) {
-            return withOptions(task, options);
-        } else if (canvas instanceof Canvas.Chain chain) {
-            return new Canvas.Chain(chain.steps().stream().map(step -> withOptions(step, options)).toList());
-        } else if (canvas instanceof Canvas.Group group) {
-            return new Canvas.Group(group.members().stream().map(member -> withOptions(member, options)).toList());
-        } else if (canvas instanceof Canvas.Chord chord) {
-            return new Canvas.Chord(chord.header().stream().map(member -> withOptions(member, options)).toList(),
-                    withOptions(chord.body(), options), chord.policy(), chord.timeout());
-        } else if (canvas instanceof Canvas.ForEach forEach) {
-            return new Canvas.ForEach(withOptions(forEach.task(), options), forEach.items());
-        }
-        throw new IllegalArgumentException("unknown canvas node " + canvas);
+        return canvas.withTasks(task -> withOptions(task, options));
     }
 
     private Canvas.Task withOptions(Canvas.Task task, Map<String, ?> options) {
@@ -91,22 +74,5 @@ public final class CanvasOptions {
     private List<TaskArgument> settings(Canvas.Task task) {
         return declaredArguments.apply(task.name()).map(TaskArguments::list).orElse(List.of()).stream()
                 .filter(argument -> !argument.fromInput()).toList();
-    }
-
-    private static List<Canvas.Task> tasks(Canvas canvas) {
-        if (canvas instanceof Canvas.Task task) {
-            return List.of(task);
-        } else if (canvas instanceof Canvas.Chain chain) {
-            return chain.steps().stream().flatMap(step -> tasks(step).stream()).toList();
-        } else if (canvas instanceof Canvas.Group group) {
-            return group.members().stream().flatMap(member -> tasks(member).stream()).toList();
-        } else if (canvas instanceof Canvas.Chord chord) {
-            List<Canvas.Task> all = new ArrayList<>(chord.header().stream().flatMap(m -> tasks(m).stream()).toList());
-            all.addAll(tasks(chord.body()));
-            return all;
-        } else if (canvas instanceof Canvas.ForEach forEach) {
-            return List.of(forEach.task());
-        }
-        return List.of();
     }
 }

@@ -190,7 +190,8 @@ class TaskArgumentsIT {
         assertThat(ms.path("type").asString()).isEqualTo("integer");
         assertThat(ms.path("default_value").asLong()).isZero();
         assertThat(ms.path("min").asDouble()).isZero();
-        assertThat(ms.path("max").asDouble()).isEqualTo(600_000);
+        assertThat(ms.path("max").isIntegralNumber()).as("whole bounds as integers").isTrue();
+        assertThat(ms.path("max").asLong()).isEqualTo(600_000);
         assertThat(byName(byName(items, "ocr.extract_text").path("arguments"), "languages").path("type").asString())
                 .isEqualTo("string list");
         assertThat(byName(byName(items, "llm.generate_text").path("arguments"), "prompt").path("from_input").asBoolean())
