@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code ai.kafka.consumer.lag} [ai_kafka_consumer_lag] by group and topic: records waiting for
- * the orchestrator, the fan-out, the request ingress and each task's workers (what KEDA scales on).
+ * the orchestrator, the request ingress and each task's workers (what KEDA scales on).
  */
 @Component
 class ConsumerLagMetrics {
@@ -38,7 +38,7 @@ class ConsumerLagMetrics {
     }
 
     void refresh() {
-        List<String> groups = new ArrayList<>(List.of("orchestrator", "orchestrator-fan-out", "pipeline-requests"));
+        List<String> groups = new ArrayList<>(List.of("orchestrator", "pipeline-requests"));
         tasks.all().stream().map(task -> "worker-" + task.domain()).distinct().forEach(groups::add);
         for (String group : groups) {
             try {

@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.engine;
 
+import ai.pipeline.orchestration.store.OutboxMessage;
 import ai.pipeline.orchestration.engine.Messages.FanOut;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.platform.KafkaBatches;
@@ -25,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>{@code orchestration-advance}: worker reports from {@code ai.task-results} → record → advance;</li>
  * <li>{@code orchestration-join}: Camel's Aggregator joins a group's members (completion by member
  *     count or fail-fast predicate, or by the join's deadline; its state is rebuilt from the records after a restart);</li>
- * <li>{@code orchestration-fan-out}: a group's first tasks, multicast to their task topics;</li>
+ * <li>{@code orchestration-fan-out}: a group's first tasks, multicast to their task topics (in process: no topic of its own);</li>
  * <li>{@code orchestration-retries} and {@code orchestration-overdue-joins}: timers for retry
  *     backoffs and for joins the aggregator did not complete by their deadline;</li>
  * <li>{@code orchestration-metrics}: refreshes the in-flight and consumer-lag gauges.</li>
@@ -39,6 +40,7 @@ class EngineRoutes extends RouteBuilder {
     private static final Logger log = LoggerFactory.getLogger(EngineRoutes.class);
 
     static final String JOIN = "direct:orchestration-join";
+    static final String FAN_OUT = "direct:orchestration-fan-out";
     static final String JOIN_KEY = "joinKey";
     static final String ERRORS = "engine-errors";
 
@@ -53,7 +55,7 @@ class EngineRoutes extends RouteBuilder {
     private final DeferredCommits reportOffsets;
 
     EngineRoutes(EngineSettings settings, KafkaSettings kafka, PipelineEngine engine, MemoryAggregationRepository joinRepository,
-                 JsonMapper json, ConsumerLagMetrics consumerLag, ProducerTemplate producer) {
+                 JsonMapper json, ConsumerLagMetrics consumerLag, ProducerTemplate producer, OutboxPublisher publisher) {
         this.settings = settings;
         this.producer = producer;
         this.consumerLag = consumerLag;
@@ -62,6 +64,9 @@ class EngineRoutes extends RouteBuilder {
         this.joinRepository = joinRepository;
         this.json = json;
         this.reportOffsets = new DeferredCommits(engine::committedSequence);
+        if (settings.orchestrator()) {
+            publisher.useFanOut(this::sendFanOut);
+        }
     }
 
     /** Consumer options of the engine's batch routes: a batch is what one poll brought (waiting at most 1 ms for more). */
@@ -99,9 +104,11 @@ class EngineRoutes extends RouteBuilder {
                 .end();
 
         // Camel's Multicast in its dynamic form (Recipient List): one copy per member, each prepared
-        // with that member's task message and sent to that member's task topic.
-        from("kafka:" + Topics.FAN_OUT + "?groupId=orchestrator-fan-out&consumersCount=2&autoOffsetReset=earliest")
-                .routeId("orchestration-fan-out").group(OrchestratorLease.SINGLETON).autoStartup(false)
+        // with that member's task message and sent to that member's task topic. The engine hands a
+        // group's fan-out to it in process (sendFanOut): the members' messages are the first Kafka
+        // records of the group, and the engine's commit waits until they are all acknowledged.
+        from(FAN_OUT)
+                .routeId("orchestration-fan-out")
                 .routeConfigurationId(ERRORS)
                 .process(this::readFanOut)
                 .recipientList(header("fanOutTopics")).parallelProcessing().onPrepare(this::prepareMember)
@@ -153,6 +160,19 @@ class EngineRoutes extends RouteBuilder {
         JoinState state = exchange.getIn().getBody(JoinState.class);
         boolean timedOut = "timeout".equals(exchange.getProperty(Exchange.AGGREGATED_COMPLETED_BY, String.class));
         engine.joinCompleted(state.chainId(), state.node(), timedOut);
+    }
+
+    /** Hands a fan-out to the Multicast without waiting; the callbacks say whether every member's message is in Kafka. */
+    private void sendFanOut(OutboxMessage fanOut, Runnable onSent, Runnable onRefused) {
+        producer.asyncSend(FAN_OUT, exchange -> exchange.getIn().setBody(fanOut.payload())).whenComplete((exchange, error) -> {
+            Throwable failure = error != null ? error : exchange.getException();
+            if (failure == null) {
+                onSent.run();
+            } else {
+                log.warn("A fan-out of {} was not sent ({}); it is sent again", fanOut.key(), failure.toString());
+                onRefused.run();
+            }
+        });
     }
 
     private void readFanOut(Exchange exchange) {

@@ -21,7 +21,7 @@ public final class Messages {
                               Map<String, Object> args, JsonNode input, Instant dispatchedAt) {
     }
 
-    /** On {@code ai.orchestration.fan-out}: the first tasks of a group's members, multicast to their topics. */
+    /** The first tasks of a group's members, multicast to their topics by the {@code orchestration-fan-out} route. */
     public record FanOut(String chainId, String node, List<Dispatch> dispatches) {
     }
 

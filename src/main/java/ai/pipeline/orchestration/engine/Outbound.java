@@ -18,6 +18,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Outbound {
 
+    /**
+     * Where a group's fan-out goes, in the outbox: not a Kafka topic (it was one before engine v2),
+     * but Camel's Multicast in the engine's process, which sends each member's message to its task
+     * topic (the {@code orchestration-fan-out} route).
+     */
+    static final String FAN_OUT = "ai.orchestration.fan-out";
+
     private final JsonMapper json;
     private final List<OutboxMessage> messages = new ArrayList<>();
     private final List<JoinFeed> joinFeeds = new ArrayList<>();
@@ -73,7 +80,7 @@ final class Outbound {
         if (dispatches.size() == 1) {
             publish(dispatches.get(0).topic(), owner[0], dispatches.get(0).message());
         } else {
-            publish(Topics.FAN_OUT, owner[0], new Messages.FanOut(owner[0], owner[1], List.copyOf(dispatches)));
+            publish(FAN_OUT, owner[0], new Messages.FanOut(owner[0], owner[1], List.copyOf(dispatches)));
         }
     }
 

@@ -58,6 +58,12 @@ public class OutboxPublisher implements DisposableBean {
     private final AtomicLong dispatchesSettled = new AtomicLong();
     private final Object dispatchMonitor = new Object();
     private static final Duration DISPATCH_ACK_WAIT = Duration.ofSeconds(2);
+    private volatile FanOutSender fanOutSender;
+
+    /** Sends a group's fan-out ({@link Outbound#FAN_OUT}): Camel's Multicast, one message per member's task topic. */
+    interface FanOutSender {
+        void send(OutboxMessage fanOut, Runnable onSent, Runnable onRefused);
+    }
 
     public OutboxPublisher(ExecutionStore store, KafkaConnection kafka, KafkaSettings settings) {
         this.store = store;
@@ -160,7 +166,19 @@ public class OutboxPublisher implements DisposableBean {
         return kafkaFailing.get();
     }
 
+    void useFanOut(FanOutSender sender) {
+        this.fanOutSender = sender;
+    }
+
     private void send(OutboxMessage message, Runnable onAcknowledged, Runnable onRefused, Runnable onTooLarge) {
+        if (message.topic().equals(Outbound.FAN_OUT)) {
+            if (fanOutSender == null) {
+                onRefused.run();   // not an orchestrator: it never dispatches
+            } else {
+                fanOutSender.send(message, onAcknowledged, onRefused);
+            }
+            return;
+        }
         Integer partition = message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER)
                 ? Topics.taskPartition(message.payload(), partitions)
                 : null;

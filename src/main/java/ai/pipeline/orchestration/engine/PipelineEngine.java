@@ -687,7 +687,7 @@ public class PipelineEngine implements DisposableBean {
     }
 
     private static boolean isDispatch(OutboxMessage message) {
-        return message.topic().equals(Topics.FAN_OUT)
+        return message.topic().equals(Outbound.FAN_OUT)
                 || message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER);
     }
 

@@ -12,7 +12,6 @@ public final class Topics implements TopicDeclaration {
 
     public static final String TASK_PREFIX = "ai.tasks.";
     public static final String RESULTS = "ai.task-results";
-    public static final String FAN_OUT = "ai.orchestration.fan-out";
     public static final String EVENTS = "ai.pipeline.events";
     public static final String REQUESTS = "ai.pipeline.requests";
     public static final String CONTROL = "ai.pipeline.control";
@@ -51,7 +50,7 @@ public final class Topics implements TopicDeclaration {
 
     @Override
     public Collection<String> topics() {
-        List<String> topics = new ArrayList<>(List.of(RESULTS, FAN_OUT, EVENTS, REQUESTS, CONTROL, TASKS_DEAD_LETTER,
+        List<String> topics = new ArrayList<>(List.of(RESULTS, EVENTS, REQUESTS, CONTROL, TASKS_DEAD_LETTER,
                 REQUESTS_DEAD_LETTER, RESULTS_DEAD_LETTER));
         taskNames.forEach(name -> topics.add(forTask(name)));
         return topics;

@@ -52,8 +52,8 @@ class AdvancerTest {
     @Test
     void aGroupFansOutAsOneMessageAndOpensItsJoinWithTheMemberCount() {
         start(group(task("core.echo"), task("core.echo"), task("core.echo")), "{}");
-        assertThat(lastOut.messages()).filteredOn(m -> m.topic().equals(Topics.FAN_OUT)).hasSize(1);
-        JsonNode fanOut = json.readTree(lastOut.messages().stream().filter(m -> m.topic().equals(Topics.FAN_OUT))
+        assertThat(lastOut.messages()).filteredOn(m -> m.topic().equals(Outbound.FAN_OUT)).hasSize(1);
+        JsonNode fanOut = json.readTree(lastOut.messages().stream().filter(m -> m.topic().equals(Outbound.FAN_OUT))
                 .findFirst().orElseThrow().payload());
         assertThat(fanOut.path("dispatches").size()).isEqualTo(3);
         assertThat(lastOut.joinFeeds()).singleElement().satisfies(feed -> {
