@@ -14,6 +14,7 @@ import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -40,6 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class TaskRunner implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+    /** Exchange property: the task ran at least {@code app.engine.started-report-after} (its offset is committed on its own). */
+    static final String RAN_LONG = "aiPipelineTaskRanLong";
 
     private final TaskRegistry registry;
     private final Revocations revocations;
@@ -73,6 +76,10 @@ public class TaskRunner implements DisposableBean {
             return;
         }
         TaskEvent event = execute(message);
+        if (event.startedAt() != null && event.finishedAt() != null
+                && Duration.between(event.startedAt(), event.finishedAt()).toMillis() >= startedReportAfterMs) {
+            exchange.setProperty(RAN_LONG, true);
+        }
         String report = json.writeValueAsString(event);
         if (!KafkaTopics.fits(report)) {
             // Kafka would refuse the report and the task would stay STARTED: it fails, saying why

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.builder.RouteBuilder;
@@ -21,9 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * process runs tasks of ({@code app.engine.worker-tasks}) as {@code worker-<domain>}; it consumes
  * that domain's task topics with {@code app.engine.worker-concurrency.<domain>} consumers (consumer
  * group {@code worker-<domain>}, the group KEDA scales on), runs each task and publishes its report
- * on {@code ai.task-results}, then commits that record's offset (asynchronously): a worker killed
- * mid-run leaves only the task it was running to run again elsewhere, and an idle worker sends
- * Kafka nothing but its heartbeats. {@code worker-revocations} keeps this process's list of cancelled
+ * on {@code ai.task-results}, then commits offsets (asynchronously, see {@link #commitOffset}): a
+ * worker killed mid-run leaves only the tasks of its last poll to run again elsewhere, and an idle
+ * worker sends Kafka nothing but its heartbeats. {@code worker-revocations} keeps this process's list of cancelled
  * chains and revoked tasks.
  */
 @Component
@@ -62,7 +64,7 @@ class WorkerRoutes extends RouteBuilder {
                 .filter(body().isNotNull())
                     .to("kafka:" + Topics.RESULTS)
                 .end()
-                .process(exchange -> exchange.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit());
+                .process(WorkerRoutes::commitOffset);
 
         Map<String, List<String>> topicsByDomain = new TreeMap<>();
         for (TaskDefinition task : registry.all()) {
@@ -83,6 +85,20 @@ class WorkerRoutes extends RouteBuilder {
                     .routeConfigurationId(ENGINE_ERRORS)
                     .process(exchange -> revocations.revoke(
                             json.readValue(exchange.getIn().getBody(String.class), Revocation.class)));
+        }
+    }
+
+    /**
+     * Commits the record's offset (asynchronously) once its report is sent: for the last record of its
+     * partition in this poll, which covers the ones before it, and for a task that ran long. Short
+     * tasks polled together (core's 20 per poll) thus cost one offset commit per partition and poll,
+     * not one each; a kill re-runs at most those of one poll, and each is applied once.
+     */
+    private static void commitOffset(Exchange exchange) {
+        Message record = exchange.getIn();
+        if (Boolean.TRUE.equals(record.getHeader(KafkaConstants.LAST_RECORD_BEFORE_COMMIT, Boolean.class))
+                || exchange.getProperty(TaskRunner.RAN_LONG, false, Boolean.class)) {
+            record.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
         }
     }
 
