@@ -92,7 +92,7 @@ public class FinishedRunService {
             if (!deleted.chainIds().isEmpty()) {
                 return deleted;
             }
-            // ended, but the engine holds it for a moment: a late report (a cancelled task that stopped) is being stored
+            // ended, but the engine holds it for a moment (a late report being stored), or it was retried meanwhile
             if (attempt == HELD_ATTEMPTS) {
                 throw conflict("run " + chainId + " is being updated (a late task report); try again");
             }

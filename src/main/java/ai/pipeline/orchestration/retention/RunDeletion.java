@@ -3,7 +3,9 @@ package ai.pipeline.orchestration.retention;
 import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.store.FinishedRuns;
 import ai.pipeline.shared.storage.Storage;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -28,9 +30,6 @@ public class RunDeletion {
     public record Deleted(List<String> chainIds, int files) {
     }
 
-    private record Removed(List<String> chainIds, Map<String, FinishedRuns.Payloads> payloads) {
-    }
-
     private final PipelineEngine engine;
     private final FinishedRuns runs;
     private final TransactionTemplate transactions;
@@ -48,24 +47,29 @@ public class RunDeletion {
 
     /** Deletes those of these runs (at most {@link FinishedRuns#MAX_IDS}) that have ended. */
     public Deleted delete(Collection<String> chainIds) {
-        Removed removed = engine.withRunsNotHeld(chainIds, notHeld -> transactions.execute(status -> {
-            Map<String, FinishedRuns.Payloads> payloads = runs.payloads(notHeld);
-            return new Removed(runs.delete(notHeld), payloads);
-        }));
-        if (removed.chainIds().isEmpty()) {
+        // read before the engine waits (results can be large); a run that ended again meanwhile is not deleted
+        Map<String, FinishedRuns.Payloads> payloads = runs.payloads(chainIds);
+        Map<String, Instant> endedAt = new HashMap<>();
+        payloads.forEach((chainId, p) -> endedAt.put(chainId, p.finishedAt()));
+        List<String> deleted = engine.withRunsNotHeld(endedAt.keySet(), notHeld -> {
+            Map<String, Instant> deletable = new HashMap<>(endedAt);
+            deletable.keySet().retainAll(notHeld);
+            return transactions.execute(status -> runs.delete(deletable));
+        });
+        if (deleted.isEmpty()) {
             return new Deleted(List.of(), 0);
         }
         // the records are gone first: a file left behind by a failure here is an orphan, never a record naming a missing file
         int files = 0;
-        for (String chainId : removed.chainIds()) {
+        for (String chainId : deleted) {
             try {
-                files += outputs.delete(removed.payloads().get(chainId));
+                files += outputs.delete(payloads.get(chainId));
             } catch (RuntimeException e) {
                 log.warn("Run {} is deleted, but not all of its files: {}", chainId, e.toString());
             }
         }
-        events.publishEvent(new RunsDeleted(removed.chainIds()));
-        log.info("Deleted {} runs and {} files they wrote", removed.chainIds().size(), files);
-        return new Deleted(removed.chainIds(), files);
+        events.publishEvent(new RunsDeleted(deleted));
+        log.info("Deleted {} runs and {} files they wrote", deleted.size(), files);
+        return new Deleted(deleted, files);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -42,31 +43,37 @@ public class FinishedRuns {
                 + " ORDER BY finished_at LIMIT ?", String.class, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC), limit);
     }
 
-    /** What a run was given and what it answered: its input, and the results of the run and of each task (JSON texts). */
-    public record Payloads(String input, List<String> results) {
+    /**
+     * What an ended run was given and what it answered: its input, and the results of the run and of
+     * each task (JSON texts), as they were when it ended at {@code finishedAt}.
+     */
+    public record Payloads(String input, List<String> results, Instant finishedAt) {
     }
 
     /** The payloads of those of these runs that have ended, by chain id. */
     public Map<String, Payloads> payloads(Collection<String> chainIds) {
-        Map<String, String> inputs = new HashMap<>();
-        Map<String, List<String>> results = new HashMap<>();
         if (chainIds.isEmpty()) {
             return Map.of();
         }
         requireAtMostMax(chainIds);
+        Map<String, String> inputs = new HashMap<>();
+        Map<String, Instant> ends = new HashMap<>();
+        Map<String, List<String>> results = new HashMap<>();
         Object[] ids = chainIds.toArray();
         String in = placeholders(ids.length);
-        jdbc.query("SELECT chain_id, input, result FROM pipeline_execution WHERE chain_id IN (" + in + ") AND " + FINISHED,
-                rs -> {
+        jdbc.query("SELECT chain_id, input, result, finished_at FROM pipeline_execution WHERE chain_id IN (" + in + ") AND "
+                + FINISHED, rs -> {
                     inputs.put(rs.getString(1), rs.getString(2));
                     addResult(results, rs.getString(1), rs.getString(3));
+                    ends.put(rs.getString(1), instant(rs.getObject(4, OffsetDateTime.class)));
                 }, ids);
         jdbc.query("SELECT chain_id, result FROM task_execution WHERE chain_id IN (" + in + ") AND result IS NOT NULL",
                 rs -> {
                     addResult(results, rs.getString(1), rs.getString(2));
                 }, ids);
         Map<String, Payloads> payloads = new HashMap<>();
-        inputs.forEach((chainId, input) -> payloads.put(chainId, new Payloads(input, results.getOrDefault(chainId, List.of()))));
+        inputs.forEach((chainId, input) -> payloads.put(chainId,
+                new Payloads(input, results.getOrDefault(chainId, List.of()), ends.get(chainId))));
         return payloads;
     }
 
@@ -77,17 +84,23 @@ public class FinishedRuns {
     }
 
     /**
-     * Deletes the records (attempts, tasks, joins, the run) of those of these runs that have ended;
-     * returns their chain ids. Runs that have not ended are left as they are.
+     * Deletes the records (attempts, tasks, joins, the run) of those of these runs that are still as
+     * they were when they ended at the given time; returns their chain ids. Runs that have not ended,
+     * or ended again since (a retry), are left as they are.
      */
-    public List<String> delete(Collection<String> chainIds) {
-        if (chainIds.isEmpty()) {
+    public List<String> delete(Map<String, Instant> endedAt) {
+        if (endedAt.isEmpty()) {
             return List.of();
         }
-        requireAtMostMax(chainIds);
-        Object[] given = chainIds.toArray();
-        List<String> ended = jdbc.queryForList("SELECT chain_id FROM pipeline_execution WHERE chain_id IN ("
-                + placeholders(given.length) + ") AND " + FINISHED, String.class, given);
+        requireAtMostMax(endedAt.keySet());
+        Object[] given = endedAt.keySet().toArray();
+        List<String> ended = new ArrayList<>();
+        jdbc.query("SELECT chain_id, finished_at FROM pipeline_execution WHERE chain_id IN (" + placeholders(given.length)
+                + ") AND " + FINISHED, rs -> {
+                    if (Objects.equals(instant(rs.getObject(2, OffsetDateTime.class)), endedAt.get(rs.getString(1)))) {
+                        ended.add(rs.getString(1));
+                    }
+                }, given);
         if (ended.isEmpty()) {
             return List.of();
         }
@@ -104,6 +117,10 @@ public class FinishedRuns {
         if (chainIds.size() > MAX_IDS) {
             throw new IllegalArgumentException(chainIds.size() + " chain ids; at most " + MAX_IDS + " at a time");
         }
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     private static String placeholders(int n) {

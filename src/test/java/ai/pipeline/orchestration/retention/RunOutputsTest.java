@@ -7,6 +7,7 @@ import ai.pipeline.shared.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,8 @@ class RunOutputsTest {
         file("uploads/2026-12-01/input.png");
         FinishedRuns.Payloads payloads = new FinishedRuns.Payloads("{\"image_path\": \"uploads/2026-12-01/input.png\"}", List.of(
                 "{\"source\": {\"path\": \"uploads/2026-12-01/input.png\"}, \"image_path\": \"normalized/2026-12-01/a.png\"}",
-                "{\"result_path\": \"results/2026-12-01/chain.json\", \"items\": [{\"annotated_path\": \"annotated/2026-12-01/b.png\"}]}"));
+                "{\"result_path\": \"results/2026-12-01/chain.json\", \"items\": [{\"annotated_path\": \"annotated/2026-12-01/b.png\"}]}"),
+                Instant.now());
 
         assertThat(outputs.of(payloads)).containsExactly(normalized.toRealPath(), result.toRealPath(), annotated.toRealPath());
     }
@@ -56,7 +58,7 @@ class RunOutputsTest {
         FinishedRuns.Payloads payloads = new FinishedRuns.Payloads("{\"image_path\": \"normalized/2026-12-01/given.png\"}", List.of(
                 "{\"image_path\": \"normalized/2026-12-01/given.png\", \"gone\": \"normalized/2026-12-01/missing.png\"}",
                 "{\"a\": \"results/../../secret.txt\", \"b\": \"results/link.txt\", \"c\": \"normalized/dir\"}",
-                "{\"d\": \"/etc/passwd\", \"e\": \"uploads/x.png\", \"f\": 3}", "not json"));
+                "{\"d\": \"/etc/passwd\", \"e\": \"uploads/x.png\", \"f\": 3}", "not json"), Instant.now());
 
         assertThat(outputs.of(payloads)).isEmpty();
         assertThat(outputs.delete(payloads)).isZero();
@@ -66,7 +68,7 @@ class RunOutputsTest {
     @Test
     void deletingRemovesTheFilesAndCountsThem() throws IOException {
         Path normalized = file("normalized/2026-12-01/a.png");
-        FinishedRuns.Payloads payloads = new FinishedRuns.Payloads(null, List.of("{\"image_path\": \"normalized/2026-12-01/a.png\"}"));
+        FinishedRuns.Payloads payloads = new FinishedRuns.Payloads(null, List.of("{\"image_path\": \"normalized/2026-12-01/a.png\"}"), Instant.now());
 
         assertThat(outputs.delete(payloads)).isEqualTo(1);
         assertThat(normalized).doesNotExist();
