@@ -1,5 +1,6 @@
 package ai.pipeline.ingress;
 
+import ai.pipeline.orchestration.engine.OrchestratorLease;
 import ai.pipeline.orchestration.engine.Topics;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,6 +20,9 @@ import org.springframework.stereotype.Component;
  * <li>{@code ingress-outbox}: pipeline events → {@code <outbox>/<chain_id>.json} when a named
  *     pipeline's run ends ({@link Outbox}).</li>
  * </ul>
+ * Both are singleton work: only the instance holding the orchestrator lease runs them (route group
+ * {@link OrchestratorLease#SINGLETON}), so instances sharing an inbox never take a file twice.
+ * A disabled door ({@code app.inbox.enabled}, {@code app.outbox.enabled}) has no route.
  */
 @Component
 class DropFolderRoutes extends RouteBuilder {
@@ -40,22 +44,25 @@ class DropFolderRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        fromF("file:%s?recursive=true&maxDepth=2&antExclude=**/*.part,**/*.tmp,**/*.crdownload"
-                        + "&readLock=changed&readLockMinLength=0&readLockMinAge=%d&readLockCheckInterval=%d&delay=%d"
-                        + "&move=${file:parent}/%s/${header.%s}&moveFailed=${file:parent}/%s/${header.%s}",
-                dropFolder.inbox(), inbox.minAge().toMillis(), Math.max(100, inbox.minAge().toMillis() / 2),
-                inbox.pollInterval().toMillis(), DropFolder.DONE, DropFolder.TARGET_NAME, DropFolder.FAILED,
-                DropFolder.TARGET_NAME)
-                .routeId("ingress-drop-folder")
-                .routeConfigurationId(ENGINE_ERRORS + "," + RefusedFiles.ID)
-                .autoStartup(inbox.enabled())
-                .process(dropFolder::prepare)
-                .process(dropFolder::start);
-
-        from("kafka:" + Topics.EVENTS + "?groupId=ingress-outbox&autoOffsetReset=earliest")
-                .routeId("ingress-outbox")
-                .routeConfigurationId(ENGINE_ERRORS)
-                .autoStartup(outboxEnabled)
-                .process(exchange -> outbox.onEvent(exchange.getIn().getBody(String.class)));
+        if (inbox.enabled()) {
+            fromF("file:%s?recursive=true&maxDepth=2&antExclude=**/*.part,**/*.tmp,**/*.crdownload"
+                            + "&readLock=changed&readLockMinLength=0&readLockMinAge=%d&readLockCheckInterval=%d&delay=%d"
+                            + "&move=${file:parent}/%s/${header.%s}&moveFailed=${file:parent}/%s/${header.%s}",
+                    dropFolder.inbox(), inbox.minAge().toMillis(), Math.max(100, inbox.minAge().toMillis() / 2),
+                    inbox.pollInterval().toMillis(), DropFolder.DONE, DropFolder.TARGET_NAME, DropFolder.FAILED,
+                    DropFolder.TARGET_NAME)
+                    .routeId("ingress-drop-folder")
+                    .routeConfigurationId(ENGINE_ERRORS + "," + RefusedFiles.ID)
+                    .group(OrchestratorLease.SINGLETON).autoStartup(false)
+                    .process(dropFolder::prepare)
+                    .process(dropFolder::start);
+        }
+        if (outboxEnabled) {
+            from("kafka:" + Topics.EVENTS + "?groupId=ingress-outbox&autoOffsetReset=earliest")
+                    .routeId("ingress-outbox")
+                    .routeConfigurationId(ENGINE_ERRORS)
+                    .group(OrchestratorLease.SINGLETON).autoStartup(false)
+                    .process(exchange -> outbox.onEvent(exchange.getIn().getBody(String.class)));
+        }
     }
 }

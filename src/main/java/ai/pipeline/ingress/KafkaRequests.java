@@ -25,9 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Starts pipelines from JSON requests on {@code ai.pipeline.requests}, a batch at a time:
- * {@code {"pipeline": "document", "input": {…}}} or {@code {"canvas": {…}, "input": …}}, with an
- * optional {@code request_id} that makes a resend start nothing new. A named pipeline's input is
- * checked as on every door (a file in storage of a format it takes). A request that cannot start
+ * {@code {"pipeline": "document", "input": {…}, "options": {…}}} or {@code {"canvas": {…}, "input": …}},
+ * with an optional {@code request_id} that makes a resend start nothing new. A named pipeline's input
+ * and options, and a canvas's task arguments, are checked as on every door (a file in storage of a
+ * format it takes; options and arguments the steps declare, of their types and within their bounds). A request that cannot start
  * goes to {@code ai.pipeline.requests.dead-letter} unchanged, with the reason in its {@code error}
  * header. A batch's offsets are committed once the runs it started are stored (the engine commits in
  * groups); a request read again after a crash maps to the run it started, by a chain id made from
@@ -101,7 +102,7 @@ public class KafkaRequests {
             String name = request.get("pipeline").asString();
             JsonNode input = catalog.find(name).map(pipeline -> inputs.check(pipeline, request.get("input")))
                     .orElse(request.get("input"));
-            return pipelines.requestFor(name, input, requestId, "kafka");
+            return pipelines.requestFor(name, input, inputs.options(request.get("options")), requestId, "kafka");
         }
         if (request.hasNonNull("canvas")) {
             try {

@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration;
 
 import ai.pipeline.orchestration.canvas.Canvas;
+import ai.pipeline.orchestration.canvas.CanvasOptions;
 import ai.pipeline.orchestration.canvas.CanvasValidator;
 import ai.pipeline.orchestration.canvas.InvalidCanvasException;
 import ai.pipeline.orchestration.engine.OutboxPublisher;
@@ -14,6 +15,7 @@ import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.orchestration.store.TaskRow;
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
@@ -30,31 +32,44 @@ public class PipelineService {
     private final PipelineEngine engine;
     private final PipelineCatalog catalog;
     private final CanvasValidator validator;
+    private final CanvasOptions options;
     private final ExecutionStore store;
     private final OutboxPublisher publisher;
 
-    public PipelineService(PipelineEngine engine, PipelineCatalog catalog, CanvasValidator validator, ExecutionStore store,
-                           OutboxPublisher publisher) {
+    public PipelineService(PipelineEngine engine, PipelineCatalog catalog, CanvasValidator validator,
+                           CanvasOptions options, ExecutionStore store, OutboxPublisher publisher) {
         this.engine = engine;
         this.catalog = catalog;
         this.validator = validator;
+        this.options = options;
         this.store = store;
         this.publisher = publisher;
     }
 
     public PipelineEngine.Started startPipeline(String name, JsonNode input, String requestId, String source) {
-        return start(requestFor(name, input, requestId, source));
+        return startPipeline(name, input, Map.of(), requestId, source);
+    }
+
+    /** Starts the named pipeline with {@code options} handed to the steps that take them. */
+    public PipelineEngine.Started startPipeline(String name, JsonNode input, Map<String, ?> options, String requestId,
+                                                String source) {
+        return start(requestFor(name, input, options, requestId, source));
     }
 
     public PipelineEngine.Started startCanvas(Canvas canvas, JsonNode input, String requestId, String source) {
         return start(requestFor(canvas, input, requestId, source));
     }
 
-    /** A checked request to start the named pipeline; unknown names are "not found". */
-    public PipelineEngine.StartRequest requestFor(String name, JsonNode input, String requestId, String source) {
+    /**
+     * A checked request to start the named pipeline, its options in the args of the steps that take
+     * them; unknown names are "not found", an option no step takes (or of the wrong type) is bad input.
+     */
+    public PipelineEngine.StartRequest requestFor(String name, JsonNode input, Map<String, ?> options, String requestId,
+                                                  String source) {
         PipelineDefinition definition = catalog.find(name).orElseThrow(() ->
                 TaskFailure.notFound("no pipeline named '" + name + "'"));
-        return new PipelineEngine.StartRequest(definition.name(), definition.canvas(), input, requestId, source);
+        Canvas canvas = this.options.apply(definition.name(), definition.canvas(), options);
+        return new PipelineEngine.StartRequest(definition.name(), canvas, input, requestId, source);
     }
 
     /** A checked request to run a canvas given at run time; an invalid canvas is bad input naming the node. */

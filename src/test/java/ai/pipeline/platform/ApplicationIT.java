@@ -1,9 +1,11 @@
 package ai.pipeline.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.apache.camel.ConsumerTemplate;
@@ -37,6 +39,8 @@ class ApplicationIT {
     @Test
     void healthIsUpWithKafkaAndDatabase() {
         ApiClient api = new ApiClient(port);
+        // ready once every consumer group of this process is stable with its partitions assigned
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/readyz").status() == 200);
         JsonNode health = api.get("/actuator/health").json();
         assertThat(health.path("status").asString()).isEqualTo("UP");
         assertThat(health.path("components").path("kafka").path("status").asString()).isEqualTo("UP");
@@ -48,6 +52,9 @@ class ApplicationIT {
         assertThat(readiness.status()).isEqualTo(200);
         assertThat(readiness.json().path("components").has("kafka")).isTrue();
         assertThat(readiness.json().path("components").has("db")).isTrue();
+        assertThat(readiness.json().path("components").path("consumers").path("status").asString()).isEqualTo("UP");
+        assertThat(readiness.json().path("components").path("consumers").path("details").path("groups_ready").asInt())
+                .as("worker, orchestrator and ingress groups").isGreaterThanOrEqualTo(3);
         assertThat(api.get("/actuator/prometheus").body()).contains("jvm_memory_used_bytes");
     }
 

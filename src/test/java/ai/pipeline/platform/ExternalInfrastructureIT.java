@@ -1,6 +1,7 @@
 package ai.pipeline.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.Apps;
@@ -8,6 +9,7 @@ import ai.pipeline.testsupport.StandaloneKafka;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.ProducerTemplate;
@@ -44,8 +46,10 @@ class ExternalInfrastructureIT {
             assertThat(dir.resolve("data/kafka/logs")).doesNotExist();
 
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+            // UP once the consumer groups are stable with their partitions assigned (the "consumers" check)
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    "UP".equals(new ApiClient(port).get("/actuator/health").json().path("status").asString()));
             JsonNode health = new ApiClient(port).get("/actuator/health").json();
-            assertThat(health.path("status").asString()).isEqualTo("UP");
             assertThat(health.path("components").path("kafka").path("details").path("mode").asString()).isEqualTo("external");
             assertThat(health.path("components").path("db").path("details").path("database").asString()).isEqualTo("PostgreSQL");
 

@@ -59,23 +59,26 @@ class LlmConfiguration {
                 "Text from a prompt by the configured chat model: args.prompt, a template whose {{field}} and "
                         + "{{a.b}} are filled from the previous result (e.g. \"List the dates in: {{text}}\" after OCR), "
                         + "or the input's prompt; fails with a configuration error when no chat model is configured",
-                context -> llm.generate(TaskInputs.prompt(context), context.input(), context.cancellation()));
+                TaskInputs.GENERATE,
+                (context, args) -> llm.generate(TaskInputs.prompt(context, args), context.input(), context.cancellation()));
     }
 
     @Bean
-    TaskDefinition llmSummarize(LlmService llm) {
+    TaskDefinition llmSummarize(LlmService llm, LlmProperties properties) {
         return TaskDefinition.of("llm.summarize",
                 "Summary of a text (args.text, or the input's \"text\", e.g. an OCR result); "
                         + "args.max_sentences and args.max_chars bound it",
-                context -> llm.summarize(TaskInputs.text(context), TaskInputs.optionalInt(context, "max_sentences"),
-                        TaskInputs.optionalInt(context, "max_chars"), context.cancellation()));
+                TaskInputs.summarize(properties.maxInputChars()),
+                (context, args) -> llm.summarize(TaskInputs.text(context, args), TaskInputs.optionalInt(args, "max_sentences"),
+                        TaskInputs.optionalInt(args, "max_chars"), context.cancellation()));
     }
 
     @Bean
     TaskDefinition llmAnalyzeClauses(LlmService llm) {
         return TaskDefinition.of("llm.analyze_clauses",
                 "Contract clauses of a text, each labelled with a CUAD category, with character offsets",
-                context -> llm.analyzeClauses(TaskInputs.text(context), context.cancellation()));
+                TaskInputs.TEXT_ONLY,
+                (context, args) -> llm.analyzeClauses(TaskInputs.text(context, args), context.cancellation()));
     }
 
     @Bean
@@ -83,6 +86,7 @@ class LlmConfiguration {
         return TaskDefinition.of("llm.describe",
                 "One description of a scene from detected objects and OCR text "
                         + "(a chord body: the input is the list of the header's results)",
-                context -> llm.describe(TaskInputs.scene(context), context.cancellation()));
+                TaskInputs.DESCRIBE,
+                (context, args) -> llm.describe(TaskInputs.scene(context, args), context.cancellation()));
     }
 }

@@ -1,5 +1,8 @@
 package ai.pipeline.domains.llm;
 
+import ai.pipeline.shared.task.ArgumentValues;
+import ai.pipeline.shared.task.TaskArgument;
+import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskContext;
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.ArrayList;
@@ -8,18 +11,41 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the LLM tasks' parameters from a {@link TaskContext}, whose input may be the pipeline's
+ * The LLM tasks' arguments, declared, and read from a {@link TaskContext}, whose input may be the pipeline's
  * input, an OCR result ({@code {"text": …, "pages": […]}}) or, for {@code llm.describe} as a chord's
  * body, the list of the header's results ({@code [{"objects": […], …}, {"text": …, …}]}).
  */
 final class TaskInputs {
 
+    private static final TaskArgument TEXT = TaskArgument.string("text",
+            "the text; else the input's text (e.g. an OCR result), or the input itself when it is a string").orFromInput();
+
+    static final TaskArguments GENERATE = TaskArguments.of(TaskArgument.string("prompt",
+            "a template whose {{field}} and {{a.b}} are filled from the previous result, e.g. \"List the dates in: "
+                    + "{{text}}\"; else the input's prompt (taken as it is), or a string input").atLeast(1).orFromInput());
+
+    static final TaskArguments TEXT_ONLY = TaskArguments.of(TEXT);
+
+    static final TaskArguments DESCRIBE = TaskArguments.of(
+            TaskArgument.list("objects", "detected objects [{\"label\", \"score\"}]; else found in the input "
+                    + "(e.g. a chord's header results)").orFromInput(),
+            TEXT);
+
     private TaskInputs() {
     }
 
+    /** {@code llm.summarize}'s arguments: the text and the summary's bounds ({@code maxInputChars} as configured). */
+    static TaskArguments summarize(int maxInputChars) {
+        return TaskArguments.of(TEXT,
+                TaskArgument.integer("max_sentences", "at most this many sentences (default: app.llm.summary.max-sentences)")
+                        .between(1, LlmService.MAX_SUMMARY_SENTENCES),
+                TaskArgument.integer("max_chars", "at most this many characters (default: app.llm.summary.max-chars)")
+                        .between(1, maxInputChars));
+    }
+
     /** {@code text} from args or the input map, or the input itself when it is a string. */
-    static String text(TaskContext context) {
-        return context.stringParam("text").or(() -> inputString(context)).orElseThrow(() -> TaskFailure.invalidInput(
+    static String text(TaskContext context, ArgumentValues args) {
+        return Optional.ofNullable(args.string("text")).or(() -> inputString(context)).orElseThrow(() -> TaskFailure.invalidInput(
                 "missing text: give args.text, or an input with a \"text\" field (e.g. an OCR result)"));
     }
 
@@ -28,18 +54,19 @@ final class TaskInputs {
      * {@code {{field}}} references are filled from the input (the previous task's result); a
      * {@code prompt} field of the input, or a string input, is data and is taken as it is.
      */
-    static PromptTemplate prompt(TaskContext context) {
-        Object template = context.args().get("prompt");
-        if (template != null) {
-            return PromptTemplate.parse(String.valueOf(template));
+    static PromptTemplate prompt(TaskContext context, ArgumentValues args) {
+        if (args.isGiven("prompt")) {
+            return PromptTemplate.parse(args.string("prompt"));
         }
-        return context.stringParam("prompt").or(() -> inputString(context)).map(PromptTemplate::literal)
+        return Optional.ofNullable(args.string("prompt")).or(() -> inputString(context)).map(PromptTemplate::literal)
                 .orElseThrow(() -> TaskFailure.invalidInput("missing prompt: give args.prompt (it may refer to fields "
                         + "of the previous result, e.g. {{text}}), or an input with a \"prompt\" field, or a string input"));
     }
 
-    static Integer optionalInt(TaskContext context, String key) {
-        return context.param(key).map(value -> toInt(key, value)).orElse(null);
+    /** A declared integer argument that is bounded to an int, or null. */
+    static Integer optionalInt(ArgumentValues args, String name) {
+        Long value = args.integer(name);
+        return value == null ? null : Math.toIntExact(value);
     }
 
     /**
@@ -51,9 +78,9 @@ final class TaskInputs {
     /** Mean word confidence (0-100) below which a page's OCR text counts as noise. */
     static final double MIN_OCR_CONFIDENCE = 60;
 
-    static Scene scene(TaskContext context) {
+    static Scene scene(TaskContext context, ArgumentValues args) {
         List<Map<?, ?>> sources = new ArrayList<>();
-        sources.add(context.args());
+        sources.add(args.given());
         collectMaps(context.input(), sources);
         Object objects = firstValue(sources, "objects");
         Object text = sources.stream().filter(source -> source.get("text") != null && legible(source))
@@ -132,16 +159,5 @@ final class TaskInputs {
 
     private static Optional<String> inputString(TaskContext context) {
         return context.input() instanceof String s ? Optional.of(s) : Optional.empty();
-    }
-
-    private static int toInt(String key, Object value) {
-        if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
-            return number.intValue();
-        }
-        try {
-            return Integer.parseInt(String.valueOf(value).trim());
-        } catch (NumberFormatException e) {
-            throw TaskFailure.invalidInput(key + " must be a whole number, was " + value);
-        }
     }
 }

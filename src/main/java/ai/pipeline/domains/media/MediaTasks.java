@@ -1,7 +1,9 @@
 package ai.pipeline.domains.media;
 
 import ai.pipeline.shared.storage.Storage;
-import ai.pipeline.shared.task.TaskContext;
+import ai.pipeline.shared.task.ArgumentValues;
+import ai.pipeline.shared.task.TaskArgument;
+import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskDefinition;
 import java.nio.file.Path;
 import org.springframework.context.annotation.Bean;
@@ -16,12 +18,20 @@ class MediaTasks {
     /** The image to measure: a normalised image ({@code image_path}) wins over the source. */
     private static final String[] IMAGE_KEYS = {"image_path", "path", "document_path"};
 
+    /** Both tasks take a file in storage under any of the names pipelines use, and nothing else. */
+    private static final TaskArguments FILE_ARGUMENTS = TaskArguments.of(
+            TaskArgument.string("path", "the image or PDF, a path in storage").orFromInput(),
+            TaskArgument.string("document_path", "the same as path").orFromInput(),
+            TaskArgument.string("image_path", "the same as path; media.image_features prefers it (a normalised image)")
+                    .orFromInput());
+
     @Bean
     TaskDefinition mediaNormalize(MediaService media, Storage storage) {
         return TaskDefinition.of("media.normalize",
                 "Recognises an image or PDF (path) by content, hashes it, counts its pages and writes an upright "
                         + "RGB PNG of it (a PDF: its first page) into storage as image_path",
-                context -> media.normalize(file(context, storage, SOURCE_KEYS), context.cancellation()));
+                FILE_ARGUMENTS,
+                (context, args) -> media.normalize(file(args, storage, SOURCE_KEYS), context.cancellation()));
     }
 
     @Bean
@@ -29,10 +39,11 @@ class MediaTasks {
         return TaskDefinition.of("media.image_features",
                 "Measures an image (image_path or path): size, colour statistics and histogram, dominant colours, "
                         + "sharpness and edge density",
-                context -> media.features(file(context, storage, IMAGE_KEYS)));
+                FILE_ARGUMENTS,
+                (context, args) -> media.features(file(args, storage, IMAGE_KEYS)));
     }
 
-    private static Path file(TaskContext context, Storage storage, String[] keys) {
-        return storage.resolve(context.requireString(keys));
+    private static Path file(ArgumentValues args, Storage storage, String[] keys) {
+        return storage.resolve(args.requireString(keys));
     }
 }

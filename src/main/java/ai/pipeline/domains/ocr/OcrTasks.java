@@ -1,13 +1,14 @@
 package ai.pipeline.domains.ocr;
 
 import ai.pipeline.shared.storage.Storage;
-import ai.pipeline.shared.task.RetryPolicy;
+import ai.pipeline.shared.task.ArgumentValues;
+import ai.pipeline.shared.task.TaskArgument;
+import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskContext;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
@@ -31,6 +32,21 @@ class OcrTasks {
     /** Where a task finds its input file: in its args or its input, first key present wins. */
     static final String[] PATH_KEYS = {"path", "document_path", "image_path"};
 
+    private static final TaskArgument PATH = TaskArgument.string("path", "the image or PDF, a path in storage")
+            .orFromInput();
+    private static final TaskArgument DOCUMENT_PATH = TaskArgument.string("document_path", "the same as path")
+            .orFromInput();
+    private static final TaskArgument IMAGE_PATH = TaskArgument.string("image_path", "the same as path")
+            .orFromInput();
+    /** Tesseract language codes; which are installed is checked when the task runs. */
+    private static final TaskArgument LANGUAGES = TaskArgument.stringList("languages",
+                    "Tesseract languages, e.g. [\"eng\", \"kor\"] or \"eng+kor\" (default: app.ocr.languages)")
+            .between(1, 10).matching("[A-Za-z0-9_]{1,30}(\\+[A-Za-z0-9_]{1,30}){0,9}", "language codes like eng or eng+kor");
+    private static final TaskArgument PAGES = TaskArgument.string("pages",
+                    "which pages, like a print dialog: \"1-3,5\", \"4-\" (default: every page)")
+            .between(1, 200).matching("\\s*\\d{1,9}\\s*(-\\s*(\\d{1,9})?\\s*)?(,\\s*\\d{1,9}\\s*(-\\s*(\\d{1,9})?\\s*)?)*",
+                    "page numbers and ranges like 1-3,5");
+
     /** Page results arrive as JSON maps (snake_case) when they crossed Kafka. */
     private static final JsonMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -46,78 +62,70 @@ class OcrTasks {
 
     @Bean
     TaskDefinition ocrExtractText(OcrService ocr, Storage storage) {
-        return new TaskDefinition("ocr.extract_text",
-                "Reads an image or PDF (path) into text with per-page words, boxes and confidences; "
-                        + "optional args: languages (eng+kor), pages (1-3,5)",
-                context -> ocr.extract(file(context, storage), languages(context), pages(context), context.cancellation()),
-                RetryPolicy.DEFAULT);
+        return TaskDefinition.of("ocr.extract_text",
+                "Reads an image or PDF (path) into text with per-page words, boxes and confidences",
+                TaskArguments.of(PATH, DOCUMENT_PATH, IMAGE_PATH, LANGUAGES, PAGES),
+                (context, args) -> ocr.extract(file(args, storage), languages(args), args.string(PAGES.name()),
+                        context.cancellation()));
     }
 
     @Bean
     TaskDefinition ocrSplitPages(OcrService ocr, Storage storage) {
-        return new TaskDefinition("ocr.split_pages",
-                "Lists the pages of an image or PDF (path) as page references {path, page} for ocr.extract_page; "
-                        + "optional arg: pages (1-3,5)",
-                context -> {
-                    Path file = file(context, storage);
+        return TaskDefinition.of("ocr.split_pages",
+                "Lists the pages of an image or PDF (path) as page references {path, page} for ocr.extract_page",
+                TaskArguments.of(PATH, DOCUMENT_PATH, IMAGE_PATH, PAGES),
+                (context, args) -> {
+                    Path file = file(args, storage);
                     String document = storage.relativize(file);
-                    List<PageReference> pages = ocr.selectPages(file, pages(context)).stream()
+                    List<PageReference> pages = ocr.selectPages(file, args.string(PAGES.name())).stream()
                             .map(page -> new PageReference(document, page)).toList();
                     return new Split(document, pages.size(), pages);
-                },
-                RetryPolicy.DEFAULT);
+                });
     }
 
     @Bean
     TaskDefinition ocrExtractPage(OcrService ocr, Storage storage) {
-        return new TaskDefinition("ocr.extract_page",
-                "Reads one page {path, page} (from args or input) into a page result; optional arg: languages",
-                context -> ocr.extractPage(file(context, storage), pageNumber(context), languages(context)),
-                RetryPolicy.DEFAULT);
+        return TaskDefinition.of("ocr.extract_page",
+                "Reads one page {path, page} (from args or input) into a page result",
+                TaskArguments.of(PATH, DOCUMENT_PATH, IMAGE_PATH,
+                        TaskArgument.integer("page", "the page number, from 1").atLeast(1).orFromInput(), LANGUAGES),
+                (context, args) -> ocr.extractPage(file(args, storage), pageNumber(args), languages(args)));
     }
 
     @Bean
     TaskDefinition ocrMergePages(OcrService ocr) {
-        return new TaskDefinition("ocr.merge_pages",
-                "Assembles page results (a list, any order) into the ocr.extract_text result, pages in order",
-                context -> ocr.merge(pageResults(context)),
-                RetryPolicy.DEFAULT);
+        return TaskDefinition.of("ocr.merge_pages",
+                "Assembles page results (the input: a list, any order, or a result's pages) into the "
+                        + "ocr.extract_text result, pages in order",
+                TaskArguments.none(),
+                (context, args) -> ocr.merge(pageResults(context)));
     }
 
-    private static Path file(TaskContext context, Storage storage) {
-        return storage.resolve(context.requireString(PATH_KEYS));
+    private static Path file(ArgumentValues args, Storage storage) {
+        return storage.resolve(args.requireString(PATH_KEYS));
     }
 
-    /** {@code "eng+kor"} or {@code ["eng", "kor"]}; null for the default. */
-    private static String languages(TaskContext context) {
-        return context.param("languages")
-                .map(value -> value instanceof Collection<?> list
-                        ? String.join("+", list.stream().map(String::valueOf).toList())
-                        : String.valueOf(value))
-                .orElse(null);
+    /** {@code ["eng", "kor"]} or {@code "eng+kor"} as Tesseract takes them ({@code eng+kor}); null for the default. */
+    private static String languages(ArgumentValues args) {
+        List<String> languages = args.stringList(LANGUAGES.name());
+        return languages == null ? null : String.join("+", languages);
     }
 
-    /** A page range; a list named {@code pages} in the input (a previous result's pages) is not one. */
-    private static String pages(TaskContext context) {
-        return context.param("pages")
-                .filter(value -> !(value instanceof Collection<?>) && !(value instanceof Map<?, ?>))
-                .map(String::valueOf)
-                .orElse(null);
-    }
-
-    private static int pageNumber(TaskContext context) {
-        Object page = context.param("page")
-                .orElseThrow(() -> TaskFailure.invalidInput("missing parameter: page (1-based page number)"));
-        try {
-            return page instanceof Number number ? Math.toIntExact(number.longValue()) : Integer.parseInt(page.toString().strip());
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw TaskFailure.invalidInput("page must be a page number, not '" + page + "'");
+    private static int pageNumber(ArgumentValues args) {
+        Long page = args.integer("page");
+        if (page == null) {
+            throw TaskFailure.invalidInput("missing argument: page (1-based page number)");
         }
+        if (page > Integer.MAX_VALUE) {
+            throw TaskFailure.invalidInput("page " + page + " does not exist");
+        }
+        return page.intValue();
     }
 
     /** The input list of page results, or a result's {@code pages} list. */
     private static List<PageResult> pageResults(TaskContext context) {
-        Object items = context.input() instanceof List<?> list ? list : context.param("pages").orElse(null);
+        Object items = context.input() instanceof List<?> list ? list
+                : context.input() instanceof Map<?, ?> result ? result.get("pages") : null;
         if (!(items instanceof List<?> list) || list.isEmpty()) {
             throw TaskFailure.invalidInput("ocr.merge_pages needs a non-empty list of page results as its input");
         }

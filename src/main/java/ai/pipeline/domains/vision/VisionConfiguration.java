@@ -20,13 +20,13 @@ class VisionConfiguration {
     TaskDefinition visionDetectObjectsTask(VisionTasks tasks) {
         return TaskDefinition.of("vision.detect_objects",
                 "Objects in an image (COCO-80 by default): label, score and box in upright-image pixels",
-                tasks::detectObjects);
+                VisionTasks.ARGUMENTS, tasks::detectObjects);
     }
 
     @Bean
     TaskDefinition visionAnnotateTask(VisionTasks tasks) {
         return TaskDefinition.of("vision.annotate",
                 "The image with its detected objects drawn as labelled boxes, written to storage as PNG",
-                tasks::annotate);
+                VisionTasks.ARGUMENTS, tasks::annotate);
     }
 }

@@ -1,8 +1,10 @@
 package ai.pipeline.domains.vision;
 
 import ai.pipeline.shared.storage.Storage;
+import ai.pipeline.shared.task.ArgumentValues;
+import ai.pipeline.shared.task.TaskArgument;
+import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskContext;
-import ai.pipeline.shared.task.TaskFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,13 +14,24 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * The task handlers: the image comes from {@code path} (or {@code image_path}, {@code document_path})
- * in storage, thresholds from the optional {@code score_threshold} and {@code iou_threshold}.
+ * The task handlers and the arguments they declare: the image comes from {@code path} (or
+ * {@code image_path}, {@code document_path}) in storage, thresholds from the optional
+ * {@code score_threshold} and {@code iou_threshold}.
  */
 @Component
 class VisionTasks {
 
     private static final String[] PATH_KEYS = {"path", "image_path", "document_path"};
+
+    /** The arguments both tasks take: the image, and thresholds that override the configured ones. */
+    static final TaskArguments ARGUMENTS = TaskArguments.of(
+            TaskArgument.string("path", "the image, a path in storage").orFromInput(),
+            TaskArgument.string("image_path", "the same as path").orFromInput(),
+            TaskArgument.string("document_path", "the same as path").orFromInput(),
+            TaskArgument.number("score_threshold", "the lowest score of a reported object (default: "
+                    + "app.vision.score-threshold)").between(0, 1),
+            TaskArgument.number("iou_threshold", "the overlap above which the weaker of two boxes of a class is "
+                    + "dropped (default: app.vision.iou-threshold)").between(0, 1));
 
     private final ObjectDetector detector;
     private final Storage storage;
@@ -28,16 +41,16 @@ class VisionTasks {
         this.storage = storage;
     }
 
-    DetectionResult detectObjects(TaskContext ctx) {
+    DetectionResult detectObjects(TaskContext ctx, ArgumentValues args) {
         ctx.cancellation().throwIfCancelled();
-        return detector.detect(storage.resolve(ctx.requireString(PATH_KEYS)), thresholds(ctx));
+        return detector.detect(storage.resolve(args.requireString(PATH_KEYS)), thresholds(args));
     }
 
     /** Writes the annotated image to {@code annotated/<date>/<uuid>-<name>.png} in storage. */
-    AnnotationResult annotate(TaskContext ctx) {
+    AnnotationResult annotate(TaskContext ctx, ArgumentValues args) {
         ctx.cancellation().throwIfCancelled();
-        Path image = storage.resolve(ctx.requireString(PATH_KEYS));
-        ObjectDetector.Annotated annotated = detector.annotate(image, thresholds(ctx));
+        Path image = storage.resolve(args.requireString(PATH_KEYS));
+        ObjectDetector.Annotated annotated = detector.annotate(image, thresholds(args));
         Path dir = storage.root().resolve("annotated").resolve(LocalDate.now().toString());
         Path target = dir.resolve(UUID.randomUUID() + "-" + baseName(image) + ".png");
         try {
@@ -51,20 +64,8 @@ class VisionTasks {
                 result.thresholds(), result.provenance());
     }
 
-    private Thresholds thresholds(TaskContext ctx) {
-        return Thresholds.of(number(ctx, "score_threshold"), number(ctx, "iou_threshold"), detector.defaultThresholds());
-    }
-
-    private static Double number(TaskContext ctx, String key) {
-        Object value = ctx.param(key).orElse(null);
-        if (value == null || value instanceof Number) {
-            return value == null ? null : ((Number) value).doubleValue();
-        }
-        try {
-            return Double.valueOf(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw TaskFailure.invalidInput(key + " must be a number, got '" + value + "'");
-        }
+    private Thresholds thresholds(ArgumentValues args) {
+        return Thresholds.of(args.number("score_threshold"), args.number("iou_threshold"), detector.defaultThresholds());
     }
 
     /** The file name without its extension (upload names carry a uuid prefix already; keep them short). */

@@ -11,7 +11,9 @@ import ai.pipeline.orchestration.api.PipelineViews.PipelineView;
 import ai.pipeline.orchestration.api.PipelineViews.StageInfo;
 import ai.pipeline.orchestration.api.PipelineViews.Started;
 import ai.pipeline.orchestration.api.PipelineViews.TaskList;
+import ai.pipeline.orchestration.api.TaskViews.ArgumentInfo;
 import ai.pipeline.orchestration.canvas.CanvasJson;
+import ai.pipeline.orchestration.canvas.CanvasOptions;
 import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.store.PipelineRow;
@@ -49,26 +51,29 @@ class PipelineController {
     private final PipelineService pipelines;
     private final FinishedRunService finishedRuns;
     private final PipelineCatalog catalog;
+    private final CanvasOptions options;
     private final CanvasJson canvasJson;
     private final JsonMapper json;
 
     PipelineController(PipelineService pipelines, FinishedRunService finishedRuns, PipelineCatalog catalog, CanvasJson canvasJson,
-                       JsonMapper json) {
+                       CanvasOptions options, JsonMapper json) {
         this.pipelines = pipelines;
         this.finishedRuns = finishedRuns;
         this.catalog = catalog;
         this.canvasJson = canvasJson;
+        this.options = options;
         this.json = json;
     }
 
     @GetMapping
-    @Operation(summary = "The named pipelines: their inputs, stages and canvases")
+    @Operation(summary = "The named pipelines: their inputs, options, stages and canvases")
     @ApiStatuses(errors = {})
     ApiResponse<PipelineList> list() {
         return ApiResponse.ok(new PipelineList(catalog.all().stream().map(d -> new PipelineInfo(d.name(), d.description(),
                 "/api/v1/pipelines/" + d.name(),
                 d.inputs().stream().map(k -> new InputView(k.key(), k.accepts())).toList(),
                 d.stages().stream().map(s -> new StageInfo(s.name(), s.node(), s.description())).toList(),
+                options.offered(d.canvas()).values().stream().map(ArgumentInfo::of).toList(),
                 canvasJson.toJson(d.canvas()))).toList()));
     }
 

@@ -18,6 +18,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.nio.file.Path;
+import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,9 +35,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Starts the named pipelines: {@code POST /api/v1/pipelines/<name>} with a JSON body naming a file
  * in storage, or with the file itself as multipart {@code file} (the seed pipelines have typed
- * operations of their own; any other named pipeline is started through {@code /{pipeline}}). The input is checked before the run
- * is recorded (400 bad or escaping path, 404 no such file, 415 a format the pipeline does not take);
- * a started run answers 202 with its chain id.
+ * operations of their own; any other named pipeline is started through {@code /{pipeline}}), and
+ * optional {@code options} for its steps (a JSON object, or its text as a multipart field). The input
+ * and the options are checked before the run is recorded (400 bad or escaping path, an option no
+ * step takes or of the wrong type; 404 no such file; 415 a format the pipeline does not take); a
+ * started run answers 202 with its chain id.
  */
 @RestController
 @RequestMapping("/api/v1/pipelines")
@@ -46,6 +49,8 @@ class PipelineStartController {
     private static final String SOURCE = "rest";
     private static final String FILE = "the file itself, stored under uploads/ in storage";
     private static final String REQUEST_ID = "optional; a repeated request with the same id answers the earlier run";
+    private static final String OPTIONS = "optional; the JSON text of an object of options for the pipeline's steps, "
+            + "e.g. {\"languages\": [\"eng\"], \"pages\": \"1-2\"} (GET /api/v1/pipelines lists each pipeline's options)";
 
     private final PipelineService pipelines;
     private final PipelineCatalog catalog;
@@ -66,58 +71,63 @@ class PipelineStartController {
     @Operation(summary = "Start `document`: OCR (pages in parallel) → summary")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> document(@Valid @RequestBody DocumentStart request) {
-        return start("document", InputKind.DOCUMENT, request.documentPath(), request.requestId());
+        return start("document", InputKind.DOCUMENT, request.documentPath(), request.options(), request.requestId());
     }
 
     @PostMapping(path = "/document", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> documentUpload(@Parameter(description = FILE) @RequestParam("file") MultipartFile file,
-            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId) {
-        return upload("document", file, requestId);
+            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
+        return upload("document", file, requestId, options);
     }
 
     @PostMapping(path = "/document-analysis", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Start `document-analysis`: OCR (pages in parallel) → summary and clause analysis → merged result")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> documentAnalysis(@Valid @RequestBody DocumentStart request) {
-        return start("document-analysis", InputKind.DOCUMENT, request.documentPath(), request.requestId());
+        return start("document-analysis", InputKind.DOCUMENT, request.documentPath(), request.options(),
+                request.requestId());
     }
 
     @PostMapping(path = "/document-analysis", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> documentAnalysisUpload(
             @Parameter(description = FILE) @RequestParam("file") MultipartFile file,
-            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId) {
-        return upload("document-analysis", file, requestId);
+            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
+        return upload("document-analysis", file, requestId, options);
     }
 
     @PostMapping(path = "/image-analysis", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Start `image-analysis`: object detection ‖ OCR → one description (a chord)")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> imageAnalysis(@Valid @RequestBody ImageStart request) {
-        return start("image-analysis", InputKind.IMAGE, request.imagePath(), request.requestId());
+        return start("image-analysis", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId());
     }
 
     @PostMapping(path = "/image-analysis", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> imageAnalysisUpload(
             @Parameter(description = FILE) @RequestParam("file") MultipartFile file,
-            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId) {
-        return upload("image-analysis", file, requestId);
+            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
+        return upload("image-analysis", file, requestId, options);
     }
 
     @PostMapping(path = "/parallel", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Start `parallel`: OCR ‖ object detection on one image (a group)")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> parallel(@Valid @RequestBody ImageStart request) {
-        return start("parallel", InputKind.IMAGE, request.imagePath(), request.requestId());
+        return start("parallel", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId());
     }
 
     @PostMapping(path = "/parallel", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> parallelUpload(@Parameter(description = FILE) @RequestParam("file") MultipartFile file,
-            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId) {
-        return upload("parallel", file, requestId);
+            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
+        return upload("parallel", file, requestId, options);
     }
 
     @PostMapping(path = "/ai-pipeline", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -126,14 +136,15 @@ class PipelineStartController {
     ResponseEntity<ApiResponse<Started>> aiPipeline(@Valid @RequestBody AiPipelineStart request) {
         boolean image = request.imagePath() != null && !request.imagePath().isBlank();
         return start("ai-pipeline", image ? InputKind.IMAGE : InputKind.DOCUMENT,
-                image ? request.imagePath() : request.documentPath(), request.requestId());
+                image ? request.imagePath() : request.documentPath(), request.options(), request.requestId());
     }
 
     @PostMapping(path = "/ai-pipeline", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> aiPipelineUpload(@Parameter(description = FILE) @RequestParam("file") MultipartFile file,
-            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId) {
-        return upload("ai-pipeline", file, requestId);
+            @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
+        return upload("ai-pipeline", file, requestId, options);
     }
 
     @PostMapping(path = "/{pipeline}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -141,7 +152,7 @@ class PipelineStartController {
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> byName(@PathVariable("pipeline") String pipeline,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "the input, e.g. "
-                    + "{\"document_path\": \"uploads/…/contract.pdf\"}, and an optional \"request_id\"")
+                    + "{\"document_path\": \"uploads/…/contract.pdf\"}, and an optional \"request_id\" and \"options\"")
             @RequestBody JsonNode body) {
         PipelineDefinition definition = catalog.find(pipeline).orElseThrow(() -> TaskFailure.notFound(
                 "no pipeline named '" + pipeline + "'; GET /api/v1/pipelines lists them"));
@@ -150,30 +161,35 @@ class PipelineStartController {
         }
         ObjectNode input = ((ObjectNode) body).deepCopy();
         JsonNode requestId = input.remove("request_id");
+        Map<String, Object> options = inputs.options(input.remove("options"));
         if (requestId != null && !requestId.isNull() && (!requestId.isString() || requestId.asString().length() > 200)) {
             throw TaskFailure.invalidInput("request_id must be a string of at most 200 characters");
         }
-        return answer(pipeline, pipelines.startPipeline(pipeline, inputs.check(definition, input),
+        return answer(pipeline, pipelines.startPipeline(pipeline, inputs.check(definition, input), options,
                 requestId == null || requestId.isNull() ? null : requestId.asString(), SOURCE));
     }
 
-    private ResponseEntity<ApiResponse<Started>> start(String pipeline, InputKind kind, String path, String requestId) {
+    private ResponseEntity<ApiResponse<Started>> start(String pipeline, InputKind kind, String path,
+                                                       Map<String, Object> options, String requestId) {
         ObjectNode input = json.createObjectNode();
         input.put(kind.key(), path);
-        return answer(pipeline, pipelines.startPipeline(pipeline, inputs.check(definition(pipeline), input), requestId, SOURCE));
+        return answer(pipeline, pipelines.startPipeline(pipeline, inputs.check(definition(pipeline), input),
+                options == null ? Map.of() : options, requestId, SOURCE));
     }
 
     /** Stores the upload, then starts the pipeline on it; an upload that starts nothing is not kept. */
-    private ResponseEntity<ApiResponse<Started>> upload(String pipeline, MultipartFile file, String requestId) {
+    private ResponseEntity<ApiResponse<Started>> upload(String pipeline, MultipartFile file, String requestId,
+                                                        String optionsField) {
         if (requestId != null && requestId.length() > 200) {
             throw TaskFailure.invalidInput("request_id: size must be between 0 and 200");
         }
+        Map<String, Object> options = inputs.options(optionsField);
         PipelineDefinition definition = definition(pipeline);
         Path stored = Uploads.store(storage, file);
         PipelineEngine.Started started;
         try {
             started = pipelines.startPipeline(pipeline, inputs.forFile(definition, stored, file.getOriginalFilename()),
-                    requestId, SOURCE);
+                    options, requestId, SOURCE);
         } catch (RuntimeException e) {
             Uploads.discard(stored);
             throw e;

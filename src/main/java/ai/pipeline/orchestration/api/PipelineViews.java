@@ -156,6 +156,8 @@ public final class PipelineViews {
     record PipelineInfo(@Schema(example = "document-analysis") String name, String description,
                         @Schema(example = "/api/v1/pipelines/document-analysis") String endpoint,
                         List<InputView> inputs, List<StageInfo> stages,
+                        @Schema(description = "the options a start request may give (\"options\"), each passed to "
+                                + "every step that takes it") List<TaskViews.ArgumentInfo> options,
                         @Schema(description = "the canvas, as POST /api/v1/workflows takes it") JsonNode canvas) {
     }
 

@@ -4,13 +4,16 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.util.Map;
 
-/** The JSON bodies that start named pipelines: a file already in storage, and an optional request id. */
+/** The JSON bodies that start named pipelines: a file already in storage, an optional request id and options. */
 final class StartRequests {
 
     private static final String REQUEST_ID = "makes the request idempotent: a repeated request with the same id "
             + "starts nothing new and answers the earlier run";
     private static final int MAX_REQUEST_ID = 200;
+    private static final String OPTIONS = "settings for the pipeline's steps, each passed to every step that takes it "
+            + "(an option no step takes is refused); GET /api/v1/pipelines lists each pipeline's options";
 
     private StartRequests() {
     }
@@ -19,21 +22,27 @@ final class StartRequests {
     record DocumentStart(
             @Schema(example = "uploads/2026-01-31/5b1d…-contract.pdf", requiredMode = Schema.RequiredMode.REQUIRED)
             @NotBlank(message = "is required: the path of a PDF or image in storage") String documentPath,
-            @Schema(description = REQUEST_ID) @Size(max = MAX_REQUEST_ID) String requestId) {
+            @Schema(description = REQUEST_ID) @Size(max = MAX_REQUEST_ID) String requestId,
+            @Schema(description = OPTIONS, example = "{\"languages\": [\"eng\"], \"pages\": \"1-2\"}")
+            Map<String, Object> options) {
     }
 
     @Schema(description = "an image in storage: a path returned by POST /api/v1/files, or relative to the storage root")
     record ImageStart(
             @Schema(example = "uploads/2026-01-31/9c2e…-photo.jpg", requiredMode = Schema.RequiredMode.REQUIRED)
             @NotBlank(message = "is required: the path of an image in storage") String imagePath,
-            @Schema(description = REQUEST_ID) @Size(max = MAX_REQUEST_ID) String requestId) {
+            @Schema(description = REQUEST_ID) @Size(max = MAX_REQUEST_ID) String requestId,
+            @Schema(description = OPTIONS, example = "{\"languages\": [\"eng\"], \"pages\": \"1-2\"}")
+            Map<String, Object> options) {
     }
 
     @Schema(description = "exactly one of image_path (an image) and document_path (a PDF or an image) in storage")
     record AiPipelineStart(
             @Schema(example = "uploads/2026-01-31/9c2e…-photo.jpg") String imagePath,
             @Schema(example = "uploads/2026-01-31/5b1d…-contract.pdf") String documentPath,
-            @Schema(description = REQUEST_ID) @Size(max = MAX_REQUEST_ID) String requestId) {
+            @Schema(description = REQUEST_ID) @Size(max = MAX_REQUEST_ID) String requestId,
+            @Schema(description = OPTIONS, example = "{\"score_threshold\": 0.5, \"max_sentences\": 3}")
+            Map<String, Object> options) {
 
         @Schema(hidden = true)
         @AssertTrue(message = "give exactly one of image_path and document_path")

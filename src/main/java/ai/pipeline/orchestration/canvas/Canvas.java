@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration.canvas;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * A workflow as data, with Celery's canvas semantics: a task signature, a chain (each result feeds
@@ -74,22 +76,45 @@ public sealed interface Canvas permits Canvas.Task, Canvas.Chain, Canvas.Group, 
     /** The names of every task signature in the canvas. */
     default Set<String> taskNames() {
         Set<String> names = new TreeSet<>();
-        collectTaskNames(this, names);
+        tasks().forEach(task -> names.add(task.name()));
         return names;
     }
 
-    private static void collectTaskNames(Canvas canvas, Set<String> names) {
+    /** Every task signature in the canvas, in canvas order (a chord's header before its body). */
+    default List<Task> tasks() {
+        List<Task> tasks = new ArrayList<>();
+        collectTasks(this, tasks);
+        return tasks;
+    }
+
+    /** The same canvas with every task signature replaced by {@code replace(signature)}. */
+    default Canvas withTasks(UnaryOperator<Task> replace) {
+        if (this instanceof Task t) {
+            return replace.apply(t);
+        } else if (this instanceof Chain c) {
+            return new Chain(c.steps().stream().map(s -> s.withTasks(replace)).toList());
+        } else if (this instanceof Group g) {
+            return new Group(g.members().stream().map(m -> m.withTasks(replace)).toList());
+        } else if (this instanceof Chord c) {
+            return new Chord(c.header().stream().map(m -> m.withTasks(replace)).toList(), c.body().withTasks(replace),
+                    c.policy(), c.timeout());
+        }
+        ForEach f = (ForEach) this;
+        return new ForEach(replace.apply(f.task()), f.items());
+    }
+
+    private static void collectTasks(Canvas canvas, List<Task> tasks) {
         if (canvas instanceof Task t) {
-            names.add(t.name());
+            tasks.add(t);
         } else if (canvas instanceof Chain c) {
-            c.steps().forEach(s -> collectTaskNames(s, names));
+            c.steps().forEach(s -> collectTasks(s, tasks));
         } else if (canvas instanceof Group g) {
-            g.members().forEach(m -> collectTaskNames(m, names));
+            g.members().forEach(m -> collectTasks(m, tasks));
         } else if (canvas instanceof Chord c) {
-            c.header().forEach(m -> collectTaskNames(m, names));
-            collectTaskNames(c.body(), names);
+            c.header().forEach(m -> collectTasks(m, tasks));
+            collectTasks(c.body(), tasks);
         } else if (canvas instanceof ForEach f) {
-            names.add(f.task().name());
+            tasks.add(f.task());
         }
     }
 }

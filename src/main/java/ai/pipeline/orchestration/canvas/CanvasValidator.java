@@ -1,20 +1,25 @@
 package ai.pipeline.orchestration.canvas;
 
+import ai.pipeline.shared.task.TaskArguments;
+import ai.pipeline.shared.task.TaskFailure;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Semantic checks a canvas must pass before it is recorded: every task is registered, nesting is
- * within the configured depth, and the number of tasks is bounded. The message names the node.
+ * Semantic checks a canvas must pass before it is recorded: every task is registered and given only
+ * arguments it declares, of their types and within their bounds; nesting is within the configured
+ * depth, and the number of tasks is bounded. The message names the node (and its task).
  */
 public final class CanvasValidator {
 
-    private final Predicate<String> taskExists;
+    private final Function<String, Optional<TaskArguments>> declaredArguments;
     private final int maxDepth;
     private final int maxTasks;
 
-    public CanvasValidator(Predicate<String> taskExists, int maxDepth, int maxTasks) {
-        this.taskExists = taskExists;
+    /** {@code declaredArguments}: a registered task's arguments by task name, empty for an unknown task. */
+    public CanvasValidator(Function<String, Optional<TaskArguments>> declaredArguments, int maxDepth, int maxTasks) {
+        this.declaredArguments = declaredArguments;
         this.maxDepth = maxDepth;
         this.maxTasks = maxTasks;
     }
@@ -58,8 +63,12 @@ public final class CanvasValidator {
     }
 
     private void checkTask(Canvas.Task task, String path, int[] tasks) {
-        if (!taskExists.test(task.name())) {
-            throw new InvalidCanvasException(path, "unknown task '" + task.name() + "'");
+        TaskArguments arguments = declaredArguments.apply(task.name()).orElseThrow(() ->
+                new InvalidCanvasException(path, "unknown task '" + task.name() + "'"));
+        try {
+            arguments.check(task.args());
+        } catch (TaskFailure e) {
+            throw new InvalidCanvasException(path + " (" + task.name() + ")", e.getMessage());
         }
         if (++tasks[0] > maxTasks) {
             throw new InvalidCanvasException(path, "more than " + maxTasks + " tasks");

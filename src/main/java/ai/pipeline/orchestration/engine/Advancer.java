@@ -123,6 +123,7 @@ final class Advancer {
                 Node node = run.plan().node(task.node);
                 task.nextAttemptAt = run.now().plus(retryPolicy(node).backoffBefore(task.attempt + 1));
                 run.records().addAttempt(attempt(task, "RETRY", task.error, event.worker()));
+                run.retryScheduled();
             } else {
                 task.state = TaskState.FAILURE;
                 run.records().addAttempt(attempt(task, "FAILURE", task.error, event.worker()));

@@ -1,7 +1,9 @@
 package ai.pipeline.orchestration.engine;
 
 import ai.pipeline.orchestration.canvas.CanvasJson;
+import ai.pipeline.orchestration.canvas.CanvasOptions;
 import ai.pipeline.orchestration.canvas.CanvasValidator;
+import ai.pipeline.shared.task.TaskDefinition;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.springframework.context.annotation.Bean;
@@ -40,6 +42,12 @@ class EngineConfiguration {
 
     @Bean
     CanvasValidator canvasValidator(TaskRegistry registry, EngineSettings settings) {
-        return new CanvasValidator(registry::contains, settings.maxNesting(), settings.maxTasks());
+        return new CanvasValidator(name -> registry.find(name).map(TaskDefinition::arguments), settings.maxNesting(),
+                settings.maxTasks());
+    }
+
+    @Bean
+    CanvasOptions canvasOptions(TaskRegistry registry) {
+        return new CanvasOptions(name -> registry.find(name).map(TaskDefinition::arguments));
     }
 }

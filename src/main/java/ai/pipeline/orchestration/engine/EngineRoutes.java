@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  *     backoffs and for joins the aggregator did not complete by their deadline;</li>
  * <li>{@code orchestration-metrics}: refreshes the in-flight and consumer-lag gauges.</li>
  * </ul>
- * All but the join start when this instance takes the orchestrator lease ({@link OrchestratorLease}).
+ * All but the join are in the lease holder's route group: they start when this instance takes the
+ * orchestrator lease ({@link OrchestratorLease}).
  */
 @Component
 class EngineRoutes extends RouteBuilder {
@@ -76,7 +77,7 @@ class EngineRoutes extends RouteBuilder {
         // the engine's group commit has stored what they changed.
         from("kafka:" + Topics.RESULTS + "?groupId=orchestrator&consumersCount=" + settings.orchestratorConsumers()
                 + BATCHES + "&autoOffsetReset=earliest")
-                .routeId("orchestration-advance").autoStartup(false)
+                .routeId("orchestration-advance").group(OrchestratorLease.SINGLETON).autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(this::advance);
 
@@ -100,19 +101,19 @@ class EngineRoutes extends RouteBuilder {
         // Camel's Multicast in its dynamic form (Recipient List): one copy per member, each prepared
         // with that member's task message and sent to that member's task topic.
         from("kafka:" + Topics.FAN_OUT + "?groupId=orchestrator-fan-out&consumersCount=2&autoOffsetReset=earliest")
-                .routeId("orchestration-fan-out").autoStartup(false)
+                .routeId("orchestration-fan-out").group(OrchestratorLease.SINGLETON).autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(this::readFanOut)
                 .recipientList(header("fanOutTopics")).parallelProcessing().onPrepare(this::prepareMember)
                 .end();
 
         from("timer:orchestration-retries?period=100")
-                .routeId("orchestration-retries").autoStartup(false)
+                .routeId("orchestration-retries").group(OrchestratorLease.SINGLETON).autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(exchange -> engine.dispatchDueRetries());
 
         from("timer:orchestration-metrics?period=10000")
-                .routeId("orchestration-metrics").autoStartup(false)
+                .routeId("orchestration-metrics").group(OrchestratorLease.SINGLETON).autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(exchange -> {
                     engine.refreshMetrics();
@@ -120,7 +121,7 @@ class EngineRoutes extends RouteBuilder {
                 });
 
         from("timer:orchestration-overdue-joins?period=10000&delay=10000")
-                .routeId("orchestration-overdue-joins").autoStartup(false)
+                .routeId("orchestration-overdue-joins").group(OrchestratorLease.SINGLETON).autoStartup(false)
                 .routeConfigurationId(ERRORS)
                 .process(exchange -> engine.expireOverdueJoins());
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -37,9 +38,13 @@ public class OrchestratorLease implements DisposableBean {
     static final Duration TERM = Duration.ofSeconds(10);
     private static final Duration RENEW_EVERY = Duration.ofSeconds(2);
     private static final String NAME = "orchestrator";
-    /** The routes only the holder runs. */
-    static final List<String> ROUTES = List.of("orchestration-advance", "orchestration-fan-out", "orchestration-retries",
-            "orchestration-overdue-joins", "orchestration-metrics", "ingress-kafka-requests");
+    /**
+     * The route group of the work only the holder does: the orchestration routes and timers, the Kafka
+     * requests, the drop folder and the file outbox. Such routes do not start by themselves; the lease
+     * starts them when this instance takes it and stops them when it stands by, so two instances
+     * sharing an inbox never take the same file, and a standby takes over the lot.
+     */
+    public static final String SINGLETON = "lease-holder";
 
     private final EngineSettings settings;
     private final JdbcTemplate jdbc;
@@ -131,8 +136,12 @@ public class OrchestratorLease implements DisposableBean {
             engine.recover();
         } finally {
             // what recovery could not do, the routes' own work and the timers catch up on: never lead without them
-            ROUTES.forEach(route -> control(route, "start", () -> camel.getRouteController().startRoute(route)));
+            singletonRoutes().forEach(route -> control(route, "start", () -> camel.getRouteController().startRoute(route)));
         }
+    }
+
+    private List<String> singletonRoutes() {
+        return camel.getRoutes().stream().filter(route -> SINGLETON.equals(route.getGroup())).map(Route::getRouteId).toList();
     }
 
     private interface RouteAction {
@@ -156,7 +165,7 @@ public class OrchestratorLease implements DisposableBean {
         }
         log.warn("Standing by: {}", why);
         holding = false;
-        timer.execute(() -> ROUTES.forEach(route ->
+        timer.execute(() -> singletonRoutes().forEach(route ->
                 control(route, "stop", () -> camel.getRouteController().stopRoute(route, 10, TimeUnit.SECONDS))));
         engine.standBy();
     }

@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
 /**
  * The relay of the transactional outbox. Messages are written to {@code kafka_outbox} in the same
  * transaction as the state change that caused them (one row per transaction); after commit they are
- * sent here without waiting, and the row is deleted once Kafka acknowledged all of its messages. Rows left behind (Kafka down, a
+ * sent here without waiting, and the row is deleted once Kafka acknowledged all of its messages (by the
+ * engine's next group commit, in its transaction; {@link #takePublished()}). Rows left behind (Kafka down, a
  * crash) are sent again by {@link #relayPending()}: a message may go out twice, never zero times.
  * Task messages go to a partition chosen from the task id, so a group's members spread over
  * partitions and run in parallel; the record key is always the chain id.
@@ -71,7 +72,8 @@ public class OutboxPublisher implements DisposableBean {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
                 new StringSerializer(), new StringSerializer());
-        housekeeping.scheduleWithFixedDelay(this::deleteAcknowledged, 50, 50, TimeUnit.MILLISECONDS);
+        // what no group commit took (this instance does not run the orchestrator, or is idle) is deleted here
+        housekeeping.scheduleWithFixedDelay(this::deleteAcknowledged, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(this::relayPendingQuietly, 2, 2, TimeUnit.SECONDS);
     }
 
@@ -185,11 +187,22 @@ public class OutboxPublisher implements DisposableBean {
         }
     }
 
-    private void deleteAcknowledged() {
+    /** The outbox rows whose messages Kafka acknowledged since the last call: the caller deletes them. */
+    public List<Long> takePublished() {
         List<Long> ids = new ArrayList<>();
         for (Long id = acknowledged.poll(); id != null; id = acknowledged.poll()) {
             ids.add(id);
         }
+        return ids;
+    }
+
+    /** Rows {@link #takePublished()} gave out that could not be deleted then: the next call gives them again. */
+    public void deleteLater(List<Long> ids) {
+        acknowledged.addAll(ids);
+    }
+
+    private void deleteAcknowledged() {
+        List<Long> ids = takePublished();
         if (ids.isEmpty()) {
             return;
         }

@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -111,6 +113,11 @@ public class PipelineEngine implements DisposableBean {
     private final Map<String, ChainRecords> runs = new HashMap<>();
     private final Map<String, String> requestIds = new HashMap<>();
     private final Set<ChainRecords> dirty = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Runs with a task waiting for its retry backoff: the retry timer looks at these only, not at every run. */
+    private final Set<String> waitingToRetry = new HashSet<>();
+    /** How many runs the engine holds (read by the committer without the lock). */
+    private volatile int heldRuns;
+    private static final int LIGHT_LOAD_RUNS = 16;
     /** Events, revocations and dead letters: published once the commit that stores their cause is done. */
     private List<OutboxMessage> afterCommit = new ArrayList<>();
     private List<Outbound.Observation> observations = new ArrayList<>();
@@ -178,6 +185,7 @@ public class PipelineEngine implements DisposableBean {
         try {
             leading = false;
             runs.clear();
+            waitingToRetry.clear();
             requestIds.clear();
             dirty.clear();
             afterCommit = new ArrayList<>();
@@ -279,6 +287,7 @@ public class PipelineEngine implements DisposableBean {
                 requestIds.put(request.requestId(), chainId);
             }
         }
+        heldRuns = runs.size();
         emit(out, sendFirst);
         return started;
     }
@@ -523,14 +532,21 @@ public class PipelineEngine implements DisposableBean {
                 return 0;
             }
             Map<String, List<String>> due = new LinkedHashMap<>();
-            for (ChainRecords records : runs.values()) {
-                if (records.pipeline().status.terminal()) {
-                    continue;
-                }
-                for (TaskRow task : records.tasks()) {
-                    if (task.waitingToRetry() && !task.nextAttemptAt.isAfter(now)) {
-                        due.computeIfAbsent(task.chainId, k -> new ArrayList<>()).add(task.node);
+            for (Iterator<String> waiting = waitingToRetry.iterator(); waiting.hasNext(); ) {
+                ChainRecords records = runs.get(waiting.next());
+                boolean stillWaiting = false;
+                if (records != null && !records.pipeline().status.terminal()) {
+                    for (TaskRow task : records.tasks()) {
+                        if (task.waitingToRetry()) {
+                            stillWaiting = true;
+                            if (!task.nextAttemptAt.isAfter(now)) {
+                                due.computeIfAbsent(task.chainId, k -> new ArrayList<>()).add(task.node);
+                            }
+                        }
                     }
+                }
+                if (!stillWaiting) {
+                    waiting.remove();   // retried, ended or left memory
                 }
             }
             int[] dispatched = {0};
@@ -640,7 +656,13 @@ public class PipelineEngine implements DisposableBean {
     private boolean withRuns(Collection<String> chainIds, boolean sendFirst, BiPredicate<Run, Outbound> operation) {
         List<String> missing = chainIds.stream().filter(id -> !runs.containsKey(id)).toList();
         if (!missing.isEmpty()) {
-            runs.putAll(store.load(missing));
+            Map<String, ChainRecords> loaded = store.load(missing);
+            runs.putAll(loaded);
+            loaded.forEach((chainId, records) -> {
+                if (records.tasks().stream().anyMatch(TaskRow::waitingToRetry)) {
+                    waitingToRetry.add(chainId);
+                }
+            });
         }
         Outbound out = new Outbound(json);
         Instant now = Instant.now();
@@ -657,6 +679,10 @@ public class PipelineEngine implements DisposableBean {
             } finally {
                 MDC.remove("chain_id");
             }
+            if (run.hasRetryScheduled()) {
+                waitingToRetry.add(chainId);
+            }
+            heldRuns = runs.size();
             if (records.hasChanges()) {
                 dirty.add(records);
             }
@@ -748,13 +774,15 @@ public class PipelineEngine implements DisposableBean {
     /**
      * At most one commit per {@code commit-interval}, counted from the last one's start: under load
      * every commit gathers that much work (a database commit costs about the same for 1 run as for
-     * 500); when idle, a request (a run ended, a client waits) commits at once.
+     * 500). Under light load (at most {@link #LIGHT_LOAD_RUNS} runs in memory) a request (a run
+     * ended, a client waits) commits at once: there is nothing to gather, and waiting would only add
+     * latency.
      */
     private void commitLoop() {
         long lastStart = System.nanoTime() - commitIntervalNanos;
         while (running) {
             long wait = lastStart + commitIntervalNanos - System.nanoTime();
-            if (wait > 0) {
+            if (wait > 0 && !(commitWanted.get() && heldRuns <= LIGHT_LOAD_RUNS)) {
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 continue;
             }
@@ -794,7 +822,8 @@ public class PipelineEngine implements DisposableBean {
             messages.addAll(snapshot.messages());
             List<ChainRecords> records = new ArrayList<>(failedRecords);
             records.addAll(snapshot.records());
-            if (changes.isEmpty() && messages.isEmpty()) {
+            List<Long> published = publisher.takePublished();
+            if (changes.isEmpty() && messages.isEmpty() && published.isEmpty()) {
                 committed(snapshot.sequence(), records, List.of());
                 return;
             }
@@ -803,20 +832,25 @@ public class PipelineEngine implements DisposableBean {
                 publisher.flushDispatches();
                 ChangeSet all = new ChangeSet();
                 changes.values().forEach(all::add);
+                // the outbox rows Kafka took since the last commit are deleted in the same transaction:
+                // one database commit (with H2, one rewrite of the changed pages) instead of two
                 stored = transactions.execute(status -> {
                     if (lease != null) {
                         lease.fence();
                     }
                     store.save(all);
+                    store.removeFromOutbox(published);
                     return store.addToOutbox(messages);
                 });
             } catch (OrchestratorLease.LeaseLost e) {
+                publisher.deleteLater(published);
                 failedChanges = new LinkedHashMap<>();
                 failedMessages = new ArrayList<>();
                 failedRecords = new ArrayList<>();
                 lease.stepDown(e.getMessage());
                 return;
             } catch (RuntimeException e) {
+                publisher.deleteLater(published);
                 failedChanges = changes;
                 failedMessages = messages;
                 failedRecords = records;
@@ -881,6 +915,7 @@ public class PipelineEngine implements DisposableBean {
                     }
                 }
             }
+            heldRuns = runs.size();
             markCommitted(sequence);
         } finally {
             lock.unlock();

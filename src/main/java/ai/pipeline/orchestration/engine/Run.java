@@ -15,6 +15,7 @@ final class Run {
     private final JsonMapper json;
     private final Instant now;
     private JsonNode input;
+    private boolean retryScheduled;
 
     Run(ChainRecords records, Plan plan, JsonMapper json, Instant now) {
         this.records = records;
@@ -61,5 +62,14 @@ final class Run {
 
     JsonMapper json() {
         return json;
+    }
+
+    /** A task of this run now waits for its retry backoff: the engine's retry timer must look at this run. */
+    void retryScheduled() {
+        retryScheduled = true;
+    }
+
+    boolean hasRetryScheduled() {
+        return retryScheduled;
     }
 }

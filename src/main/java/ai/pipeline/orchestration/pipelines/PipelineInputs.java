@@ -4,9 +4,12 @@ import ai.pipeline.shared.image.ImageFiles;
 import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.shared.task.TaskFailure;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,6 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 public class PipelineInputs {
+
+    private static final String OPTIONS_EXPECTED = "options must be a JSON object, e.g. {\"languages\": [\"eng\"], "
+            + "\"pages\": \"1-2\"}";
 
     private final Storage storage;
     private final JsonMapper json;
@@ -55,6 +61,35 @@ public class PipelineInputs {
         ObjectNode checked = ((ObjectNode) input).deepCopy();
         checked.put(kind.key(), storage.relativize(file));
         return checked;
+    }
+
+    /**
+     * A start request's {@code options} as a map (none when absent or null); bad input unless a JSON
+     * object. Which step takes which option is checked when the request is made ({@code CanvasOptions}).
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> options(JsonNode options) {
+        if (options == null || options.isNull() || options.isMissingNode()) {
+            return Map.of();
+        }
+        if (!options.isObject()) {
+            throw TaskFailure.invalidInput(OPTIONS_EXPECTED + ", not " + options.getNodeType().name().toLowerCase());
+        }
+        return json.convertValue(options, LinkedHashMap.class);
+    }
+
+    /** Options given as a form field: the JSON text of an object, as in a JSON body; none when blank. */
+    public Map<String, Object> options(String formField) {
+        if (formField == null || formField.isBlank()) {
+            return Map.of();
+        }
+        JsonNode options;
+        try {
+            options = json.readTree(formField);
+        } catch (JacksonException e) {
+            throw TaskFailure.invalidInput(OPTIONS_EXPECTED + "; the options field is not valid JSON");
+        }
+        return options(options);
     }
 
     /**

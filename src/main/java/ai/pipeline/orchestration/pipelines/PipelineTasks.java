@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration.pipelines;
 
 import ai.pipeline.shared.storage.Storage;
+import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskContext;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
@@ -41,21 +42,24 @@ class PipelineTasks {
     TaskDefinition mergeDocumentAnalysis(JsonMapper json) {
         return TaskDefinition.of(MERGE_DOCUMENT_ANALYSIS,
                 "document-analysis: merges [the OCR result (carried by core.echo), the summary, the clauses] into one result",
-                context -> new Composer(json).documentAnalysis(input(context, json)));
+                TaskArguments.none(),
+                (context, args) -> new Composer(json).documentAnalysis(input(context, json)));
     }
 
     @Bean
     TaskDefinition mergeImageAnalysis(JsonMapper json) {
         return TaskDefinition.of(MERGE_IMAGE_ANALYSIS,
                 "image-analysis: merges [the detection and OCR results (carried by core.echo), the description] into one result",
-                context -> new Composer(json).imageAnalysis(input(context, json)));
+                TaskArguments.none(),
+                (context, args) -> new Composer(json).imageAnalysis(input(context, json)));
     }
 
     @Bean
     TaskDefinition stage2FeatureExtraction(JsonMapper json) {
         return TaskDefinition.of(STAGE2_FEATURE_EXTRACTION,
                 "ai-pipeline stage 2: joins [stage 1's result (carried), the OCR result, the image features]",
-                context -> new Composer(json).stage2(input(context, json)));
+                TaskArguments.none(),
+                (context, args) -> new Composer(json).stage2(input(context, json)));
     }
 
     @Bean
@@ -63,14 +67,16 @@ class PipelineTasks {
         return TaskDefinition.of(STAGE3_MODEL_INFERENCE,
                 "ai-pipeline stage 3: joins [stage 2's result (carried), the detections, the summary] (all settled); "
                         + "no summary when there was no text",
-                context -> new Composer(json).stage3(input(context, json)));
+                TaskArguments.none(),
+                (context, args) -> new Composer(json).stage3(input(context, json)));
     }
 
     @Bean
     TaskDefinition stage4PostProcessing(JsonMapper json, Storage storage) {
         return TaskDefinition.of(STAGE4_POST_PROCESSING,
                 "ai-pipeline stage 4: assembles the structured result and stores it as results/<date>/<chain id>.json",
-                context -> {
+                TaskArguments.none(),
+                (context, args) -> {
                     ObjectNode result = new Composer(json).stage4(input(context, json), context.chainId());
                     result.put("result_path", store(storage, json, context.chainId(), result));
                     return result;

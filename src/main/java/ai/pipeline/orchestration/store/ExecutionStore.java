@@ -239,19 +239,6 @@ public class ExecutionStore {
                 OffsetDateTime.ofInstant(before, ZoneOffset.UTC), limit);
     }
 
-    // ---- work the engine polls for ------------------------------------------------------------
-
-    /** Tasks whose retry backoff has elapsed: {chain_id, node} pairs. */
-    public List<String[]> dueRetries(Instant now, int limit) {
-        return jdbc.query("SELECT chain_id, node FROM task_execution WHERE state = 'RETRY' AND next_attempt_at <= ? "
-                + "ORDER BY next_attempt_at LIMIT ?", (rs, i) -> new String[] {rs.getString(1), rs.getString(2)},
-                OffsetDateTime.ofInstant(now, ZoneOffset.UTC), limit);
-    }
-
-    public List<JoinRow> openJoins() {
-        return jdbc.query("SELECT * FROM chain_join WHERE status = 'OPEN'", JOIN);
-    }
-
     // ---- reading for the API ------------------------------------------------------------------
 
     public Optional<PipelineRow> findPipeline(String chainId) {

@@ -94,7 +94,7 @@ public class TaskRunner implements DisposableBean {
         try {
             TaskDefinition definition = registry.find(message.task()).orElseThrow(() ->
                     TaskFailure.invalidInput("this worker does not know task " + message.task()));
-            Object result = definition.handler().execute(new Context(message));
+            Object result = definition.run(new Context(message));
             JsonNode resultJson = json.valueToTree(result);
             return finished(message, startedAt, TaskEvent.Outcome.SUCCESS, resultJson, null);
         } catch (TaskFailure e) {

@@ -66,7 +66,7 @@ class LlmTasksTest {
         TestTaskContext context = new TestTaskContext(Map.of("max_sentences", 1),
                 Map.of("text", text, "pages", List.of(Map.of("page", 1, "text", text))));
 
-        Summary summary = (Summary) run(configuration.llmSummarize(service), context);
+        Summary summary = (Summary) run(configuration.llmSummarize(service, PROPERTIES), context);
 
         assertThat(summary.sentences()).hasSize(1);
         assertThat(text).contains(summary.summary());
@@ -83,7 +83,7 @@ class LlmTasksTest {
 
     @Test
     void missingTextOrPromptIsBadInput() {
-        assertThatThrownBy(() -> run(configuration.llmSummarize(service), TestTaskContext.withInput(Map.of("pages", List.of()))))
+        assertThatThrownBy(() -> run(configuration.llmSummarize(service, PROPERTIES), TestTaskContext.withInput(Map.of("pages", List.of()))))
                 .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.getMessage()).contains("missing text"));
         assertThatThrownBy(() -> run(configuration.llmGenerateText(service), TestTaskContext.withInput(null)))
                 .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.getMessage()).contains("missing prompt"));
@@ -156,7 +156,7 @@ class LlmTasksTest {
     }
 
     private static Object run(TaskDefinition task, TestTaskContext context) throws Exception {
-        return task.handler().execute(context);
+        return task.run(context);
     }
 
     @Test

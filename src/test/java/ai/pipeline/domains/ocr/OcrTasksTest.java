@@ -99,7 +99,7 @@ class OcrTasksTest {
         assertThat(list(split.get("pages"))).extracting(p -> p.get("page")).containsExactly(2, 3);
 
         Map<String, Object> page = run("ocr.extract_page", Map.of("languages", List.of("eng", "kor")),
-                Map.of("path", "three-pages.pdf", "page", "2"));
+                Map.of("path", "three-pages.pdf", "page", 2));
         assertThat(page).containsEntry("page", 2);
         assertThat(map(page.get("provenance"))).containsEntry("model", "eng+kor");
     }
@@ -109,23 +109,23 @@ class OcrTasksTest {
         Map<String, Object> pageOne = Map.of("page", 1, "text", "one", "confidence", 90.0, "source", "ocr", "words", List.of());
         assertThat(tasks.values()).extracting(TaskDefinition::retry).containsOnly(RetryPolicy.DEFAULT);
         assertFails("ocr.extract_page", Map.of("path", "three-pages.pdf", "page", 4), "page 4 does not exist");
-        assertFails("ocr.extract_page", Map.of("path", "three-pages.pdf"), "missing parameter: page");
+        assertFails("ocr.extract_page", Map.of("path", "three-pages.pdf"), "missing argument: page");
         assertFails("ocr.extract_text", Map.of("path", "../outside.pdf"), "outside the storage root");
-        assertFails("ocr.extract_text", Map.of(), "missing parameter: one of path, document_path, image_path");
+        assertFails("ocr.extract_text", Map.of(), "missing argument: one of path, document_path, image_path");
         assertFails("ocr.merge_pages", Map.of(), "needs a non-empty list of page results");
         assertFails("ocr.merge_pages", List.of(Map.of("text", "no page number")), "item 1 is not a page result");
         assertFails("ocr.merge_pages", List.of(pageOne, pageOne), "page 1 appears more than once");
     }
 
     private void assertFails(String task, Object input, String message) {
-        assertThatThrownBy(() -> tasks.get(task).handler().execute(new TestTaskContext(Map.of(), input)))
+        assertThatThrownBy(() -> tasks.get(task).run(new TestTaskContext(Map.of(), input)))
                 .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.retryable()).isFalse())
                 .hasMessageContaining(message);
     }
 
     /** Runs a task and returns its result as the JSON the next task would receive. */
     private static Map<String, Object> run(String task, Map<String, Object> args, Object input) throws Exception {
-        Object result = tasks.get(task).handler().execute(new TestTaskContext(args, input));
+        Object result = tasks.get(task).run(new TestTaskContext(args, input));
         return JSON.readValue(JSON.writeValueAsString(result), new TypeReference<>() { });
     }
 

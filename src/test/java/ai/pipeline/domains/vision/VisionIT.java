@@ -156,8 +156,8 @@ class VisionIT {
         String path = storeDogPhoto();
         TaskDefinition detect = task("vision.detect_objects");
 
-        DetectionResult fromArgs = (DetectionResult) detect.handler().execute(new TestTaskContext(Map.of("path", path), null));
-        DetectionResult fromInput = (DetectionResult) detect.handler().execute(
+        DetectionResult fromArgs = (DetectionResult) detect.run(new TestTaskContext(Map.of("path", path), null));
+        DetectionResult fromInput = (DetectionResult) detect.run(
                 new TestTaskContext(Map.of("score_threshold", 0.5), Map.of("image_path", path)));
 
         DogPhoto.assertFound(fromArgs.objects(), fromArgs.width(), fromArgs.height());
@@ -172,8 +172,8 @@ class VisionIT {
     void annotateTaskWritesThePngIntoStorage() throws Exception {
         String path = storeDogPhoto();
 
-        AnnotationResult result = (AnnotationResult) task("vision.annotate").handler()
-                .execute(new TestTaskContext(Map.of("path", path), null));
+        AnnotationResult result = (AnnotationResult) task("vision.annotate")
+                .run(new TestTaskContext(Map.of("path", path), null));
 
         assertThat(result.path()).startsWith("annotated/").endsWith(".png");
         Path written = storage.resolve(result.path());

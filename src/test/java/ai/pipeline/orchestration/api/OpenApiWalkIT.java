@@ -64,6 +64,7 @@ class OpenApiWalkIT {
 
         Map<String, Call> calls = new LinkedHashMap<>();
         calls.put("GET /api/v1/pipelines", new Call(200, () -> api.get("/api/v1/pipelines")));
+        calls.put("GET /api/v1/tasks", new Call(200, () -> api.get("/api/v1/tasks")));
         calls.put("GET /api/v1/pipelines/history", new Call(200, () -> api.get("/api/v1/pipelines/history?status=SUCCESS&size=5")));
         calls.put("GET /api/v1/pipelines/{chain_id}", new Call(200, () -> api.get("/api/v1/pipelines/" + done)));
         calls.put("GET /api/v1/pipelines/{chain_id}/tasks", new Call(200, () -> api.get("/api/v1/pipelines/" + done + "/tasks")));

@@ -16,6 +16,7 @@ import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.orchestration.store.TaskRow;
 import ai.pipeline.orchestration.store.TaskState;
+import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskDefinition;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,8 @@ class AdvancerTest {
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final TaskRegistry registry = new TaskRegistry(List.of(
-            TaskDefinition.of("core.echo", "", c -> null), TaskDefinition.of("core.fail", "", c -> null)));
+            TaskDefinition.of("core.echo", "", TaskArguments.none(), (c, a) -> null),
+            TaskDefinition.of("core.fail", "", TaskArguments.none(), (c, a) -> null)));
     private final Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000);
 
     @Test

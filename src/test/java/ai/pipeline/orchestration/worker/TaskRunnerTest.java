@@ -7,6 +7,7 @@ import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.engine.TaskRegistry;
 import ai.pipeline.platform.KafkaTopics;
+import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskDefinition;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +25,8 @@ class TaskRunnerTest {
 
     @Test
     void aResultLargerThanKafkaTakesFailsTheTaskSayingWhyInsteadOfLeavingItStarted() {
-        TaskDefinition grows = TaskDefinition.of("test.grows", "returns more than a Kafka record holds",
-                context -> "x".repeat(KafkaTopics.MAX_PAYLOAD_BYTES + 1));
+        TaskDefinition grows = TaskDefinition.of("test.grows", "returns more than a Kafka record holds", TaskArguments.none(),
+                (context, args) -> "x".repeat(KafkaTopics.MAX_PAYLOAD_BYTES + 1));
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100, Duration.ofMillis(5));
         TaskRunner runner = new TaskRunner(new TaskRegistry(List.of(grows)), new Revocations(), json, null, settings);
         try {
