@@ -3,6 +3,7 @@ package ai.pipeline.ingress;
 import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.api.PipelineViews.PipelineView;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
+import ai.pipeline.orchestration.retention.RunsDeleted;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.platform.DataDirectory;
 import ai.pipeline.shared.task.TaskFailure;
@@ -13,6 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,11 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Writes {@code <app.data-dir>/outbox/<chain_id>.json} when a run of a named pipeline ends (success,
  * failure or cancel), from whichever door it came: the run's record as {@code GET
  * /api/v1/pipelines/{chain_id}} answers it, input and result included. Fed by the pipeline events on
- * {@code ai.pipeline.events}; a retried run that ends again overwrites its file.
+ * {@code ai.pipeline.events}; a retried run that ends again overwrites its file, and a deleted run's
+ * file is deleted with it.
  */
 @Component
 class Outbox {
 
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     private static final Set<String> TERMINAL = Set.of("SUCCESS", "FAILURE", "CANCELLED");
     /** Chain ids are UUIDs; anything else on the topic must not become a file name. */
     private static final Pattern CHAIN_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
@@ -64,6 +70,20 @@ class Outbox {
             return;   // retried since this event: its next end writes the file
         }
         write(chainId, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(PipelineView.of(row, json, true)));
+    }
+
+    /** A deleted run's file goes with it. */
+    @EventListener
+    void onRunsDeleted(RunsDeleted deleted) {
+        for (String chainId : deleted.chainIds()) {
+            if (CHAIN_ID.matcher(chainId).matches()) {
+                try {
+                    Files.deleteIfExists(outbox.resolve(chainId + ".json"));
+                } catch (IOException e) {
+                    log.warn("Run {} is deleted, but not its outbox file: {}", chainId, e.toString());   // the retention job gets it later
+                }
+            }
+        }
     }
 
     /** Complete or not at all: readers of the outbox never see half a file. */

@@ -1,16 +1,20 @@
 package ai.pipeline.orchestration.api;
 
+import ai.pipeline.orchestration.FinishedRunService;
 import ai.pipeline.orchestration.PipelineService;
+import ai.pipeline.orchestration.api.PipelineViews.Deleted;
 import ai.pipeline.orchestration.api.PipelineViews.InputView;
 import ai.pipeline.orchestration.api.PipelineViews.Page;
 import ai.pipeline.orchestration.api.PipelineViews.PipelineInfo;
 import ai.pipeline.orchestration.api.PipelineViews.PipelineList;
 import ai.pipeline.orchestration.api.PipelineViews.PipelineView;
 import ai.pipeline.orchestration.api.PipelineViews.StageInfo;
+import ai.pipeline.orchestration.api.PipelineViews.Started;
 import ai.pipeline.orchestration.api.PipelineViews.TaskList;
 import ai.pipeline.orchestration.api.TaskViews.ArgumentInfo;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.CanvasOptions;
+import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
@@ -32,26 +36,29 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The named pipelines, and any run's records, history, cancel and retry, under
+ * The named pipelines, and any run's records, history, cancel, retry, re-run and deletion, under
  * {@code /api/v1/pipelines}; the AI pipeline's own views answer 404 for runs of other pipelines.
  */
 @RestController
 @RequestMapping("/api/v1/pipelines")
-@Tag(name = "pipeline runs", description = "any run's record, tasks, history, cancel and retry")
+@Tag(name = "pipeline runs", description = "any run's record, tasks, history, cancel, retry, re-run and deletion")
 class PipelineController {
 
     private static final int MAX_PAGE_SIZE = 200;
     private static final String AI_PIPELINE = "ai-pipeline";
+    private static final String SOURCE = "rest";
 
     private final PipelineService pipelines;
+    private final FinishedRunService finishedRuns;
     private final PipelineCatalog catalog;
     private final CanvasOptions options;
     private final CanvasJson canvasJson;
     private final JsonMapper json;
 
-    PipelineController(PipelineService pipelines, PipelineCatalog catalog, CanvasJson canvasJson, CanvasOptions options,
-                       JsonMapper json) {
+    PipelineController(PipelineService pipelines, FinishedRunService finishedRuns, PipelineCatalog catalog, CanvasJson canvasJson,
+                       CanvasOptions options, JsonMapper json) {
         this.pipelines = pipelines;
+        this.finishedRuns = finishedRuns;
         this.catalog = catalog;
         this.canvasJson = canvasJson;
         this.options = options;
@@ -90,10 +97,27 @@ class PipelineController {
     }
 
     @GetMapping("/{chain_id}")
-    @Operation(summary = "A run's record: status, timings, input and, when done, result or error")
+    @Operation(summary = "A run's record: status, timings, input and, when done, result or error; the run it re-runs and its re-runs")
     @ApiStatuses(errors = {404, 503})
     ApiResponse<PipelineView> get(@PathVariable("chain_id") String chainId) {
-        return ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, true));
+        return ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, true).withReruns(finishedRuns.reruns(chainId)));
+    }
+
+    @DeleteMapping("/{chain_id}")
+    @Operation(summary = "Delete a finished run: its records and the files it wrote under storage (normalized/, results/, "
+            + "annotated/) and its outbox file; the files it was given (uploads) stay")
+    @ApiStatuses(errors = {404, 409, 503})
+    ApiResponse<Deleted> delete(@PathVariable("chain_id") String chainId) {
+        return ApiResponse.ok(new Deleted(chainId, finishedRuns.delete(chainId).files()));
+    }
+
+    @PostMapping("/{chain_id}/rerun")
+    @Operation(summary = "Run a finished run again: a new run with the same canvas and input, linked to it by rerun_of")
+    @ApiStatuses(success = 202, errors = {404, 409, 503})
+    ResponseEntity<ApiResponse<Started>> rerun(@PathVariable("chain_id") String chainId) {
+        PipelineEngine.Started started = finishedRuns.rerun(chainId, SOURCE);
+        PipelineRow row = pipelines.get(started.chainId());
+        return ResponseEntity.accepted().body(ApiResponse.ok(new Started(row.chainId, row.pipeline, row.status.name(), false)));
     }
 
     @GetMapping("/{chain_id}/tasks")

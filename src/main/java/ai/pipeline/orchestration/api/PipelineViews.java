@@ -39,13 +39,28 @@ public final class PipelineViews {
                                Instant createdAt, Instant startedAt, Instant finishedAt, Long durationMs, String error,
                                String failedNode,
                                @Schema(description = "the pipeline's input (with the record only)") JsonNode input,
-                               @Schema(description = "the result, once it succeeded (with the record only)") JsonNode result) {
+                               @Schema(description = "the result, once it succeeded (with the record only)") JsonNode result,
+                               @Schema(description = "the run this one re-runs (POST …/rerun); it may have been deleted since") String rerunOf,
+                               @Schema(description = "the chain ids of this run's re-runs, oldest first (with the record only)") List<String> reruns) {
 
         public static PipelineView of(PipelineRow row, JsonMapper json, boolean withPayloads) {
             return new PipelineView(row.chainId, row.pipeline, row.status.name(), row.source, row.createdAt, row.startedAt,
                     row.finishedAt, duration(row.startedAt, row.finishedAt), row.error, row.failedNode,
-                    withPayloads ? parse(json, row.input) : null, withPayloads ? parse(json, row.result) : null);
+                    withPayloads ? parse(json, row.input) : null, withPayloads ? parse(json, row.result) : null,
+                    row.rerunOf, null);
         }
+
+        /** The same view listing the run's re-runs. */
+        public PipelineView withReruns(List<String> chainIds) {
+            return new PipelineView(chainId, pipeline, status, source, createdAt, startedAt, finishedAt, durationMs, error,
+                    failedNode, input, result, rerunOf, chainIds);
+        }
+    }
+
+    /** The answer to {@code DELETE /api/v1/pipelines/{chain_id}}. */
+    record Deleted(String chainId,
+                   @Schema(description = "how many files the run had written under storage (normalized/, results/, annotated/) were deleted")
+                   int filesDeleted) {
     }
 
     /** {@code GET …/tasks}: every task of a run, and for a pipeline with named stages, the stages. */

@@ -68,17 +68,25 @@ public class PipelineEngine implements DisposableBean {
     /** How long a caller that must see its change stored (a REST start, a cancel) waits for the commit. */
     private static final Duration DURABLE_WAIT = Duration.ofSeconds(8);
 
-    /** A pipeline to start: {@code requestId} (optional) makes a resend start nothing new. */
+    /**
+     * A pipeline to start: {@code requestId} (optional) makes a resend start nothing new; {@code rerunOf}
+     * (optional) names the finished run this one repeats.
+     */
     public record StartRequest(String pipeline, Canvas canvas, JsonNode input, String requestId, String source,
-                               String chainId) {
+                               String chainId, String rerunOf) {
 
         public StartRequest(String pipeline, Canvas canvas, JsonNode input, String requestId, String source) {
-            this(pipeline, canvas, input, requestId, source, null);
+            this(pipeline, canvas, input, requestId, source, null, null);
         }
 
         /** The same request with the chain id it must take (a Kafka request's: the same record always starts the same run). */
         public StartRequest withChainId(String id) {
-            return new StartRequest(pipeline, canvas, input, requestId, source, id);
+            return new StartRequest(pipeline, canvas, input, requestId, source, id, rerunOf);
+        }
+
+        /** The same request as a re-run of the run {@code chainId}. */
+        public StartRequest asRerunOf(String chainId) {
+            return new StartRequest(pipeline, canvas, input, requestId, source, this.chainId, chainId);
         }
     }
 
@@ -266,6 +274,7 @@ public class PipelineEngine implements DisposableBean {
             PipelineRow row = new PipelineRow(chainId, request.pipeline(), canvasJson.write(request.canvas()),
                     request.input() == null ? null : json.writeValueAsString(request.input()), request.requestId(),
                     request.source(), now, PipelineStatus.PENDING);
+            row.rerunOf = request.rerunOf();
             ChainRecords records = ChainRecords.forNewPipeline(row);
             int firstMessage = out.messages().size();
             advancer.start(new Run(records, plans.remember(chainId, request.canvas()), json, now), out);
@@ -457,6 +466,37 @@ public class PipelineEngine implements DisposableBean {
             advancer.resume(run, out);
             return true;
         });
+    }
+
+    /**
+     * Runs {@code removal} on those of these runs that this engine does not hold, with no commit in
+     * flight and under the engine's lock, so that none of them is taken up again (a retry, a late
+     * report) or written while {@code removal} deletes its records. An ended run held only as a copy
+     * of what is stored (loaded again for a late report, which changed nothing) is dropped and counts
+     * as not held. The engine waits meanwhile: keep {@code removal} to one short transaction.
+     */
+    public <T> T withRunsNotHeld(Collection<String> chainIds, java.util.function.Function<List<String>, T> removal) {
+        commitMutex.lock();   // the same order as a commit: mutex, then lock
+        lock.lock();
+        try {
+            requireLead();
+            List<String> notHeld = new ArrayList<>();
+            for (String chainId : chainIds) {
+                ChainRecords held = runs.get(chainId);
+                if (held != null && held.stored() && held.pipeline().status.terminal() && !held.hasChanges()
+                        && !dirty.contains(held) && !failedChanges.containsKey(chainId)) {
+                    forget(held);
+                    held = null;
+                }
+                if (held == null) {
+                    notHeld.add(chainId);
+                }
+            }
+            return removal.apply(notHeld);
+        } finally {
+            lock.unlock();
+            commitMutex.unlock();
+        }
     }
 
     /** A change a client waits for: answered once it is stored. */

@@ -101,7 +101,7 @@ public class ExecutionStore {
         List<JoinRow> newJoins = changes.newJoins;
         List<JoinRow> changedJoins = changes.changedJoins;
         batch("INSERT INTO pipeline_execution (chain_id, pipeline, status, canvas, input, result, error, failed_node, "
-                + "request_id, source, created_at, started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", newPipelines, (ps, p) -> {
+                + "request_id, source, created_at, started_at, finished_at, rerun_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", newPipelines, (ps, p) -> {
             ps.setString(1, p.chainId);
             ps.setString(2, p.pipeline);
             ps.setString(3, p.status.name());
@@ -115,6 +115,7 @@ public class ExecutionStore {
             setTime(ps, 11, p.createdAt);
             setTime(ps, 12, p.startedAt);
             setTime(ps, 13, p.finishedAt);
+            ps.setString(14, p.rerunOf);
         });
         batch("UPDATE pipeline_execution SET status = ?, result = ?, error = ?, failed_node = ?, started_at = ?, "
                 + "finished_at = ? WHERE chain_id = ?", changedPipelines, (ps, p) -> {
@@ -296,6 +297,7 @@ public class ExecutionStore {
         p.failedNode = rs.getString("failed_node");
         p.startedAt = time(rs, "started_at");
         p.finishedAt = time(rs, "finished_at");
+        p.rerunOf = rs.getString("rerun_of");
         return p;
     };
 

@@ -17,6 +17,8 @@ public final class PipelineRow {
     public String failedNode;
     public Instant startedAt;
     public Instant finishedAt;
+    /** The run this one repeats ({@code POST …/rerun}); null for a run started afresh. */
+    public String rerunOf;
 
     public PipelineRow(String chainId, String pipeline, String canvas, String input, String requestId, String source,
                        Instant createdAt, PipelineStatus status) {
@@ -38,6 +40,7 @@ public final class PipelineRow {
         copy.failedNode = failedNode;
         copy.startedAt = startedAt;
         copy.finishedAt = finishedAt;
+        copy.rerunOf = rerunOf;
         return copy;
     }
 }

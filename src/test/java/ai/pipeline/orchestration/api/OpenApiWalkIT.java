@@ -54,8 +54,10 @@ class OpenApiWalkIT {
         String sleeping = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 30000}}", "{}");
         String failed = pipelines.run("{\"task\": \"core.fail\", \"args\": {\"times\": 1, \"retryable\": false}}", "{}");
         String aiRun = start(api, "/api/v1/pipelines/ai-pipeline", "{\"image_path\": \"" + image + "\"}");
+        String deletable = pipelines.run("{\"task\": \"core.echo\"}", "{}");
         pipelines.awaitEnd(done);
         pipelines.awaitEnd(failed);
+        pipelines.awaitEnd(deletable);
         String path = "{\"path\": \"" + image + "\"}";
         String documentPath = "{\"document_path\": \"" + image + "\"}";
         String imagePath = "{\"image_path\": \"" + image + "\"}";
@@ -69,6 +71,9 @@ class OpenApiWalkIT {
         calls.put("DELETE /api/v1/pipelines/{chain_id}/cancel", new Call(200, () -> api.delete("/api/v1/pipelines/" + sleeping + "/cancel")));
         calls.put("POST /api/v1/pipelines/{chain_id}/retry", new Call(202, () -> api.post("/api/v1/pipelines/" + failed + "/retry",
                 "application/json", new byte[0])));
+        calls.put("POST /api/v1/pipelines/{chain_id}/rerun", new Call(202, () -> api.post("/api/v1/pipelines/" + done + "/rerun",
+                "application/json", new byte[0])));
+        calls.put("DELETE /api/v1/pipelines/{chain_id}", new Call(200, () -> api.delete("/api/v1/pipelines/" + deletable)));
         calls.put("GET /api/v1/pipelines/ai-pipeline/{chain_id}/tasks", new Call(200,
                 () -> api.get("/api/v1/pipelines/ai-pipeline/" + aiRun + "/tasks")));
         List<String> startedRuns = new ArrayList<>(List.of(done, sleeping, failed, aiRun));
