@@ -682,11 +682,18 @@ public class PipelineEngine implements DisposableBean {
             if (run.hasRetryScheduled()) {
                 waitingToRetry.add(chainId);
             }
-            heldRuns = runs.size();
             if (records.hasChanges()) {
                 dirty.add(records);
             }
         }
+        for (String chainId : missing) {
+            // an ended run read back for a late report that changed nothing leaves memory again
+            ChainRecords records = runs.get(chainId);
+            if (records != null && records.pipeline().status.terminal() && !dirty.contains(records)) {
+                runs.remove(chainId);
+            }
+        }
+        heldRuns = runs.size();
         emit(out, sendFirst);
         return changed;
     }
