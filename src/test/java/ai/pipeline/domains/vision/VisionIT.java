@@ -69,7 +69,7 @@ class VisionIT {
         assertThat(environment.getProperty("app.vision.model")).isEqualTo("../shared/models/yolox_nano.onnx");
         assertThat(environment.getProperty("app.vision.score-threshold")).isEqualTo("0.3");
         assertThat(environment.getProperty("management.endpoint.health.group.readiness.include"))
-                .isEqualTo("readinessState,db,kafka");
+                .isEqualTo("readinessState,db,kafka,consumers");
     }
 
     @Test
