@@ -3,6 +3,7 @@
 
 import {ApiError, apiKey, call, parseTime, queryString, serverNow, setApiKey} from './api.js';
 import {badge, clock, duration, el, prettyJson, shortId, TERMINAL_PIPELINE, timeElement} from './format.js';
+import {renderGraph} from './graph.js';
 import {renderTimeline} from './timeline.js';
 
 const DETAIL_POLL_MS = 1000;     // while the shown pipeline runs
@@ -11,6 +12,7 @@ const LIST_POLL_IDLE_MS = 2000;
 const ERROR_RETRY_MS = 3000;
 const FILTER_DEBOUNCE_MS = 300;
 const HASH_PREFIX = '#/pipelines/';
+const DEFINITIONS_HASH = '#/definitions';
 
 const $ = id => document.getElementById(id);
 
@@ -23,6 +25,9 @@ const state = {
   selectedNode: null,  // task whose details are open
   pipeline: null,
   tasks: [],
+  canvas: null,
+  stages: [],
+  definitionsLoaded: false,
 };
 
 /**
@@ -159,6 +164,8 @@ const detailPoller = poller(async isCurrent => {
     }
     state.pipeline = pipeline;
     state.tasks = tasks.tasks;
+    state.canvas = tasks.canvas;
+    state.stages = tasks.stages || [];
     renderDetail();
     return TERMINAL_PIPELINE.has(pipeline.status) ? null : DETAIL_POLL_MS;
   } catch (error) {
@@ -174,6 +181,51 @@ function select(chainId) {
   const hash = chainId ? HASH_PREFIX + encodeURIComponent(chainId) : '';
   if (location.hash !== hash) {
     location.hash = hash; // hashchange calls showSelected
+  } else {
+    showSelected();
+  }
+}
+
+// ---- the named pipelines' definitions ---------------------------------------------------------------
+
+async function showDefinitions() {
+  if (state.definitionsLoaded) {
+    return;
+  }
+  try {
+    const list = await call('GET', '/pipelines');
+    state.definitionsLoaded = true;
+    $('definitions').replaceChildren(...list.items.map(definitionCard));
+  } catch (error) {
+    reportError(error, 'Loading the named pipelines failed');
+  }
+}
+
+function definitionCard(d) {
+  const graph = el('div', {class: 'graph-box'});
+  renderGraph(graph, d.canvas, {stages: d.stages});
+  return el('article', {class: 'definition', id: 'definition-' + d.name, 'data-pipeline': d.name},
+      el('h3', {}, d.name),
+      el('p', {}, d.description),
+      el('dl', {class: 'facts'},
+          el('div', {}, el('dt', {}, 'Start'), el('dd', {}, el('code', {}, 'POST ' + d.endpoint))),
+          el('div', {}, el('dt', {}, 'Input (one of)'), el('dd', {}, d.inputs.flatMap((i, n) => [n ? ', ' : '',
+            el('code', {}, i.key), ' (' + i.accepts + ')']))),
+          el('div', {}, el('dt', {}, 'Drop folder'), el('dd', {}, el('code', {}, 'inbox/' + d.name + '/'))),
+          el('div', {}, el('dt', {}, 'Runs'), el('dd', {}, el('a', {href: '?pipeline=' + encodeURIComponent(d.name)},
+              'history of ' + d.name)))),
+      graph,
+      el('details', {class: 'payload'}, el('summary', {}, 'Canvas (JSON)'), el('pre', {}, prettyJson(d.canvas))));
+}
+
+function showView() {
+  const definitions = location.hash.startsWith(DEFINITIONS_HASH);
+  $('runs-view').hidden = definitions;
+  $('definitions-view').hidden = !definitions;
+  $(definitions ? 'nav-definitions' : 'nav-runs').setAttribute('aria-current', 'page');
+  $(definitions ? 'nav-runs' : 'nav-definitions').removeAttribute('aria-current');
+  if (definitions) {
+    showDefinitions();
   } else {
     showSelected();
   }
@@ -225,10 +277,13 @@ function renderDetail() {
   $('cancel').disabled = terminal;
   $('retry').disabled = p.status !== 'FAILURE';
 
-  renderTimeline($('timeline'), p, state.tasks, now, state.selectedNode, node => {
+  const chooseTask = node => {
     state.selectedNode = node;
     renderDetail();
-  });
+  };
+  renderGraph($('graph'), state.canvas, {tasks: state.tasks, stages: state.stages, failedNode: p.failed_node,
+    selectedNode: state.selectedNode, onSelect: chooseTask});
+  renderTimeline($('timeline'), p, state.tasks, now, state.selectedNode, chooseTask);
   renderTaskDetail(state.tasks.find(t => t.node === state.selectedNode));
   $('detail-input').textContent = prettyJson(p.input);
   $('detail-result').textContent = prettyJson(p.result);
@@ -332,7 +387,7 @@ function wire() {
     setApiKey('');
     showKeyState();
   });
-  window.addEventListener('hashchange', showSelected);
+  window.addEventListener('hashchange', showView);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) {
       listPoller.now();
@@ -344,4 +399,4 @@ function wire() {
 wire();
 showKeyState();
 listPoller.now();
-showSelected();
+showView();

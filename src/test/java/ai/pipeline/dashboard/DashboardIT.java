@@ -51,6 +51,13 @@ class DashboardIT {
     private static final String LONG_SLEEP = """
             {"chain": [{"task": "core.sleep", "args": {"ms": 20000}}]}""";
 
+    /** A map of five, then a chord whose second member fails for good: the body never runs. */
+    private static final String MAP_THEN_FAILING_CHORD = """
+            {"chain": [{"map": {"items": "pages", "task": {"task": "core.echo"}}},
+                       {"chord": {"header": [{"task": "core.echo"},
+                                             {"task": "core.fail", "args": {"times": 1, "retryable": false}}],
+                                  "body": {"task": "core.echo"}}}]}""";
+
     @LocalServerPort
     int port;
 
@@ -153,6 +160,57 @@ class DashboardIT {
         browser.findElement(By.cssSelector("#start-form button[type='submit']")).click();
         await().atMost(PATIENCE).until(() -> browser.findElement(By.id("message")).getText(),
                 message -> message.contains("no.such_task") && message.contains("400"));
+    }
+
+    @Test
+    void drawsARunsCanvasWithItsFoldedMapItsChordJoinAndTheNodeWhereItFailedAndEachPipelinesDefinition() throws IOException {
+        String failed = pipelines.run(MAP_THEN_FAILING_CHORD, "{\"pages\": [1, 2, 3, 4, 5]}");
+        pipelines.awaitEnd(failed);
+        browser.get("http://127.0.0.1:" + port + "/dashboard/#/pipelines/" + failed);
+        awaitStatus(failed, "FAILURE");
+
+        WebElement map = await().atMost(PATIENCE).ignoreExceptions()
+                .until(() -> browser.findElement(By.cssSelector("#graph .gnode[data-kind='map'][data-node='0']")), e -> true);
+        assertThat(map.getDomAttribute("data-members")).isEqualTo("5");
+        assertThat(map.getDomAttribute("data-state")).isEqualTo("SUCCESS");
+        assertThat(map.getText()).contains("core.echo", "× 5", "5 succeeded");
+        assertThat(graphNode("1.h0").getDomAttribute("data-state")).isEqualTo("SUCCESS");
+        WebElement failing = graphNode("1.h1");
+        assertThat(failing.getDomAttribute("data-state")).isEqualTo("FAILURE");
+        assertThat(failing.getDomAttribute("data-failed")).isEqualTo("true");
+        // the run failed at the chord (node 1) because of its member 1.h1: both marked, nothing else
+        assertThat(browser.findElements(By.cssSelector("#graph [data-failed='true']")).stream()
+                .map(node -> node.getDomAttribute("data-kind") + " " + node.getDomAttribute("data-node")).toList())
+                .containsExactlyInAnyOrder("task 1.h1", "join 1");
+        assertThat(graphNode("1.body").getDomAttribute("data-state")).as("the body of a failed chord").isIn("NOT_RUN", "REVOKED");
+        assertThat(browser.findElements(By.cssSelector("#graph .gnode[data-kind='join']")).stream()
+                .map(join -> join.getDomAttribute("data-join") + " " + join.getDomAttribute("data-node") + " "
+                        + join.getDomAttribute("data-state")).toList())
+                .containsExactlyInAnyOrder("map 0 SUCCESS", "chord 1 FAILURE");
+        // every edge ends where a node is: 5 (map: fork→box→join, →chord) + 2·2 (chord members) + 1 (join→body)
+        assertThat(browser.findElements(By.cssSelector("#graph .edge"))).hasSize(8);
+        failing.click();
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#task-detail h4")).getText(),
+                heading -> heading.contains("core.fail") && heading.contains("FAILURE"));
+        assertThat(graphNode("1.h1").getDomAttribute("class")).contains("selected");
+        screenshot("dashboard-canvas.png");
+
+        browser.findElement(By.id("nav-definitions")).click();
+        WebElement aiPipeline = await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
+                By.cssSelector("#definitions .definition[data-pipeline='ai-pipeline']")), WebElement::isDisplayed);
+        assertThat(browser.findElement(By.id("runs-view")).isDisplayed()).isFalse();
+        assertThat(aiPipeline.findElements(By.cssSelector(".stage")).stream().map(s -> s.getDomAttribute("data-stage")).toList())
+                .as("the AI pipeline's stages over its steps").hasSize(4).doesNotContainNull();
+        assertThat(aiPipeline.findElements(By.cssSelector(".gnode[data-kind='task']"))).isNotEmpty()
+                .allMatch(node -> "NOT_RUN".equals(node.getDomAttribute("data-state")));
+        WebElement document = browser.findElement(By.cssSelector("#definitions .definition[data-pipeline='document']"));
+        assertThat(document.findElements(By.cssSelector(".gnode[data-kind='map']"))).hasSize(1);
+        assertThat(document.getText()).contains("POST /api/v1/pipelines/document", "document_path");
+        screenshot("dashboard-definitions.png");
+    }
+
+    private WebElement graphNode(String node) {
+        return browser.findElement(By.cssSelector("#graph .gnode[data-kind='task'][data-node='" + node + "']"));
     }
 
     /** Waits for the pipeline to show up in the list, then opens it by clicking its row. */

@@ -52,6 +52,8 @@ public final class PipelineViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record TaskList(String chainId, String pipeline, String status,
                     @Schema(description = "only for pipelines with named stages (ai-pipeline)") List<StageView> stages,
+                    @Schema(description = "the run's canvas as it was recorded, in the JSON POST /api/v1/workflows takes; "
+                            + "task nodes are paths into it (0, 1.h0, 1.body, a map's items 2.0, 2.1, ...)") JsonNode canvas,
                     List<TaskView> tasks) {
 
         static TaskList of(PipelineRow pipeline, PipelineDefinition definition, List<TaskRow> tasks,
@@ -59,7 +61,7 @@ public final class PipelineViews {
             List<StageView> stages = definition == null || definition.stages().isEmpty() ? null
                     : definition.stages().stream().map(stage -> StageView.of(stage, tasks)).toList();
             return new TaskList(pipeline.chainId, pipeline.pipeline, pipeline.status.name(), stages,
-                    TaskView.of(tasks, attempts, definition, json));
+                    parse(json, pipeline.canvas), TaskView.of(tasks, attempts, definition, json));
         }
     }
 
