@@ -4,11 +4,13 @@
 import {ApiError, apiKey, call, parseTime, queryString, serverNow, setApiKey} from './api.js';
 import {badge, clock, duration, el, prettyJson, shortId, TERMINAL_PIPELINE, timeElement} from './format.js';
 import {renderGraph} from './graph.js';
+import {connectLive} from './live.js';
 import {renderTimeline} from './timeline.js';
 
-const DETAIL_POLL_MS = 1000;     // while the shown pipeline runs
-const LIST_POLL_ACTIVE_MS = 1000; // while a listed pipeline runs
-const LIST_POLL_IDLE_MS = 2000;
+// Pushed, not polled: the live feed says when to read the list or the shown run again.
+const LIST_COALESCE_MS = 250;    // one read of the list for a burst of events
+const DETAIL_COALESCE_MS = 100;
+const TICK_MS = 1000;            // a running run's clock and bars grow without asking the server
 const ERROR_RETRY_MS = 3000;
 const FILTER_DEBOUNCE_MS = 300;
 const HASH_PREFIX = '#/pipelines/';
@@ -94,7 +96,7 @@ const listPoller = poller(async isCurrent => {
     }
     renderList(page);
     $('refreshed').textContent = 'Updated ' + clock(Date.now());
-    return page.items.some(p => !TERMINAL_PIPELINE.has(p.status)) ? LIST_POLL_ACTIVE_MS : LIST_POLL_IDLE_MS;
+    return null;
   } catch (error) {
     if (isCurrent()) {
       reportError(error, 'Loading the pipelines failed');
@@ -167,7 +169,7 @@ const detailPoller = poller(async isCurrent => {
     state.canvas = tasks.canvas;
     state.stages = tasks.stages || [];
     renderDetail();
-    return TERMINAL_PIPELINE.has(pipeline.status) ? null : DETAIL_POLL_MS;
+    return null;
   } catch (error) {
     if (!isCurrent()) {
       return null;
@@ -355,6 +357,48 @@ function showKeyState() {
   $('api-key-state').textContent = apiKey() ? 'set' : 'not set';
 }
 
+// ---- live feed -----------------------------------------------------------------------------------
+
+/** fn at most once per ms, however often it is asked for meanwhile. */
+function coalesced(fn, ms) {
+  let timer = null;
+  return () => {
+    if (timer === null) {
+      timer = setTimeout(() => { timer = null; fn(); }, ms);
+    }
+  };
+}
+
+const refreshList = coalesced(() => listPoller.now(), LIST_COALESCE_MS);
+const refreshDetail = coalesced(() => detailPoller.now(), DETAIL_COALESCE_MS);
+
+function onLiveEvent(name, data) {
+  if (name === 'ready' || name === 'resync') {
+    // connected again, or this page missed events: read everything once
+    refreshList();
+    refreshDetail();
+    return;
+  }
+  if (name === 'pipeline') {
+    refreshList();
+  }
+  if (data && data.chain_id && data.chain_id === state.selected) {
+    refreshDetail();
+  }
+}
+
+function showLiveState(liveState, detail) {
+  const box = $('live');
+  if (liveState === 'disconnected') {
+    box.dataset.disconnects = String(Number(box.dataset.disconnects || 0) + 1);
+  }
+  box.dataset.state = liveState;
+  box.textContent = liveState === 'connected' ? 'live'
+      : liveState === 'connecting' ? 'connecting…'
+          : `disconnected: ${detail.why}; reconnecting in ${Math.round(detail.retryInMs / 1000)} s`;
+  box.title = liveState === 'connected' ? 'Updates are pushed by the server as runs change' : box.textContent;
+}
+
 function wire() {
   let debounce = null;
   const refilter = () => {
@@ -380,6 +424,7 @@ function wire() {
     $('api-key').open = false;
     showKeyState();
     clearMessage();
+    live.reconnect();
     listPoller.now();
     detailPoller.now();
   });
@@ -396,6 +441,12 @@ function wire() {
   });
 }
 
+const live = connectLive({onEvent: onLiveEvent, onState: showLiveState});
+setInterval(() => {
+  if (state.pipeline && !TERMINAL_PIPELINE.has(state.pipeline.status) && !$('detail-body').hidden) {
+    renderDetail();
+  }
+}, TICK_MS);
 wire();
 showKeyState();
 listPoller.now();

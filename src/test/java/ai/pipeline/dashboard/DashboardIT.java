@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.pipeline.orchestration.live.LiveEvents;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
 import ai.pipeline.testsupport.Pipelines;
@@ -27,6 +28,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -60,6 +62,9 @@ class DashboardIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    LiveEvents live;
 
     private Pipelines pipelines;
     private Path profile;
@@ -108,6 +113,7 @@ class DashboardIT {
         String retrying = pipelines.run(RETRYING_CHAIN, "{\"document\": \"contract.pdf\"}");
         browser.get("http://127.0.0.1:" + port + "/");
         assertThat(browser.getCurrentUrl()).endsWith("/dashboard/");
+        awaitLive();
 
         open(retrying);
         awaitStatus(retrying, "SUCCESS");
@@ -195,6 +201,16 @@ class DashboardIT {
         assertThat(graphNode("1.h1").getDomAttribute("class")).contains("selected");
         screenshot("dashboard-canvas.png");
 
+        // pushed, not polled: with nothing happening the page reads nothing
+        long reads = apiReads();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> apiReads() == reads);
+        // the server ends the stream: the page says so, reconnects, and catches up with what it missed
+        live.disconnectAll();
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("live")).getDomAttribute("data-disconnects") != null);
+        String missed = pipelines.run("{\"task\": \"core.echo\"}", "{}");
+        awaitLive();
+        await().atMost(PATIENCE).until(() -> !browser.findElements(listRow(missed)).isEmpty());
+
         browser.findElement(By.id("nav-definitions")).click();
         WebElement aiPipeline = await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
                 By.cssSelector("#definitions .definition[data-pipeline='ai-pipeline']")), WebElement::isDisplayed);
@@ -207,6 +223,17 @@ class DashboardIT {
         assertThat(document.findElements(By.cssSelector(".gnode[data-kind='map']"))).hasSize(1);
         assertThat(document.getText()).contains("POST /api/v1/pipelines/document", "document_path");
         screenshot("dashboard-definitions.png");
+    }
+
+    private void awaitLive() {
+        await().atMost(PATIENCE).ignoreExceptions()
+                .until(() -> browser.findElement(By.id("live")).getDomAttribute("data-state"), "connected"::equals);
+    }
+
+    /** How many API calls the page has made (the browser's resource timing entries). */
+    private long apiReads() {
+        return (Long) browser.executeScript(
+                "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/pipelines')).length");
     }
 
     private WebElement graphNode(String node) {
