@@ -79,18 +79,70 @@ function reportError(error, doing) {
 
 // ---- list ----------------------------------------------------------------------------------------
 
+/** The search as the API takes it; statuses comma-separated, times as ISO instants. */
 function filters() {
   return {
+    chain_id: $('filter-chain').value.trim(),
+    request_id: $('filter-request').value.trim(),
     pipeline: $('filter-pipeline').value.trim(),
-    status: $('filter-status').value,
+    source: $('filter-source').value,
+    status: [...document.querySelectorAll('#filter-statuses input:checked')].map(box => box.value).join(','),
+    created_from: instantOf($('filter-from').value),
+    created_to: instantOf($('filter-to').value),
     size: Number($('filter-size').value),
   };
 }
 
+/** A datetime-local value (the browser's time zone) as an ISO instant; '' stays ''. */
+function instantOf(local) {
+  const ms = local ? new Date(local).getTime() : NaN;
+  return Number.isNaN(ms) ? '' : new Date(ms).toISOString();
+}
+
+/** An ISO instant as a datetime-local value in the browser's time zone. */
+function localOf(iso) {
+  const ms = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(ms)) {
+    return '';
+  }
+  const d = new Date(ms);
+  const pad = n => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** The search lives in the address (?status=FAILURE,CANCELLED&source=kafka…), so it can be shared. */
+function writeSearchToUrl() {
+  const search = {...filters(), page: state.page || ''};
+  if (search.size === 20) {
+    search.size = '';
+  }
+  const query = queryString(search);
+  if (query !== location.search && !(query === '' && location.search === '?')) {
+    history.replaceState(null, '', location.pathname + query + location.hash);
+  }
+}
+
+function readSearchFromUrl() {
+  const query = new URLSearchParams(location.search);
+  $('filter-chain').value = query.get('chain_id') || '';
+  $('filter-request').value = query.get('request_id') || '';
+  $('filter-pipeline').value = query.get('pipeline') || '';
+  $('filter-source').value = query.get('source') || '';
+  const statuses = new Set(query.getAll('status').flatMap(s => s.split(',')).map(s => s.trim().toUpperCase()));
+  document.querySelectorAll('#filter-statuses input').forEach(box => { box.checked = statuses.has(box.value); });
+  $('filter-from').value = localOf(query.get('created_from'));
+  $('filter-to').value = localOf(query.get('created_to'));
+  const size = query.get('size');
+  if (size && [...$('filter-size').options].some(o => o.value === size)) {
+    $('filter-size').value = size;
+  }
+  state.page = Math.max(0, Number(query.get('page')) || 0);
+}
+
 const listPoller = poller(async isCurrent => {
-  const {pipeline, status, size} = filters();
+  writeSearchToUrl();
   try {
-    const page = await call('GET', '/pipelines/history' + queryString({pipeline, status, page: state.page, size}));
+    const page = await call('GET', '/pipelines/history' + queryString({...filters(), page: state.page}));
     if (!isCurrent()) {
       return null;
     }
@@ -132,7 +184,7 @@ function listRow(p) {
         'aria-current': selected ? 'true' : null, onclick: () => select(p.chain_id),
       },
       el('td', {}, badge(p.status)),
-      el('td', {class: 'pipeline-name'}, p.pipeline),
+      el('td', {class: 'pipeline-name'}, p.pipeline, el('span', {class: 'source', title: 'came through'}, p.source)),
       el('td', {}, el('a', {href: HASH_PREFIX + encodeURIComponent(p.chain_id), title: p.chain_id},
           el('code', {}, shortId(p.chain_id)))),
       el('td', {}, timeElement(parseTime(p.created_at))),
@@ -406,11 +458,15 @@ function wire() {
     listPoller.now();
   };
   $('filters').addEventListener('submit', e => { e.preventDefault(); refilter(); });
-  $('filter-status').addEventListener('change', refilter);
-  $('filter-size').addEventListener('change', refilter);
-  $('filter-pipeline').addEventListener('input', () => {
+  ['filter-source', 'filter-size', 'filter-from', 'filter-to'].forEach(id => $(id).addEventListener('change', refilter));
+  $('filter-statuses').addEventListener('change', refilter);
+  ['filter-chain', 'filter-request', 'filter-pipeline'].forEach(id => $(id).addEventListener('input', () => {
     clearTimeout(debounce);
     debounce = setTimeout(refilter, FILTER_DEBOUNCE_MS);
+  }));
+  $('filter-clear').addEventListener('click', () => {
+    $('filters').reset();
+    refilter();
   });
   $('page-prev').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); listPoller.now(); });
   $('page-next').addEventListener('click', () => { state.page++; listPoller.now(); });
@@ -447,6 +503,7 @@ setInterval(() => {
     renderDetail();
   }
 }, TICK_MS);
+readSearchFromUrl();
 wire();
 showKeyState();
 listPoller.now();

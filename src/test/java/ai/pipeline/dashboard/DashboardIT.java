@@ -225,6 +225,49 @@ class DashboardIT {
         screenshot("dashboard-definitions.png");
     }
 
+    @Test
+    void findsRunsByAQueryTheAddressHoldsAndShowsWhatIsWrongWithABadOne() throws IOException {
+        String failed = pipelines.run(FAILING_ONCE, "{}");
+        String succeeded = pipelines.run("{\"task\": \"core.echo\"}", "{}");
+        pipelines.awaitEnd(failed);
+        pipelines.awaitEnd(succeeded);
+
+        // a shared address: several statuses and the start of a chain id
+        browser.get("http://127.0.0.1:" + port + "/dashboard/?status=FAILURE,CANCELLED&chain_id=" + failed.substring(0, 8));
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> rowIds(), ids -> ids.equals(List.of(failed)));
+        assertThat(browser.findElements(By.cssSelector("#filter-statuses input:checked")).stream()
+                .map(box -> box.getDomAttribute("value")).toList()).containsExactly("FAILURE", "CANCELLED");
+        assertThat(browser.findElement(By.id("filter-chain")).getDomProperty("value")).isEqualTo(failed.substring(0, 8));
+
+        // changed on the page: the address follows
+        WebElement chain = browser.findElement(By.id("filter-chain"));
+        chain.clear();
+        chain.sendKeys(succeeded);
+        browser.findElement(By.cssSelector("#filter-statuses input[value='FAILURE']")).click();
+        browser.findElement(By.cssSelector("#filter-statuses input[value='SUCCESS']")).click();
+        chooseSource("rest");
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> rowIds(), ids -> ids.equals(List.of(succeeded)));
+        await().atMost(PATIENCE).until(browser::getCurrentUrl, url -> url.contains("chain_id=" + succeeded)
+                && url.contains("status=SUCCESS%2CCANCELLED") && url.contains("source=rest"));
+        screenshot("dashboard-search.png");
+        chooseSource("kafka");
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("list-empty")).isDisplayed());
+
+        // the API's 400 names the parameter, and the page says so
+        browser.get("http://127.0.0.1:" + port + "/dashboard/?chain_id=not_an_id");
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("message")).getText(),
+                message -> message.contains("chain_id must be") && message.contains("400"));
+    }
+
+    private void chooseSource(String source) {
+        browser.findElement(By.xpath("//select[@id='filter-source']/option[text()='" + source + "']")).click();
+    }
+
+    private List<String> rowIds() {
+        return browser.findElements(By.cssSelector("#pipeline-rows tr")).stream()
+                .map(row -> row.getDomAttribute("data-chain-id")).toList();
+    }
+
     private void awaitLive() {
         await().atMost(PATIENCE).ignoreExceptions()
                 .until(() -> browser.findElement(By.id("live")).getDomAttribute("data-state"), "connected"::equals);

@@ -36,13 +36,15 @@ public final class PipelineViews {
     public record PipelineView(String chainId, String pipeline,
                                @Schema(allowableValues = {"PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"}) String status,
                                @Schema(description = "the door it came through: rest, kafka, drop-folder") String source,
+                               @Schema(description = "the client's request_id, when it gave one") String requestId,
                                Instant createdAt, Instant startedAt, Instant finishedAt, Long durationMs, String error,
                                String failedNode,
                                @Schema(description = "the pipeline's input (with the record only)") JsonNode input,
                                @Schema(description = "the result, once it succeeded (with the record only)") JsonNode result) {
 
         public static PipelineView of(PipelineRow row, JsonMapper json, boolean withPayloads) {
-            return new PipelineView(row.chainId, row.pipeline, row.status.name(), row.source, row.createdAt, row.startedAt,
+            return new PipelineView(row.chainId, row.pipeline, row.status.name(), row.source, row.requestId, row.createdAt,
+                    row.startedAt,
                     row.finishedAt, duration(row.startedAt, row.finishedAt), row.error, row.failedNode,
                     withPayloads ? parse(json, row.input) : null, withPayloads ? parse(json, row.result) : null);
         }
