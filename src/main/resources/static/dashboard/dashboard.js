@@ -257,7 +257,7 @@ async function showDefinitions() {
 
 function definitionCard(d) {
   const graph = el('div', {class: 'graph-box'});
-  renderGraph(graph, d.canvas, {stages: d.stages});
+  renderGraph(graph, d.canvas, {stages: d.stages, definition: true});
   return el('article', {class: 'definition', id: 'definition-' + d.name, 'data-pipeline': d.name},
       el('h3', {}, d.name),
       el('p', {}, d.description),

@@ -103,7 +103,8 @@ function shortName(name) {
 
 /** Draws the tree; every item's ports are at its vertical middle. */
 class Drawing {
-  constructor(tasks, failedNode, selectedNode, onSelect) {
+  constructor(tasks, failedNode, selectedNode, onSelect, definition) {
+    this.definition = definition;
     this.byNode = new Map(tasks.map(t => [t.node, t]));
     this.tasks = tasks;
     this.failedNode = failedNode;
@@ -228,7 +229,7 @@ class Drawing {
     svg('rect', {class: 'box shadow', x: 3, y: -3, width: TASK_W, height: h, rx: 7}),
     svg('rect', {class: 'box', width: TASK_W, height: h, rx: 7}),
     svg('text', {class: 'name', x: 10, y: 18}, shortName(item.task)),
-    svg('text', {class: 'count', x: TASK_W - 8, y: 18, 'text-anchor': 'end'}, '× ' + members.length),
+    svg('text', {class: 'count', x: TASK_W - 8, y: 18, 'text-anchor': 'end'}, this.definition ? '× n' : '× ' + members.length),
     svg('text', {class: 'info', x: 10, y: 36}, `map · ${item.items}`),
     svg('text', {class: 'info', x: 10, y: 50}, summary)));
     this.joinMark(item, 'fork', forkX, y, state);
@@ -265,10 +266,11 @@ class Drawing {
 
 /**
  * Draws canvas (the JSON POST /api/v1/workflows takes) into container. tasks: a run's tasks (from
- * GET …/tasks), empty for a definition; stages: [{name, node}] labels over top-level steps.
+ * GET …/tasks), empty for a definition (definition: true, a map then counts "× n"); stages: [{name, node}]
+ * labels over top-level steps.
  */
 export function renderGraph(container, canvas, {tasks = [], stages = [], failedNode = null, selectedNode = null,
-  onSelect = null} = {}) {
+  onSelect = null, definition = false} = {}) {
   if (!canvas) {
     container.replaceChildren();
     return;
@@ -277,7 +279,7 @@ export function renderGraph(container, canvas, {tasks = [], stages = [], failedN
   const top = PAD + (stages.length ? STAGE_H : 0);
   const width = root.w + 2 * PAD + 8;
   const height = root.h + top + PAD + 8;
-  const drawing = new Drawing(tasks, failedNode, selectedNode, onSelect);
+  const drawing = new Drawing(tasks, failedNode, selectedNode, onSelect, definition);
   drawing.place(root, PAD, top + root.h / 2);
 
   const stageLayer = svg('g', {class: 'stages'});

@@ -53,11 +53,15 @@ class DashboardIT {
     private static final String LONG_SLEEP = """
             {"chain": [{"task": "core.sleep", "args": {"ms": 20000}}]}""";
 
-    /** A map of five, then a chord whose second member fails for good: the body never runs. */
+    /**
+     * A map of five, then a chord whose second member (a chain) fails for good after a pause, so the
+     * first member has succeeded by then rather than being revoked: the body never runs.
+     */
     private static final String MAP_THEN_FAILING_CHORD = """
             {"chain": [{"map": {"items": "pages", "task": {"task": "core.echo"}}},
                        {"chord": {"header": [{"task": "core.echo"},
-                                             {"task": "core.fail", "args": {"times": 1, "retryable": false}}],
+                                             {"chain": [{"task": "core.sleep", "args": {"ms": 2000}},
+                                                        {"task": "core.fail", "args": {"times": 1, "retryable": false}}]}],
                                   "body": {"task": "core.echo"}}}]}""";
 
     @LocalServerPort
@@ -181,24 +185,25 @@ class DashboardIT {
         assertThat(map.getDomAttribute("data-state")).isEqualTo("SUCCESS");
         assertThat(map.getText()).contains("core.echo", "× 5", "5 succeeded");
         assertThat(graphNode("1.h0").getDomAttribute("data-state")).isEqualTo("SUCCESS");
-        WebElement failing = graphNode("1.h1");
+        assertThat(graphNode("1.h1.0").getDomAttribute("data-state")).isEqualTo("SUCCESS");
+        WebElement failing = graphNode("1.h1.1");
         assertThat(failing.getDomAttribute("data-state")).isEqualTo("FAILURE");
         assertThat(failing.getDomAttribute("data-failed")).isEqualTo("true");
-        // the run failed at the chord (node 1) because of its member 1.h1: both marked, nothing else
+        // the run failed at the chord (node 1) because of its member's task 1.h1.1: both marked, nothing else
         assertThat(browser.findElements(By.cssSelector("#graph [data-failed='true']")).stream()
                 .map(node -> node.getDomAttribute("data-kind") + " " + node.getDomAttribute("data-node")).toList())
-                .containsExactlyInAnyOrder("task 1.h1", "join 1");
+                .containsExactlyInAnyOrder("task 1.h1.1", "join 1");
         assertThat(graphNode("1.body").getDomAttribute("data-state")).as("the body of a failed chord").isIn("NOT_RUN", "REVOKED");
         assertThat(browser.findElements(By.cssSelector("#graph .gnode[data-kind='join']")).stream()
                 .map(join -> join.getDomAttribute("data-join") + " " + join.getDomAttribute("data-node") + " "
                         + join.getDomAttribute("data-state")).toList())
                 .containsExactlyInAnyOrder("map 0 SUCCESS", "chord 1 FAILURE");
-        // every edge ends where a node is: 5 (map: fork→box→join, →chord) + 2·2 (chord members) + 1 (join→body)
-        assertThat(browser.findElements(By.cssSelector("#graph .edge"))).hasSize(8);
+        // every edge ends where a node is: map fork→box→join (2), →chord (1), echo member (2), chain member (3), join→body (1)
+        assertThat(browser.findElements(By.cssSelector("#graph .edge"))).hasSize(9);
         failing.click();
         await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#task-detail h4")).getText(),
                 heading -> heading.contains("core.fail") && heading.contains("FAILURE"));
-        assertThat(graphNode("1.h1").getDomAttribute("class")).contains("selected");
+        assertThat(graphNode("1.h1.1").getDomAttribute("class")).contains("selected");
         screenshot("dashboard-canvas.png");
 
         // pushed, not polled: with nothing happening the page reads nothing
@@ -220,7 +225,8 @@ class DashboardIT {
         assertThat(aiPipeline.findElements(By.cssSelector(".gnode[data-kind='task']"))).isNotEmpty()
                 .allMatch(node -> "NOT_RUN".equals(node.getDomAttribute("data-state")));
         WebElement document = browser.findElement(By.cssSelector("#definitions .definition[data-pipeline='document']"));
-        assertThat(document.findElements(By.cssSelector(".gnode[data-kind='map']"))).hasSize(1);
+        assertThat(document.findElements(By.cssSelector(".gnode[data-kind='map']"))).hasSize(1)
+                .allSatisfy(folded -> assertThat(folded.getText()).contains("ocr.extract_page", "× n", "map · pages"));
         assertThat(document.getText()).contains("POST /api/v1/pipelines/document", "document_path");
         screenshot("dashboard-definitions.png");
     }
