@@ -15,6 +15,8 @@ const ERROR_RETRY_MS = 3000;
 const FILTER_DEBOUNCE_MS = 300;
 const HASH_PREFIX = '#/pipelines/';
 const DEFINITIONS_HASH = '#/definitions';
+const WORKERS_HASH = '#/workers';
+const WORKERS_COALESCE_MS = 2000; // lag changes with every task: read Kafka at most this often
 
 const $ = id => document.getElementById(id);
 
@@ -272,14 +274,52 @@ function definitionCard(d) {
       el('details', {class: 'payload'}, el('summary', {}, 'Canvas (JSON)'), el('pre', {}, prettyJson(d.canvas))));
 }
 
+// ---- workers and queues ---------------------------------------------------------------------------
+
+async function loadWorkers() {
+  try {
+    const [queues, workers] = await Promise.all([call('GET', '/queues'), call('GET', '/workers')]);
+    $('queue-rows').replaceChildren(...queues.items.map(q => el('tr', {'data-topic': q.topic, 'data-task': q.task,
+          'data-lag': q.lag, 'data-consumers': q.consumers},
+        el('td', {class: 'pipeline-name'}, q.task), el('td', {}, el('code', {}, q.topic)), el('td', {}, q.consumer_group),
+        el('td', {class: 'num'}, q.partitions), el('td', {class: 'num'}, q.records),
+        el('td', {class: 'num' + (q.lag > 0 ? ' lagging' : '')}, q.lag),
+        el('td', {class: 'num' + (q.consumers === 0 && q.lag > 0 ? ' stalled' : ''),
+          title: q.consumers === 0 ? 'no consumer is assigned this topic' : null}, q.consumers))));
+    const tags = values => el('span', {class: 'tags'}, values.map(v => el('span', {class: 'tag'}, v)));
+    $('worker-rows').replaceChildren(...workers.items.map(w => el('tr', {'data-host': w.host},
+        el('td', {class: 'pipeline-name'}, w.host), el('td', {}, tags(w.roles)), el('td', {}, tags(w.task_types)),
+        el('td', {class: 'num', title: w.client_ids.join(', ')}, w.consumers))));
+    $('workers-updated').textContent = 'Read at ' + clock(Date.now()) + '.';
+  } catch (error) {
+    reportError(error, 'Reading the queues failed');
+  }
+}
+
+const VIEWS = {runs: 'runs-view', definitions: 'definitions-view', workers: 'workers-view'};
+
+function currentView() {
+  if (location.hash.startsWith(DEFINITIONS_HASH)) {
+    return 'definitions';
+  }
+  return location.hash.startsWith(WORKERS_HASH) ? 'workers' : 'runs';
+}
+
 function showView() {
-  const definitions = location.hash.startsWith(DEFINITIONS_HASH);
-  $('runs-view').hidden = definitions;
-  $('definitions-view').hidden = !definitions;
-  $(definitions ? 'nav-definitions' : 'nav-runs').setAttribute('aria-current', 'page');
-  $(definitions ? 'nav-runs' : 'nav-definitions').removeAttribute('aria-current');
-  if (definitions) {
+  const view = currentView();
+  for (const [name, id] of Object.entries(VIEWS)) {
+    $(id).hidden = name !== view;
+    const link = $('nav-' + name);
+    if (name === view) {
+      link.setAttribute('aria-current', 'page');
+    } else {
+      link.removeAttribute('aria-current');
+    }
+  }
+  if (view === 'definitions') {
     showDefinitions();
+  } else if (view === 'workers') {
+    loadWorkers();
   } else {
     showSelected();
   }
@@ -423,8 +463,14 @@ function coalesced(fn, ms) {
 
 const refreshList = coalesced(() => listPoller.now(), LIST_COALESCE_MS);
 const refreshDetail = coalesced(() => detailPoller.now(), DETAIL_COALESCE_MS);
+const refreshWorkers = coalesced(() => {
+  if (currentView() === 'workers') {
+    loadWorkers();
+  }
+}, WORKERS_COALESCE_MS);
 
 function onLiveEvent(name, data) {
+  refreshWorkers();
   if (name === 'ready' || name === 'resync') {
     // connected again, or this page missed events: read everything once
     refreshList();
@@ -473,6 +519,7 @@ function wire() {
   $('cancel').addEventListener('click', () => act('DELETE', '/cancel', 'Cancelling failed', 'Cancelled'));
   $('retry').addEventListener('click', () => act('POST', '/retry', 'Retrying failed', 'Retrying'));
   $('start-form').addEventListener('submit', startCanvas);
+  $('workers-refresh').addEventListener('click', loadWorkers);
   $('api-key-form').addEventListener('submit', e => {
     e.preventDefault();
     setApiKey($('api-key-input').value.trim());

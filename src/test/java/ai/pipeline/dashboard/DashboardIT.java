@@ -229,6 +229,14 @@ class DashboardIT {
                 .allSatisfy(folded -> assertThat(folded.getText()).contains("ocr.extract_page", "× n", "map · pages"));
         assertThat(document.getText()).contains("POST /api/v1/pipelines/document", "document_path");
         screenshot("dashboard-definitions.png");
+
+        browser.findElement(By.id("nav-workers")).click();
+        WebElement echoQueue = await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
+                By.cssSelector("#queue-rows tr[data-task='core.echo']")), WebElement::isDisplayed);
+        assertThat(echoQueue.getText()).contains("ai.tasks.core.echo", "worker-core");
+        assertThat(Integer.parseInt(echoQueue.getDomAttribute("data-consumers"))).isPositive();
+        assertThat(browser.findElement(By.cssSelector("#worker-rows tr")).getText()).contains("orchestrator", "worker-core", "core.echo");
+        screenshot("dashboard-workers.png");
     }
 
     @Test

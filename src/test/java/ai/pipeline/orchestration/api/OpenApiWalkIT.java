@@ -86,6 +86,8 @@ class OpenApiWalkIT {
             calls.put("POST /api/v1/pipelines/" + pipeline + " multipart/form-data", new Call(202,
                     () -> api.postFile("/api/v1/pipelines/" + pipeline, "invoice.png", png)));
         }
+        calls.put("GET /api/v1/queues", new Call(200, () -> api.get("/api/v1/queues")));
+        calls.put("GET /api/v1/workers", new Call(200, () -> api.get("/api/v1/workers")));
         calls.put("GET /api/v1/events/stream", new Call(200, () -> {
             // a stream never ends by itself: the answer is its status and first event, then it is closed
             try (EventStreamIT.Stream stream = new EventStreamIT.Stream(port, JsonMapper.builder().build())) {
