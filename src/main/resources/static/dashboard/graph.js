@@ -16,6 +16,7 @@ const JOIN_R = 8;
 const PAD = 12;
 const STAGE_H = 26;
 const NAME_CHARS = 24;
+const INFO_CHARS = 27; // what fits a node's second line at 11px monospace
 
 /** svg('rect', {x: 1}, child…): an SVG element; text children become text nodes. */
 function svg(tag, attributes = {}, ...children) {
@@ -97,8 +98,8 @@ const STATE_WORDS = {
   FAILURE: 'failed', REVOKED: 'revoked',
 };
 
-function shortName(name) {
-  return name.length > NAME_CHARS ? name.slice(0, NAME_CHARS - 1) + '…' : name;
+function shortName(name, chars = NAME_CHARS) {
+  return name.length > chars ? name.slice(0, chars - 1) + '…' : name;
 }
 
 /** Draws the tree; every item's ports are at its vertical middle. */
@@ -166,7 +167,7 @@ class Drawing {
     svg('title', {}, label),
     svg('rect', {class: 'box', width: TASK_W, height: TASK_H, rx: 7}),
     svg('text', {class: 'name', x: 10, y: 18}, shortName(item.name)),
-    svg('text', {class: 'info', x: 10, y: 36}, `${item.path} · ${detail}`),
+    svg('text', {class: 'info', x: 10, y: 36}, shortName(`${item.path} · ${detail}`, INFO_CHARS)),
     failed ? svg('text', {class: 'failed-mark', x: TASK_W - 8, y: 17, 'text-anchor': 'end'}, '✗') : null);
     this.nodes.append(group);
     return state;
@@ -231,7 +232,7 @@ class Drawing {
     svg('text', {class: 'name', x: 10, y: 18}, shortName(item.task)),
     svg('text', {class: 'count', x: TASK_W - 8, y: 18, 'text-anchor': 'end'}, this.definition ? '× n' : '× ' + members.length),
     svg('text', {class: 'info', x: 10, y: 36}, `map · ${item.items}`),
-    svg('text', {class: 'info', x: 10, y: 50}, summary)));
+    svg('text', {class: 'info', x: 10, y: 50}, shortName(summary, INFO_CHARS))));
     this.joinMark(item, 'fork', forkX, y, state);
     this.joinMark(item, 'join', joinX, y, state);
     return members.length ? states : ['NOT_RUN'];
