@@ -88,6 +88,7 @@ public class KafkaQueues {
                 admin.describeConsumerGroups(groups).all().get(TIMEOUT_S, TimeUnit.SECONDS);
 
         List<Queue> queues = new ArrayList<>();
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committedByGroup = new HashMap<>();
         for (TaskDefinition definition : definitions) {
             String topic = Topics.forTask(definition.name());
             TopicDescription description = described.get(topic);
@@ -95,8 +96,12 @@ public class KafkaQueues {
                 continue;
             }
             String group = workerGroup(definition);
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(TIMEOUT_S, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = committedByGroup.get(group);
+            if (committed == null) {   // one call per group, not per task
+                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get(TIMEOUT_S, TimeUnit.SECONDS);
+                committedByGroup.put(group, committed);
+            }
             long records = 0;
             long lag = 0;
             for (var partition : description.partitions()) {
