@@ -32,6 +32,7 @@ const state = {
   canvas: null,
   stages: [],
   definitionsLoaded: false,
+  workersSignature: '',
 };
 
 /**
@@ -279,6 +280,13 @@ function definitionCard(d) {
 async function loadWorkers() {
   try {
     const [queues, workers] = await Promise.all([call('GET', '/queues'), call('GET', '/workers')]);
+    $('workers-updated').textContent = 'Read at ' + clock(Date.now()) + '.';
+    // re-render only on change, so hover and selection survive the refreshes
+    const signature = JSON.stringify([queues.items, workers.items]);
+    if (signature === state.workersSignature) {
+      return;
+    }
+    state.workersSignature = signature;
     $('queue-rows').replaceChildren(...queues.items.map(q => el('tr', {'data-topic': q.topic, 'data-task': q.task,
           'data-lag': q.lag, 'data-consumers': q.consumers},
         el('td', {class: 'pipeline-name'}, q.task), el('td', {}, el('code', {}, q.topic)), el('td', {}, q.consumer_group),
@@ -290,7 +298,6 @@ async function loadWorkers() {
     $('worker-rows').replaceChildren(...workers.items.map(w => el('tr', {'data-host': w.host},
         el('td', {class: 'pipeline-name'}, w.host), el('td', {}, tags(w.roles)), el('td', {}, tags(w.task_types)),
         el('td', {class: 'num', title: w.client_ids.join(', ')}, w.consumers))));
-    $('workers-updated').textContent = 'Read at ' + clock(Date.now()) + '.';
   } catch (error) {
     reportError(error, 'Reading the queues failed');
   }

@@ -231,11 +231,14 @@ class DashboardIT {
         screenshot("dashboard-definitions.png");
 
         browser.findElement(By.id("nav-workers")).click();
-        WebElement echoQueue = await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
-                By.cssSelector("#queue-rows tr[data-task='core.echo']")), WebElement::isDisplayed);
-        assertThat(echoQueue.getText()).contains("ai.tasks.core.echo", "worker-core");
-        assertThat(Integer.parseInt(echoQueue.getDomAttribute("data-consumers"))).isPositive();
-        assertThat(browser.findElement(By.cssSelector("#worker-rows tr")).getText()).contains("orchestrator", "worker-core", "core.echo");
+        // the rows are read again as events arrive: each check reads a row afresh
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+            WebElement echoQueue = browser.findElement(By.cssSelector("#queue-rows tr[data-task='core.echo']"));
+            assertThat(echoQueue.getText()).contains("ai.tasks.core.echo", "worker-core");
+            assertThat(Integer.parseInt(echoQueue.getDomAttribute("data-consumers"))).isPositive();
+        });
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> assertThat(
+                browser.findElement(By.cssSelector("#worker-rows tr")).getText()).contains("orchestrator", "worker-core", "core.echo"));
         screenshot("dashboard-workers.png");
     }
 
