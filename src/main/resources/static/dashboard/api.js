@@ -2,7 +2,7 @@
 // the optional API key, and the server's clock (timelines are drawn against server time).
 
 const KEY_STORAGE = 'ai-pipeline.api-key';
-const API_BASE = '../api/v1'; // relative to /dashboard/, so the page also works under a context path
+export const API_BASE = '../api/v1'; // relative to /dashboard/, so the page also works under a context path
 
 /** A failed call: the HTTP status (0 when the server could not be reached) and the API's error. */
 export class ApiError extends Error {

@@ -3,14 +3,20 @@
 
 import {ApiError, apiKey, call, parseTime, queryString, serverNow, setApiKey} from './api.js';
 import {badge, clock, duration, el, prettyJson, shortId, TERMINAL_PIPELINE, timeElement} from './format.js';
+import {renderGraph} from './graph.js';
+import {connectLive} from './live.js';
 import {renderTimeline} from './timeline.js';
 
-const DETAIL_POLL_MS = 1000;     // while the shown pipeline runs
-const LIST_POLL_ACTIVE_MS = 1000; // while a listed pipeline runs
-const LIST_POLL_IDLE_MS = 2000;
+// Pushed, not polled: the live feed says when to read the list or the shown run again.
+const LIST_COALESCE_MS = 250;    // one read of the list for a burst of events
+const DETAIL_COALESCE_MS = 100;
+const TICK_MS = 1000;            // a running run's clock and bars grow without asking the server
 const ERROR_RETRY_MS = 3000;
 const FILTER_DEBOUNCE_MS = 300;
 const HASH_PREFIX = '#/pipelines/';
+const DEFINITIONS_HASH = '#/definitions';
+const WORKERS_HASH = '#/workers';
+const WORKERS_COALESCE_MS = 2000; // lag changes with every task: read Kafka at most this often
 
 const $ = id => document.getElementById(id);
 
@@ -23,6 +29,10 @@ const state = {
   selectedNode: null,  // task whose details are open
   pipeline: null,
   tasks: [],
+  canvas: null,
+  stages: [],
+  definitionsLoaded: false,
+  workersSignature: '',
 };
 
 /**
@@ -72,24 +82,76 @@ function reportError(error, doing) {
 
 // ---- list ----------------------------------------------------------------------------------------
 
+/** The search as the API takes it; statuses comma-separated, times as ISO instants. */
 function filters() {
   return {
+    chain_id: $('filter-chain').value.trim(),
+    request_id: $('filter-request').value.trim(),
     pipeline: $('filter-pipeline').value.trim(),
-    status: $('filter-status').value,
+    source: $('filter-source').value,
+    status: [...document.querySelectorAll('#filter-statuses input:checked')].map(box => box.value).join(','),
+    created_from: instantOf($('filter-from').value),
+    created_to: instantOf($('filter-to').value),
     size: Number($('filter-size').value),
   };
 }
 
+/** A datetime-local value (the browser's time zone) as an ISO instant; '' stays ''. */
+function instantOf(local) {
+  const ms = local ? new Date(local).getTime() : NaN;
+  return Number.isNaN(ms) ? '' : new Date(ms).toISOString();
+}
+
+/** An ISO instant as a datetime-local value in the browser's time zone. */
+function localOf(iso) {
+  const ms = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(ms)) {
+    return '';
+  }
+  const d = new Date(ms);
+  const pad = n => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** The search lives in the address (?status=FAILURE,CANCELLED&source=kafka…), so it can be shared. */
+function writeSearchToUrl() {
+  const search = {...filters(), page: state.page || ''};
+  if (search.size === 20) {
+    search.size = '';
+  }
+  const query = queryString(search);
+  if (query !== location.search && !(query === '' && location.search === '?')) {
+    history.replaceState(null, '', location.pathname + query + location.hash);
+  }
+}
+
+function readSearchFromUrl() {
+  const query = new URLSearchParams(location.search);
+  $('filter-chain').value = query.get('chain_id') || '';
+  $('filter-request').value = query.get('request_id') || '';
+  $('filter-pipeline').value = query.get('pipeline') || '';
+  $('filter-source').value = query.get('source') || '';
+  const statuses = new Set(query.getAll('status').flatMap(s => s.split(',')).map(s => s.trim().toUpperCase()));
+  document.querySelectorAll('#filter-statuses input').forEach(box => { box.checked = statuses.has(box.value); });
+  $('filter-from').value = localOf(query.get('created_from'));
+  $('filter-to').value = localOf(query.get('created_to'));
+  const size = query.get('size');
+  if (size && [...$('filter-size').options].some(o => o.value === size)) {
+    $('filter-size').value = size;
+  }
+  state.page = Math.max(0, Number(query.get('page')) || 0);
+}
+
 const listPoller = poller(async isCurrent => {
-  const {pipeline, status, size} = filters();
+  writeSearchToUrl();
   try {
-    const page = await call('GET', '/pipelines/history' + queryString({pipeline, status, page: state.page, size}));
+    const page = await call('GET', '/pipelines/history' + queryString({...filters(), page: state.page}));
     if (!isCurrent()) {
       return null;
     }
     renderList(page);
     $('refreshed').textContent = 'Updated ' + clock(Date.now());
-    return page.items.some(p => !TERMINAL_PIPELINE.has(p.status)) ? LIST_POLL_ACTIVE_MS : LIST_POLL_IDLE_MS;
+    return null;
   } catch (error) {
     if (isCurrent()) {
       reportError(error, 'Loading the pipelines failed');
@@ -125,7 +187,7 @@ function listRow(p) {
         'aria-current': selected ? 'true' : null, onclick: () => select(p.chain_id),
       },
       el('td', {}, badge(p.status)),
-      el('td', {class: 'pipeline-name'}, p.pipeline),
+      el('td', {class: 'pipeline-name'}, p.pipeline, el('span', {class: 'source', title: 'came through'}, p.source)),
       el('td', {}, el('a', {href: HASH_PREFIX + encodeURIComponent(p.chain_id), title: p.chain_id},
           el('code', {}, shortId(p.chain_id)))),
       el('td', {}, timeElement(parseTime(p.created_at))),
@@ -159,8 +221,10 @@ const detailPoller = poller(async isCurrent => {
     }
     state.pipeline = pipeline;
     state.tasks = tasks.tasks;
+    state.canvas = tasks.canvas;
+    state.stages = tasks.stages || [];
     renderDetail();
-    return TERMINAL_PIPELINE.has(pipeline.status) ? null : DETAIL_POLL_MS;
+    return null;
   } catch (error) {
     if (!isCurrent()) {
       return null;
@@ -174,6 +238,95 @@ function select(chainId) {
   const hash = chainId ? HASH_PREFIX + encodeURIComponent(chainId) : '';
   if (location.hash !== hash) {
     location.hash = hash; // hashchange calls showSelected
+  } else {
+    showSelected();
+  }
+}
+
+// ---- the named pipelines' definitions ---------------------------------------------------------------
+
+async function showDefinitions() {
+  if (state.definitionsLoaded) {
+    return;
+  }
+  try {
+    const list = await call('GET', '/pipelines');
+    state.definitionsLoaded = true;
+    $('definitions').replaceChildren(...list.items.map(definitionCard));
+  } catch (error) {
+    reportError(error, 'Loading the named pipelines failed');
+  }
+}
+
+function definitionCard(d) {
+  const graph = el('div', {class: 'graph-box'});
+  renderGraph(graph, d.canvas, {stages: d.stages, definition: true});
+  return el('article', {class: 'definition', id: 'definition-' + d.name, 'data-pipeline': d.name},
+      el('h3', {}, d.name),
+      el('p', {}, d.description),
+      el('dl', {class: 'facts'},
+          el('div', {}, el('dt', {}, 'Start'), el('dd', {}, el('code', {}, 'POST ' + d.endpoint))),
+          el('div', {}, el('dt', {}, 'Input (one of)'), el('dd', {}, d.inputs.flatMap((i, n) => [n ? ', ' : '',
+            el('code', {}, i.key), ' (' + i.accepts + ')']))),
+          el('div', {}, el('dt', {}, 'Drop folder'), el('dd', {}, el('code', {}, 'inbox/' + d.name + '/'))),
+          el('div', {}, el('dt', {}, 'Runs'), el('dd', {}, el('a', {href: '?pipeline=' + encodeURIComponent(d.name)},
+              'history of ' + d.name)))),
+      graph,
+      el('details', {class: 'payload'}, el('summary', {}, 'Canvas (JSON)'), el('pre', {}, prettyJson(d.canvas))));
+}
+
+// ---- workers and queues ---------------------------------------------------------------------------
+
+async function loadWorkers() {
+  try {
+    const [queues, workers] = await Promise.all([call('GET', '/queues'), call('GET', '/workers')]);
+    $('workers-updated').textContent = 'Read at ' + clock(Date.now()) + '.';
+    // re-render only on change, so hover and selection survive the refreshes
+    const signature = JSON.stringify([queues.items, workers.items]);
+    if (signature === state.workersSignature) {
+      return;
+    }
+    state.workersSignature = signature;
+    $('queue-rows').replaceChildren(...queues.items.map(q => el('tr', {'data-topic': q.topic, 'data-task': q.task,
+          'data-lag': q.lag, 'data-consumers': q.consumers},
+        el('td', {class: 'pipeline-name'}, q.task), el('td', {}, el('code', {}, q.topic)), el('td', {}, q.consumer_group),
+        el('td', {class: 'num'}, q.partitions), el('td', {class: 'num'}, q.records),
+        el('td', {class: 'num' + (q.lag > 0 ? ' lagging' : '')}, q.lag),
+        el('td', {class: 'num' + (q.consumers === 0 && q.lag > 0 ? ' stalled' : ''),
+          title: q.consumers === 0 ? 'no consumer is assigned this topic' : null}, q.consumers))));
+    const tags = values => el('span', {class: 'tags'}, values.map(v => el('span', {class: 'tag'}, v)));
+    $('worker-rows').replaceChildren(...workers.items.map(w => el('tr', {'data-host': w.host},
+        el('td', {class: 'pipeline-name'}, w.host), el('td', {}, tags(w.roles)), el('td', {}, tags(w.task_types)),
+        el('td', {class: 'num', title: w.client_ids.join(', ')}, w.consumers))));
+  } catch (error) {
+    reportError(error, 'Reading the queues failed');
+  }
+}
+
+const VIEWS = {runs: 'runs-view', definitions: 'definitions-view', workers: 'workers-view'};
+
+function currentView() {
+  if (location.hash.startsWith(DEFINITIONS_HASH)) {
+    return 'definitions';
+  }
+  return location.hash.startsWith(WORKERS_HASH) ? 'workers' : 'runs';
+}
+
+function showView() {
+  const view = currentView();
+  for (const [name, id] of Object.entries(VIEWS)) {
+    $(id).hidden = name !== view;
+    const link = $('nav-' + name);
+    if (name === view) {
+      link.setAttribute('aria-current', 'page');
+    } else {
+      link.removeAttribute('aria-current');
+    }
+  }
+  if (view === 'definitions') {
+    showDefinitions();
+  } else if (view === 'workers') {
+    loadWorkers();
   } else {
     showSelected();
   }
@@ -225,10 +378,13 @@ function renderDetail() {
   $('cancel').disabled = terminal;
   $('retry').disabled = p.status !== 'FAILURE';
 
-  renderTimeline($('timeline'), p, state.tasks, now, state.selectedNode, node => {
+  const chooseTask = node => {
     state.selectedNode = node;
     renderDetail();
-  });
+  };
+  renderGraph($('graph'), state.canvas, {tasks: state.tasks, stages: state.stages, failedNode: p.failed_node,
+    selectedNode: state.selectedNode, onSelect: chooseTask});
+  renderTimeline($('timeline'), p, state.tasks, now, state.selectedNode, chooseTask);
   renderTaskDetail(state.tasks.find(t => t.node === state.selectedNode));
   $('detail-input').textContent = prettyJson(p.input);
   $('detail-result').textContent = prettyJson(p.result);
@@ -300,6 +456,54 @@ function showKeyState() {
   $('api-key-state').textContent = apiKey() ? 'set' : 'not set';
 }
 
+// ---- live feed -----------------------------------------------------------------------------------
+
+/** fn at most once per ms, however often it is asked for meanwhile. */
+function coalesced(fn, ms) {
+  let timer = null;
+  return () => {
+    if (timer === null) {
+      timer = setTimeout(() => { timer = null; fn(); }, ms);
+    }
+  };
+}
+
+const refreshList = coalesced(() => listPoller.now(), LIST_COALESCE_MS);
+const refreshDetail = coalesced(() => detailPoller.now(), DETAIL_COALESCE_MS);
+const refreshWorkers = coalesced(() => {
+  if (currentView() === 'workers') {
+    loadWorkers();
+  }
+}, WORKERS_COALESCE_MS);
+
+function onLiveEvent(name, data) {
+  refreshWorkers();
+  if (name === 'ready' || name === 'resync') {
+    // connected again, or this page missed events: read everything once
+    refreshList();
+    refreshDetail();
+    return;
+  }
+  if (name === 'pipeline') {
+    refreshList();
+  }
+  if (data && data.chain_id && data.chain_id === state.selected) {
+    refreshDetail();
+  }
+}
+
+function showLiveState(liveState, detail) {
+  const box = $('live');
+  if (liveState === 'disconnected') {
+    box.dataset.disconnects = String(Number(box.dataset.disconnects || 0) + 1);
+  }
+  box.dataset.state = liveState;
+  box.textContent = liveState === 'connected' ? 'live'
+      : liveState === 'connecting' ? 'connecting…'
+          : `disconnected: ${detail.why}; reconnecting in ${Math.round(detail.retryInMs / 1000)} s`;
+  box.title = liveState === 'connected' ? 'Updates are pushed by the server as runs change' : box.textContent;
+}
+
 function wire() {
   let debounce = null;
   const refilter = () => {
@@ -307,17 +511,22 @@ function wire() {
     listPoller.now();
   };
   $('filters').addEventListener('submit', e => { e.preventDefault(); refilter(); });
-  $('filter-status').addEventListener('change', refilter);
-  $('filter-size').addEventListener('change', refilter);
-  $('filter-pipeline').addEventListener('input', () => {
+  ['filter-source', 'filter-size', 'filter-from', 'filter-to'].forEach(id => $(id).addEventListener('change', refilter));
+  $('filter-statuses').addEventListener('change', refilter);
+  ['filter-chain', 'filter-request', 'filter-pipeline'].forEach(id => $(id).addEventListener('input', () => {
     clearTimeout(debounce);
     debounce = setTimeout(refilter, FILTER_DEBOUNCE_MS);
+  }));
+  $('filter-clear').addEventListener('click', () => {
+    $('filters').reset();
+    refilter();
   });
   $('page-prev').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); listPoller.now(); });
   $('page-next').addEventListener('click', () => { state.page++; listPoller.now(); });
   $('cancel').addEventListener('click', () => act('DELETE', '/cancel', 'Cancelling failed', 'Cancelled'));
   $('retry').addEventListener('click', () => act('POST', '/retry', 'Retrying failed', 'Retrying'));
   $('start-form').addEventListener('submit', startCanvas);
+  $('workers-refresh').addEventListener('click', loadWorkers);
   $('api-key-form').addEventListener('submit', e => {
     e.preventDefault();
     setApiKey($('api-key-input').value.trim());
@@ -325,6 +534,7 @@ function wire() {
     $('api-key').open = false;
     showKeyState();
     clearMessage();
+    live.reconnect();
     listPoller.now();
     detailPoller.now();
   });
@@ -332,7 +542,7 @@ function wire() {
     setApiKey('');
     showKeyState();
   });
-  window.addEventListener('hashchange', showSelected);
+  window.addEventListener('hashchange', showView);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) {
       listPoller.now();
@@ -341,7 +551,14 @@ function wire() {
   });
 }
 
+const live = connectLive({onEvent: onLiveEvent, onState: showLiveState});
+setInterval(() => {
+  if (state.pipeline && !TERMINAL_PIPELINE.has(state.pipeline.status) && !$('detail-body').hidden) {
+    renderDetail();
+  }
+}, TICK_MS);
+readSearchFromUrl();
 wire();
 showKeyState();
 listPoller.now();
-showSelected();
+showView();

@@ -10,6 +10,7 @@ import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineDefinition;
 import ai.pipeline.orchestration.store.AttemptRow;
 import ai.pipeline.orchestration.store.ExecutionStore;
+import ai.pipeline.orchestration.store.HistoryFilter;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.orchestration.store.TaskRow;
@@ -154,5 +155,13 @@ public class PipelineService {
 
     public long historyTotal(String pipeline, PipelineStatus status) {
         return store.countHistory(pipeline, status);
+    }
+
+    public List<PipelineRow> history(HistoryFilter filter, int page, int size) {
+        return store.history(filter, page, size);
+    }
+
+    public long historyTotal(HistoryFilter filter) {
+        return store.countHistory(filter);
     }
 }

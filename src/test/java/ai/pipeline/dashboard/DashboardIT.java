@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.pipeline.orchestration.live.LiveEvents;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
 import ai.pipeline.testsupport.Pipelines;
@@ -27,6 +28,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -51,8 +53,22 @@ class DashboardIT {
     private static final String LONG_SLEEP = """
             {"chain": [{"task": "core.sleep", "args": {"ms": 20000}}]}""";
 
+    /**
+     * A map of five, then a chord whose second member (a chain) fails for good after a pause, so the
+     * first member has succeeded by then rather than being revoked: the body never runs.
+     */
+    private static final String MAP_THEN_FAILING_CHORD = """
+            {"chain": [{"map": {"items": "pages", "task": {"task": "core.echo"}}},
+                       {"chord": {"header": [{"task": "core.echo"},
+                                             {"chain": [{"task": "core.sleep", "args": {"ms": 2000}},
+                                                        {"task": "core.fail", "args": {"times": 1, "retryable": false}}]}],
+                                  "body": {"task": "core.echo"}}}]}""";
+
     @LocalServerPort
     int port;
+
+    @Autowired
+    LiveEvents live;
 
     private Pipelines pipelines;
     private Path profile;
@@ -101,6 +117,7 @@ class DashboardIT {
         String retrying = pipelines.run(RETRYING_CHAIN, "{\"document\": \"contract.pdf\"}");
         browser.get("http://127.0.0.1:" + port + "/");
         assertThat(browser.getCurrentUrl()).endsWith("/dashboard/");
+        awaitLive();
 
         open(retrying);
         awaitStatus(retrying, "SUCCESS");
@@ -153,6 +170,134 @@ class DashboardIT {
         browser.findElement(By.cssSelector("#start-form button[type='submit']")).click();
         await().atMost(PATIENCE).until(() -> browser.findElement(By.id("message")).getText(),
                 message -> message.contains("no.such_task") && message.contains("400"));
+    }
+
+    @Test
+    void drawsARunsCanvasWithItsFoldedMapItsChordJoinAndTheNodeWhereItFailedAndEachPipelinesDefinition() throws IOException {
+        String failed = pipelines.run(MAP_THEN_FAILING_CHORD, "{\"pages\": [1, 2, 3, 4, 5]}");
+        pipelines.awaitEnd(failed);
+        browser.get("http://127.0.0.1:" + port + "/dashboard/#/pipelines/" + failed);
+        awaitStatus(failed, "FAILURE");
+
+        WebElement map = await().atMost(PATIENCE).ignoreExceptions()
+                .until(() -> browser.findElement(By.cssSelector("#graph .gnode[data-kind='map'][data-node='0']")), e -> true);
+        assertThat(map.getDomAttribute("data-members")).isEqualTo("5");
+        assertThat(map.getDomAttribute("data-state")).isEqualTo("SUCCESS");
+        assertThat(map.getText()).contains("core.echo", "× 5", "5 succeeded");
+        assertThat(graphNode("1.h0").getDomAttribute("data-state")).isEqualTo("SUCCESS");
+        assertThat(graphNode("1.h1.0").getDomAttribute("data-state")).isEqualTo("SUCCESS");
+        WebElement failing = graphNode("1.h1.1");
+        assertThat(failing.getDomAttribute("data-state")).isEqualTo("FAILURE");
+        assertThat(failing.getDomAttribute("data-failed")).isEqualTo("true");
+        // the run failed at the chord (node 1) because of its member's task 1.h1.1: both marked, nothing else
+        assertThat(browser.findElements(By.cssSelector("#graph [data-failed='true']")).stream()
+                .map(node -> node.getDomAttribute("data-kind") + " " + node.getDomAttribute("data-node")).toList())
+                .containsExactlyInAnyOrder("task 1.h1.1", "join 1");
+        assertThat(graphNode("1.body").getDomAttribute("data-state")).as("the body of a failed chord").isIn("NOT_RUN", "REVOKED");
+        assertThat(browser.findElements(By.cssSelector("#graph .gnode[data-kind='join']")).stream()
+                .map(join -> join.getDomAttribute("data-join") + " " + join.getDomAttribute("data-node") + " "
+                        + join.getDomAttribute("data-state")).toList())
+                .containsExactlyInAnyOrder("map 0 SUCCESS", "chord 1 FAILURE");
+        // every edge ends where a node is: map fork→box→join (2), →chord (1), echo member (2), chain member (3), join→body (1)
+        assertThat(browser.findElements(By.cssSelector("#graph .edge"))).hasSize(9);
+        failing.click();
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#task-detail h4")).getText(),
+                heading -> heading.contains("core.fail") && heading.contains("FAILURE"));
+        assertThat(graphNode("1.h1.1").getDomAttribute("class")).contains("selected");
+        screenshot("dashboard-canvas.png");
+
+        // pushed, not polled: with nothing happening the page reads nothing
+        long reads = apiReads();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> apiReads() == reads);
+        // the server ends the stream: the page says so, reconnects, and catches up with what it missed
+        live.disconnectAll();
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("live")).getDomAttribute("data-disconnects") != null);
+        String missed = pipelines.run("{\"task\": \"core.echo\"}", "{}");
+        awaitLive();
+        await().atMost(PATIENCE).until(() -> !browser.findElements(listRow(missed)).isEmpty());
+
+        browser.findElement(By.id("nav-definitions")).click();
+        WebElement aiPipeline = await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
+                By.cssSelector("#definitions .definition[data-pipeline='ai-pipeline']")), WebElement::isDisplayed);
+        assertThat(browser.findElement(By.id("runs-view")).isDisplayed()).isFalse();
+        assertThat(aiPipeline.findElements(By.cssSelector(".stage")).stream().map(s -> s.getDomAttribute("data-stage")).toList())
+                .as("the AI pipeline's stages over its steps").hasSize(4).doesNotContainNull();
+        assertThat(aiPipeline.findElements(By.cssSelector(".gnode[data-kind='task']"))).isNotEmpty()
+                .allMatch(node -> "NOT_RUN".equals(node.getDomAttribute("data-state")));
+        WebElement document = browser.findElement(By.cssSelector("#definitions .definition[data-pipeline='document']"));
+        assertThat(document.findElements(By.cssSelector(".gnode[data-kind='map']"))).hasSize(1)
+                .allSatisfy(folded -> assertThat(folded.getText()).contains("ocr.extract_page", "× n", "map · pages"));
+        assertThat(document.getText()).contains("POST /api/v1/pipelines/document", "document_path");
+        screenshot("dashboard-definitions.png");
+
+        browser.findElement(By.id("nav-workers")).click();
+        // the rows are read again as events arrive: each check reads a row afresh
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+            WebElement echoQueue = browser.findElement(By.cssSelector("#queue-rows tr[data-task='core.echo']"));
+            assertThat(echoQueue.getText()).contains("ai.tasks.core.echo", "worker-core");
+            assertThat(Integer.parseInt(echoQueue.getDomAttribute("data-consumers"))).isPositive();
+        });
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> assertThat(
+                browser.findElement(By.cssSelector("#worker-rows tr")).getText()).contains("orchestrator", "worker-core", "core.echo"));
+        screenshot("dashboard-workers.png");
+    }
+
+    @Test
+    void findsRunsByAQueryTheAddressHoldsAndShowsWhatIsWrongWithABadOne() throws IOException {
+        String failed = pipelines.run(FAILING_ONCE, "{}");
+        String succeeded = pipelines.run("{\"task\": \"core.echo\"}", "{}");
+        pipelines.awaitEnd(failed);
+        pipelines.awaitEnd(succeeded);
+
+        // a shared address: several statuses and the start of a chain id
+        browser.get("http://127.0.0.1:" + port + "/dashboard/?status=FAILURE,CANCELLED&chain_id=" + failed.substring(0, 8));
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> rowIds(), ids -> ids.equals(List.of(failed)));
+        assertThat(browser.findElements(By.cssSelector("#filter-statuses input:checked")).stream()
+                .map(box -> box.getDomAttribute("value")).toList()).containsExactly("FAILURE", "CANCELLED");
+        assertThat(browser.findElement(By.id("filter-chain")).getDomProperty("value")).isEqualTo(failed.substring(0, 8));
+
+        // changed on the page: the address follows
+        WebElement chain = browser.findElement(By.id("filter-chain"));
+        chain.clear();
+        chain.sendKeys(succeeded);
+        browser.findElement(By.cssSelector("#filter-statuses input[value='FAILURE']")).click();
+        browser.findElement(By.cssSelector("#filter-statuses input[value='SUCCESS']")).click();
+        chooseSource("rest");
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> rowIds(), ids -> ids.equals(List.of(succeeded)));
+        await().atMost(PATIENCE).until(browser::getCurrentUrl, url -> url.contains("chain_id=" + succeeded)
+                && url.contains("status=SUCCESS%2CCANCELLED") && url.contains("source=rest"));
+        screenshot("dashboard-search.png");
+        chooseSource("kafka");
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("list-empty")).isDisplayed());
+
+        // the API's 400 names the parameter, and the page says so
+        browser.get("http://127.0.0.1:" + port + "/dashboard/?chain_id=not_an_id");
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("message")).getText(),
+                message -> message.contains("chain_id must be") && message.contains("400"));
+    }
+
+    private void chooseSource(String source) {
+        browser.findElement(By.xpath("//select[@id='filter-source']/option[text()='" + source + "']")).click();
+    }
+
+    private List<String> rowIds() {
+        return browser.findElements(By.cssSelector("#pipeline-rows tr")).stream()
+                .map(row -> row.getDomAttribute("data-chain-id")).toList();
+    }
+
+    private void awaitLive() {
+        await().atMost(PATIENCE).ignoreExceptions()
+                .until(() -> browser.findElement(By.id("live")).getDomAttribute("data-state"), "connected"::equals);
+    }
+
+    /** How many API calls the page has made (the browser's resource timing entries). */
+    private long apiReads() {
+        return (Long) browser.executeScript(
+                "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/pipelines')).length");
+    }
+
+    private WebElement graphNode(String node) {
+        return browser.findElement(By.cssSelector("#graph .gnode[data-kind='task'][data-node='" + node + "']"));
     }
 
     /** Waits for the pipeline to show up in the list, then opens it by clicking its row. */

@@ -16,15 +16,25 @@ import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.CanvasOptions;
 import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
+import ai.pipeline.orchestration.store.HistoryFilter;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.shared.api.ApiResponse;
 import ai.pipeline.shared.task.TaskFailure;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,6 +57,10 @@ class PipelineController {
     private static final int MAX_PAGE_SIZE = 200;
     private static final String AI_PIPELINE = "ai-pipeline";
     private static final String SOURCE = "rest";
+    private static final Pattern CHAIN_ID_PREFIX = Pattern.compile("[A-Za-z0-9-]{1,36}");
+    private static final int MAX_REQUEST_ID = 200;
+    /** The doors a run can come through (REST here, the drop folder and Kafka in ai.pipeline.ingress). */
+    private static final List<String> SOURCES = List.of("rest", "drop-folder", "kafka");
 
     private final PipelineService pipelines;
     private final FinishedRunService finishedRuns;
@@ -78,22 +92,42 @@ class PipelineController {
     }
 
     @GetMapping("/history")
-    @Operation(summary = "All runs, newest first, paged; filter by pipeline name and status")
+    @Operation(summary = "All runs, newest first, paged; search by pipeline, statuses, chain id (or its start), "
+            + "request id, source and creation time")
     @ApiStatuses(errors = {400, 503})
     ApiResponse<Page<PipelineView>> history(
             @Parameter(example = "document-analysis") @RequestParam(required = false) String pipeline,
-            @Parameter(schema = @Schema(allowableValues = {"PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"}))
-            @RequestParam(required = false) String status,
+            @Parameter(description = "one or more, repeated or comma-separated: status=FAILURE,CANCELLED",
+                    array = @ArraySchema(schema = @Schema(allowableValues = {"PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"})))
+            @RequestParam(required = false) List<String> status,
+            @Parameter(name = "chain_id", description = "a chain id or its start (letters, digits, dashes)", example = "3f0c2a51")
+            @RequestParam(name = "chain_id", required = false) String chainId,
+            @Parameter(name = "request_id", description = "the request_id the client gave when it started the run")
+            @RequestParam(name = "request_id", required = false) String requestId,
+            @Parameter(description = "the door the run came through",
+                    schema = @Schema(allowableValues = {"rest", "drop-folder", "kafka"}))
+            @RequestParam(required = false) String source,
+            @Parameter(name = "created_from", description = "created at or after this instant (ISO-8601)",
+                    example = "2026-12-05T09:00:00Z")
+            @RequestParam(name = "created_from", required = false) String createdFrom,
+            @Parameter(name = "created_to", description = "created before this instant (ISO-8601)",
+                    example = "2026-12-05T10:00:00Z")
+            @RequestParam(name = "created_to", required = false) String createdTo,
             @Parameter(schema = @Schema(minimum = "0", defaultValue = "0")) @RequestParam(defaultValue = "0") int page,
             @Parameter(schema = @Schema(minimum = "1", maximum = "200", defaultValue = "20"))
             @RequestParam(defaultValue = "20") int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw TaskFailure.invalidInput("page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
         }
-        PipelineStatus statusFilter = parseStatus(status);
-        var items = pipelines.history(pipeline, statusFilter, page, size).stream()
+        HistoryFilter filter = new HistoryFilter(blankToNull(pipeline), parseStatuses(status), parseChainId(chainId),
+                parseRequestId(requestId), parseSource(source), parseInstant("created_from", createdFrom),
+                parseInstant("created_to", createdTo));
+        if (filter.createdFrom() != null && filter.createdTo() != null && !filter.createdFrom().isBefore(filter.createdTo())) {
+            throw TaskFailure.invalidInput("created_from must be before created_to");
+        }
+        var items = pipelines.history(filter, page, size).stream()
                 .map(row -> PipelineView.of(row, json, false)).toList();
-        return ApiResponse.ok(new Page<>(items, page, size, pipelines.historyTotal(pipeline, statusFilter)));
+        return ApiResponse.ok(new Page<>(items, page, size, pipelines.historyTotal(filter)));
     }
 
     @GetMapping("/{chain_id}")
@@ -173,14 +207,60 @@ class PipelineController {
         return row;
     }
 
-    private static PipelineStatus parseStatus(String status) {
-        if (status == null || status.isBlank()) {
+    private static Set<PipelineStatus> parseStatuses(List<String> statuses) {
+        Set<PipelineStatus> parsed = EnumSet.noneOf(PipelineStatus.class);
+        for (String status : statuses == null ? List.<String>of() : statuses) {
+            if (status == null || status.isBlank()) {
+                continue;
+            }
+            try {
+                parsed.add(PipelineStatus.valueOf(status.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw TaskFailure.invalidInput("status must be one of " + Arrays.toString(PipelineStatus.values())
+                        + " (one or more, comma-separated)");
+            }
+        }
+        return parsed;
+    }
+
+    private static String parseChainId(String chainId) {
+        String value = blankToNull(chainId);
+        if (value != null && !CHAIN_ID_PREFIX.matcher(value).matches()) {
+            throw TaskFailure.invalidInput("chain_id must be a chain id or its start: up to 36 letters, digits and dashes");
+        }
+        return value;
+    }
+
+    private static String parseRequestId(String requestId) {
+        String value = blankToNull(requestId);
+        if (value != null && value.length() > MAX_REQUEST_ID) {
+            throw TaskFailure.invalidInput("request_id must be at most " + MAX_REQUEST_ID + " characters");
+        }
+        return value;
+    }
+
+    private static String parseSource(String source) {
+        String value = blankToNull(source);
+        if (value != null && !SOURCES.contains(value)) {
+            throw TaskFailure.invalidInput("source must be one of " + SOURCES);
+        }
+        return value;
+    }
+
+    private static Instant parseInstant(String parameter, String value) {
+        String text = blankToNull(value);
+        if (text == null) {
             return null;
         }
         try {
-            return PipelineStatus.valueOf(status.trim().toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw TaskFailure.invalidInput("status must be one of " + Arrays.toString(PipelineStatus.values()));
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw TaskFailure.invalidInput(parameter + " must be an ISO-8601 instant with its offset, "
+                    + "such as 2026-12-05T09:30:00Z");
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 }

@@ -36,6 +36,7 @@ public final class PipelineViews {
     public record PipelineView(String chainId, String pipeline,
                                @Schema(allowableValues = {"PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"}) String status,
                                @Schema(description = "the door it came through: rest, kafka, drop-folder") String source,
+                               @Schema(description = "the client's request_id, when it gave one") String requestId,
                                Instant createdAt, Instant startedAt, Instant finishedAt, Long durationMs, String error,
                                String failedNode,
                                @Schema(description = "the pipeline's input (with the record only)") JsonNode input,
@@ -44,7 +45,8 @@ public final class PipelineViews {
                                @Schema(description = "the chain ids of this run's re-runs, oldest first (with the record only)") List<String> reruns) {
 
         public static PipelineView of(PipelineRow row, JsonMapper json, boolean withPayloads) {
-            return new PipelineView(row.chainId, row.pipeline, row.status.name(), row.source, row.createdAt, row.startedAt,
+            return new PipelineView(row.chainId, row.pipeline, row.status.name(), row.source, row.requestId, row.createdAt,
+                    row.startedAt,
                     row.finishedAt, duration(row.startedAt, row.finishedAt), row.error, row.failedNode,
                     withPayloads ? parse(json, row.input) : null, withPayloads ? parse(json, row.result) : null,
                     row.rerunOf, null);
@@ -52,8 +54,8 @@ public final class PipelineViews {
 
         /** The same view listing the run's re-runs. */
         public PipelineView withReruns(List<String> chainIds) {
-            return new PipelineView(chainId, pipeline, status, source, createdAt, startedAt, finishedAt, durationMs, error,
-                    failedNode, input, result, rerunOf, chainIds);
+            return new PipelineView(chainId, pipeline, status, source, requestId, createdAt, startedAt, finishedAt, durationMs,
+                    error, failedNode, input, result, rerunOf, chainIds);
         }
     }
 
@@ -67,6 +69,8 @@ public final class PipelineViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record TaskList(String chainId, String pipeline, String status,
                     @Schema(description = "only for pipelines with named stages (ai-pipeline)") List<StageView> stages,
+                    @Schema(description = "the run's canvas as it was recorded, in the JSON POST /api/v1/workflows takes; "
+                            + "task nodes are paths into it (0, 1.h0, 1.body, a map's items 2.0, 2.1, ...)") JsonNode canvas,
                     List<TaskView> tasks) {
 
         static TaskList of(PipelineRow pipeline, PipelineDefinition definition, List<TaskRow> tasks,
@@ -74,7 +78,7 @@ public final class PipelineViews {
             List<StageView> stages = definition == null || definition.stages().isEmpty() ? null
                     : definition.stages().stream().map(stage -> StageView.of(stage, tasks)).toList();
             return new TaskList(pipeline.chainId, pipeline.pipeline, pipeline.status.name(), stages,
-                    TaskView.of(tasks, attempts, definition, json));
+                    parse(json, pipeline.canvas), TaskView.of(tasks, attempts, definition, json));
         }
     }
 

@@ -273,6 +273,23 @@ public class ExecutionStore {
         return count == null ? 0 : count;
     }
 
+    /** A page of the runs a search finds, newest first (read-only; for the API and the dashboard). */
+    public List<PipelineRow> history(HistoryFilter filter, int page, int size) {
+        List<Object> args = new ArrayList<>();
+        String where = filter.where(args);
+        args.add(size);
+        args.add((long) page * size);
+        return jdbc.query("SELECT * FROM pipeline_execution" + where + " ORDER BY created_at DESC, chain_id LIMIT ? OFFSET ?",
+                PIPELINE, args.toArray());
+    }
+
+    public long countHistory(HistoryFilter filter) {
+        List<Object> args = new ArrayList<>();
+        String where = filter.where(args);
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM pipeline_execution" + where, Long.class, args.toArray());
+        return count == null ? 0 : count;
+    }
+
     private static String historyFilter(String pipeline, PipelineStatus status, List<Object> args) {
         List<String> conditions = new ArrayList<>();
         if (pipeline != null) {

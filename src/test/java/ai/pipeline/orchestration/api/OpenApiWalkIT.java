@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Walks the OpenAPI document and calls every operation it lists — every path, method and request
@@ -91,6 +92,16 @@ class OpenApiWalkIT {
             calls.put("POST /api/v1/pipelines/" + pipeline + " multipart/form-data", new Call(202,
                     () -> api.postFile("/api/v1/pipelines/" + pipeline, "invoice.png", png)));
         }
+        calls.put("GET /api/v1/queues", new Call(200, () -> api.get("/api/v1/queues")));
+        calls.put("GET /api/v1/workers", new Call(200, () -> api.get("/api/v1/workers")));
+        calls.put("GET /api/v1/events/stream", new Call(200, () -> {
+            // a stream never ends by itself: the answer is its status and first event, then it is closed
+            try (EventStreamIT.Stream stream = new EventStreamIT.Stream(port, JsonMapper.builder().build())) {
+                return new ApiClient.Response(stream.response.statusCode(), stream.next().name());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }));
         calls.put("POST /api/v1/workflows application/json", new Call(202, () -> api.postJson("/api/v1/workflows",
                 "{\"canvas\": {\"chain\": [{\"task\": \"core.echo\"}, {\"task\": \"core.echo\"}]}, \"input\": {\"x\": 1}}")));
         calls.put("POST /api/v1/files multipart/form-data", new Call(201, () -> api.postFile("/api/v1/files", "invoice.png", png)));

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -273,6 +274,65 @@ class PipelineApiIT {
         assertError(api.get("/api/v1/pipelines/history?status=DONE"), 400, "invalid_input", "status must be one of");
         assertError(api.get("/api/v1/pipelines/history?size=0"), 400, "invalid_input", "size between 1 and 200");
         assertError(api.get("/api/v1/pipelines/history?size=abc"), 400, "invalid_input", "size");
+    }
+
+    @Test
+    void historyFindsRunsByChainIdRequestIdSourceSeveralStatusesAndTimeAndNamesABadParameter() {
+        Instant before = Instant.now().minusSeconds(1);
+        String requestId = "search-" + UUID.randomUUID();
+        ApiClient.Response start = api.postJson("/api/v1/workflows",
+                "{\"canvas\": {\"task\": \"core.echo\"}, \"request_id\": \"" + requestId + "\"}");
+        assertThat(start.status()).as(start.body()).isEqualTo(202);
+        String succeeded = start.json().path("data").path("chain_id").asString();
+        started.add(succeeded);
+        String failed = startWorkflow("{\"task\": \"core.fail\", \"args\": {\"retryable\": false}}");
+        pipelines.awaitEnd(succeeded);
+        pipelines.awaitEnd(failed);
+
+        JsonNode byRequest = history("request_id=" + requestId);
+        assertThat(byRequest.path("total").asLong()).isEqualTo(1);
+        assertThat(byRequest.path("items").get(0).path("chain_id").asString()).isEqualTo(succeeded);
+        assertThat(byRequest.path("items").get(0).path("request_id").asString()).isEqualTo(requestId);
+
+        String prefix = failed.substring(0, 8);
+        assertThat(chainIds(history("chain_id=" + prefix))).contains(failed).allMatch(id -> id.startsWith(prefix));
+
+        String since = "created_from=" + before + "&size=200";
+        List<String> both = chainIds(history("status=SUCCESS,FAILURE&" + since));
+        assertThat(both).contains(succeeded, failed);
+        assertThat(chainIds(history("status=SUCCESS&status=FAILURE&" + since))).as("repeated, not comma-separated")
+                .isEqualTo(both);
+        assertThat(history("status=FAILURE,SUCCESS&" + since).path("items")).extracting(run -> run.path("status").asString())
+                .containsOnly("SUCCESS", "FAILURE");
+        assertThat(chainIds(history("status=FAILURE&" + since))).contains(failed).doesNotContain(succeeded);
+
+        assertThat(chainIds(history("source=rest&chain_id=" + succeeded))).containsExactly(succeeded);
+        assertThat(history("source=kafka&chain_id=" + succeeded).path("total").asLong()).isZero();
+        assertThat(history("created_to=" + before + "&chain_id=" + succeeded).path("total").asLong()).isZero();
+        assertThat(chainIds(history("created_from=" + before + "&created_to=" + Instant.now().plusSeconds(60)
+                + "&pipeline=workflow&chain_id=" + succeeded))).containsExactly(succeeded);
+
+        assertError(api.get("/api/v1/pipelines/history?status=SUCCESS,DONE"), 400, "invalid_input", "status must be one of");
+        assertError(api.get("/api/v1/pipelines/history?chain_id=abc%25"), 400, "invalid_input", "chain_id must be");
+        assertError(api.get("/api/v1/pipelines/history?source=ftp"), 400, "invalid_input", "source must be one of");
+        assertError(api.get("/api/v1/pipelines/history?created_from=yesterday"), 400, "invalid_input",
+                "created_from must be an ISO-8601 instant");
+        assertError(api.get("/api/v1/pipelines/history?created_to=2026-12-05"), 400, "invalid_input", "created_to must be");
+        assertError(api.get("/api/v1/pipelines/history?created_from=" + before + "&created_to=" + before), 400,
+                "invalid_input", "created_from must be before created_to");
+        assertError(api.get("/api/v1/pipelines/history?request_id=" + "x".repeat(201)), 400, "invalid_input", "request_id");
+    }
+
+    private JsonNode history(String query) {
+        ApiClient.Response response = api.get("/api/v1/pipelines/history?" + query);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().path("data");
+    }
+
+    private static List<String> chainIds(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.path("items").forEach(run -> ids.add(run.path("chain_id").asString()));
+        return ids;
     }
 
     private long historyTotal() {
