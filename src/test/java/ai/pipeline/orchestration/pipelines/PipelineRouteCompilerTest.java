@@ -14,6 +14,9 @@ import ai.pipeline.orchestration.pipelines.PipelineDefinition.Origin;
 import ai.pipeline.orchestration.pipelines.PipelineDefinition.Stage;
 import ai.pipeline.shared.task.TaskArgument;
 import ai.pipeline.shared.task.TaskArguments;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +35,8 @@ class PipelineRouteCompilerTest {
                     TaskArgument.stringList("languages", "languages")),
             "ocr.split_pages", TaskArguments.none(),
             "ocr.extract_page", TaskArguments.none(),
-            "ocr.merge_pages", TaskArguments.none());
+            "ocr.merge_pages", TaskArguments.none(),
+            "llm.analyze_clauses", TaskArguments.none());
 
     private final PipelineRouteFiles files = new PipelineRouteFiles(new PipelineRouteCompiler(
             name -> Optional.ofNullable(TASKS.get(name))));
@@ -172,6 +176,20 @@ class PipelineRouteCompilerTest {
                             .timeout(Duration.ofSeconds(90)).then(task("core.echo")),
                     forEach("pages", task("ocr.extract_page"))));
         });
+    }
+
+    @Test
+    void theReadmeExampleCompilesToTheCanvasItDescribes() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("# data/pipelines/ocr-and-summary.camel.yaml");
+        String yaml = readme.substring(start, readme.indexOf("```", start));
+
+        PipelineDefinition pipeline = compile("ocr-and-summary", yaml);
+
+        assertThat(pipeline.canvas()).isEqualTo(chain(task("ocr.split_pages"), forEach("pages", task("ocr.extract_page")),
+                task("ocr.merge_pages"),
+                chord(task("core.echo"), task("llm.summarize").arg("max_sentences", 3L).retry(5, Duration.ofSeconds(2)),
+                        task("llm.analyze_clauses")).timeout(Duration.ofMinutes(5)).then(task("core.echo"))));
     }
 
     @Test

@@ -85,6 +85,7 @@ class PipelineRoutesIT {
 
     @Test
     void aRouteFileDroppedWhileRunningIsAPipelineStartedByNameFromEveryDoor() throws Exception {
+        assertThat(catalog.dir()).isEqualTo(dataDirectory.root().resolve("pipelines"));
         String name = "user-echo-" + UUID.randomUUID().toString().substring(0, 8);
         Path file = catalog.dir().resolve(name + ".camel.yaml");
         Files.writeString(file, ECHO_ROUTE.formatted(name));
