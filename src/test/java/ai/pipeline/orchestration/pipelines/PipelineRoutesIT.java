@@ -89,7 +89,17 @@ class PipelineRoutesIT {
         String name = "user-echo-" + UUID.randomUUID().toString().substring(0, 8);
         Path file = catalog.dir().resolve(name + ".camel.yaml");
         Files.writeString(file, ECHO_ROUTE.formatted(name));
+        try {
+            runFromEveryDoorAndChange(name, file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        // a removed file removes its pipeline (and the tests sharing this application see only the shipped ones)
+        await().atMost(PICKED_UP).until(() -> find(name).isEmpty());
+        assertThat(api.postJson("/api/v1/pipelines/" + name, "{\"document_path\": \"x.png\"}").status()).isEqualTo(404);
+    }
 
+    private void runFromEveryDoorAndChange(String name, Path file) throws Exception {
         JsonNode listed = awaitListed(name, p -> true);
         assertThat(listed.path("description").asString()).isEqualTo("sleeps, echoes twice side by side, echoes the pair");
         assertThat(listed.path("route").path("file").asString()).isEqualTo(name + ".camel.yaml");
