@@ -56,7 +56,7 @@ public final class PipelineRouteFiles {
     }
 
     /** The pipelines a Java DSL {@code builder} declares. */
-    public List<PipelineDefinition> compile(RouteBuilder builder) {
+    public synchronized List<PipelineDefinition> compile(RouteBuilder builder) {
         try {
             return builder.configureRoutes(parser).getRoutes().stream().map(route -> compiler.compile(route, null)).toList();
         } catch (PipelineRouteException e) {
