@@ -2,6 +2,7 @@ package ai.pipeline.ingress;
 
 import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.engine.PipelineEngine;
+import ai.pipeline.orchestration.pipelines.PipelineAdded;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineDefinition;
 import ai.pipeline.orchestration.pipelines.PipelineInputs;
@@ -27,6 +28,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -54,6 +56,7 @@ class DropFolder {
     private final PipelineInputs inputs;
     private final Storage storage;
     private final Path inbox;
+    private final boolean enabled;
 
     DropFolder(PipelineService pipelines, PipelineCatalog catalog, PipelineInputs inputs, Storage storage,
                DataDirectory dataDirectory, InboxProperties properties) {
@@ -62,8 +65,17 @@ class DropFolder {
         this.inputs = inputs;
         this.storage = storage;
         this.inbox = dataDirectory.inbox();
-        if (properties.enabled()) {
+        this.enabled = properties.enabled();
+        if (enabled) {
             catalog.all().forEach(d -> createDirectory(inbox.resolve(d.name())));
+        }
+    }
+
+    /** A pipeline added while the application runs (a new route file) gets its folder at once. */
+    @EventListener
+    void pipelineAdded(PipelineAdded added) {
+        if (enabled) {
+            createDirectory(inbox.resolve(added.name()));
         }
     }
 

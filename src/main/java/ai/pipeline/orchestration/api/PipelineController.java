@@ -8,6 +8,7 @@ import ai.pipeline.orchestration.api.PipelineViews.Page;
 import ai.pipeline.orchestration.api.PipelineViews.PipelineInfo;
 import ai.pipeline.orchestration.api.PipelineViews.PipelineList;
 import ai.pipeline.orchestration.api.PipelineViews.PipelineView;
+import ai.pipeline.orchestration.api.PipelineViews.RouteInfo;
 import ai.pipeline.orchestration.api.PipelineViews.StageInfo;
 import ai.pipeline.orchestration.api.PipelineViews.Started;
 import ai.pipeline.orchestration.api.PipelineViews.TaskList;
@@ -88,7 +89,7 @@ class PipelineController {
                 d.inputs().stream().map(k -> new InputView(k.key(), k.accepts())).toList(),
                 d.stages().stream().map(s -> new StageInfo(s.name(), s.node(), s.description())).toList(),
                 options.offered(d.canvas()).values().stream().map(ArgumentInfo::of).toList(),
-                canvasJson.toJson(d.canvas()))).toList()));
+                canvasJson.toJson(d.canvas()), RouteInfo.of(d.source()))).toList()));
     }
 
     @GetMapping("/history")

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -162,7 +163,19 @@ public final class PipelineViews {
                         List<InputView> inputs, List<StageInfo> stages,
                         @Schema(description = "the options a start request may give (\"options\"), each passed to "
                                 + "every step that takes it") List<TaskViews.ArgumentInfo> options,
-                        @Schema(description = "the canvas, as POST /api/v1/workflows takes it") JsonNode canvas) {
+                        @Schema(description = "the canvas, as POST /api/v1/workflows takes it") JsonNode canvas,
+                        @Schema(description = "the Camel route file the pipeline is compiled from") RouteInfo route) {
+    }
+
+    record RouteInfo(@Schema(example = "document-analysis.camel.yaml") String file,
+                     @Schema(description = "shipped: in the application; pipelines_dir: a file in app.pipelines.dir",
+                             allowableValues = {"shipped", "pipelines_dir"}) String origin,
+                     @Schema(description = "the file's YAML text") String yaml) {
+
+        static RouteInfo of(PipelineDefinition.RouteSource source) {
+            return source == null ? null
+                    : new RouteInfo(source.file(), source.origin().name().toLowerCase(Locale.ROOT), source.text());
+        }
     }
 
     record InputView(@Schema(example = "document_path") String key, String accepts) {

@@ -8,10 +8,20 @@ import java.util.Objects;
  * A named pipeline: a canvas defined once, started by name from REST, the drop folder or Kafka.
  * {@code inputs} lists the input files it accepts (a start request names exactly one of them);
  * {@code stages} optionally names the steps of its top-level chain, so their tasks can be shown
- * together (the AI pipeline's four stages).
+ * together (the AI pipeline's four stages); {@code source} is the route file it was compiled from
+ * (null for one built in Java).
  */
 public record PipelineDefinition(String name, String description, Canvas canvas, List<InputKind> inputs,
-                                 List<Stage> stages) {
+                                 List<Stage> stages, RouteSource source) {
+
+    /** The route file a pipeline was compiled from: its name, where it lives, and its text. */
+    public record RouteSource(String file, Origin origin, String text) {
+    }
+
+    /** Where a route file lives: shipped in the jar, or in {@code app.pipelines.dir}. */
+    public enum Origin {
+        SHIPPED, PIPELINES_DIR
+    }
 
     /**
      * A named part of the pipeline: every task at {@code node} or below it belongs to the stage
@@ -22,6 +32,11 @@ public record PipelineDefinition(String name, String description, Canvas canvas,
         public boolean contains(String taskNode) {
             return taskNode.equals(node) || taskNode.startsWith(node + ".");
         }
+    }
+
+    public PipelineDefinition(String name, String description, Canvas canvas, List<InputKind> inputs,
+                              List<Stage> stages) {
+        this(name, description, canvas, inputs, stages, null);
     }
 
     public PipelineDefinition {

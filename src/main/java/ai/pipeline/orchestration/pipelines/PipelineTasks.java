@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The seed pipelines' own steps. They compose the results of domain tasks into one answer and call
  * no model: which is why they live here, beside the canvases they belong to, and not in a domain.
- * Each reads the results in the order its canvas in {@link SeedPipelines} gives them, checks that
+ * Each reads the results in the order its canvas in its route file ({@code routes/pipelines/*.camel.yaml}) gives them, checks that
  * each is what it should be, and fails with a message naming the step whose result is missing.
  */
 @Configuration(proxyBeanMethods = false)

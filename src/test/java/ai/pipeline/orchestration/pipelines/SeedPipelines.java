@@ -11,17 +11,16 @@ import ai.pipeline.orchestration.canvas.ChordPolicy;
 import ai.pipeline.orchestration.pipelines.PipelineDefinition.Stage;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
- * The pipelines the product ships with, each defined once here and started by name from every door.
- * Where a chord's body needs what came before the chord as well as the header's results, the header
+ * The pipelines the product ships with as they were built in Java with {@link
+ * ai.pipeline.orchestration.canvas.WorkflowBuilder} before they became route files
+ * ({@code routes/pipelines/*.camel.yaml}): {@link ShippedPipelineRoutesTest} holds the files to
+ * exactly these canvases, stages, inputs and descriptions. Where a chord's body needs what came before the chord as well as the header's results, the header
  * carries it along with {@code core.echo} (its result is {@code {"input": <what came before>}}): the
  * canvas model passes a step only the previous result, and this keeps every step's input explicit
  * in the records.
  */
-@Configuration(proxyBeanMethods = false)
 class SeedPipelines {
 
     static final String DOCUMENT = "document";
@@ -41,7 +40,6 @@ class SeedPipelines {
         return new Canvas.Chain(steps);
     }
 
-    @Bean
     PipelineDefinition documentPipeline() {
         return new PipelineDefinition(DOCUMENT,
                 "OCR with pages in parallel, reassembled in page order, then an LLM summary",
@@ -49,7 +47,6 @@ class SeedPipelines {
                 List.of(InputKind.DOCUMENT), List.of());
     }
 
-    @Bean
     PipelineDefinition documentAnalysisPipeline() {
         return new PipelineDefinition(DOCUMENT_ANALYSIS,
                 "OCR with pages in parallel, then summary and clause analysis side by side, merged into one result",
@@ -58,7 +55,6 @@ class SeedPipelines {
                 List.of(InputKind.DOCUMENT), List.of());
     }
 
-    @Bean
     PipelineDefinition imageAnalysisPipeline() {
         return new PipelineDefinition(IMAGE_ANALYSIS,
                 "Object detection and OCR in parallel, then one description written from both (a chord), "
@@ -68,7 +64,6 @@ class SeedPipelines {
                 List.of(InputKind.IMAGE), List.of());
     }
 
-    @Bean
     PipelineDefinition parallelPipeline() {
         return new PipelineDefinition(PARALLEL,
                 "OCR and object detection on one image at the same time (a group); the result is both results, in that order",
@@ -81,7 +76,6 @@ class SeedPipelines {
      * the OCR, vision and LLM domains in a chord and end with a task named after the stage that
      * collects its results; the first and the last stage are single tasks that need no model.
      */
-    @Bean
     PipelineDefinition aiPipeline() {
         return new PipelineDefinition(AI_PIPELINE,
                 "Preprocessing, feature extraction, model inference and post-processing of an image or a document, "
