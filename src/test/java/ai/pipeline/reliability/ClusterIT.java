@@ -1,5 +1,6 @@
 package ai.pipeline.reliability;
 
+import ai.pipeline.testsupport.TopicLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.orchestration.engine.Topics;

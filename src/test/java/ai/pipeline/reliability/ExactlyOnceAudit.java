@@ -1,5 +1,6 @@
 package ai.pipeline.reliability;
 
+import ai.pipeline.testsupport.TopicLog;
 import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.reliability.MixedLoad.Shape;
 import ai.pipeline.testsupport.AppProcess;

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,7 +39,7 @@ public class KafkaQueues {
     private static final long TIMEOUT_S = 5;
     /** The engine's own consumer groups and what each means, besides the workers' {@code worker-<domain>}. */
     private static final Map<String, String> ENGINE_GROUPS = Map.of("orchestrator", "orchestrator",
-            "orchestrator-fan-out", "orchestrator", "pipeline-requests", "kafka-ingress", "ingress-outbox", "outbox");
+            "pipeline-requests", "kafka-ingress", "ingress-outbox", "outbox");
 
     public record Queue(String topic, String task, String domain, String consumerGroup, int partitions, long records,
                         long lag, int consumers) {
@@ -84,8 +85,17 @@ public class KafkaQueues {
 
         Set<String> groups = new TreeSet<>(ENGINE_GROUPS.keySet());
         definitions.forEach(d -> groups.add(workerGroup(d)));
-        Map<String, ConsumerGroupDescription> groupDescriptions =
-                admin.describeConsumerGroups(groups).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+        Map<String, ConsumerGroupDescription> groupDescriptions = new HashMap<>();
+        for (var group : admin.describeConsumerGroups(groups).describedGroups().entrySet()) {
+            try {
+                groupDescriptions.put(group.getKey(), group.getValue().get(TIMEOUT_S, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                    throw e;
+                }
+                // a group that never formed (its door is off, or no process runs that domain): nobody consumes there
+            }
+        }
 
         List<Queue> queues = new ArrayList<>();
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committedByGroup = new HashMap<>();

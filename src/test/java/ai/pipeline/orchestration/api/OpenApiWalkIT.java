@@ -52,7 +52,8 @@ class OpenApiWalkIT {
         byte[] png = Files.readAllBytes(TestInputs.textPng(tmp.resolve("invoice.png"), "Invoice 42: total due in thirty days."));
         String image = api.postFile("/api/v1/files", "invoice.png", png).json().path("data").path("path").asString();
         String done = pipelines.run("{\"task\": \"core.echo\"}", "{}");
-        String sleeping = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 30000}}", "{}");
+        // long enough to outlast the walk on a loaded machine: it is cancelled during it
+        String sleeping = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 300000}}", "{}");
         String failed = pipelines.run("{\"task\": \"core.fail\", \"args\": {\"times\": 1, \"retryable\": false}}", "{}");
         String aiRun = start(api, "/api/v1/pipelines/ai-pipeline", "{\"image_path\": \"" + image + "\"}");
         String deletable = pipelines.run("{\"task\": \"core.echo\"}", "{}");

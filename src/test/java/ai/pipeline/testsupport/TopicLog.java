@@ -1,4 +1,4 @@
-package ai.pipeline.reliability;
+package ai.pipeline.testsupport;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,14 +15,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Everything a topic holds, read from its start to its current end without joining a consumer group. */
-final class TopicLog {
+public final class TopicLog {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private TopicLog() {
     }
 
-    static List<JsonNode> readAll(String bootstrapServers, String topic) {
+    public static List<JsonNode> readAll(String bootstrapServers, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
