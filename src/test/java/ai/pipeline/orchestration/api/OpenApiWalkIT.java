@@ -52,8 +52,6 @@ class OpenApiWalkIT {
         byte[] png = Files.readAllBytes(TestInputs.textPng(tmp.resolve("invoice.png"), "Invoice 42: total due in thirty days."));
         String image = api.postFile("/api/v1/files", "invoice.png", png).json().path("data").path("path").asString();
         String done = pipelines.run("{\"task\": \"core.echo\"}", "{}");
-        // long enough to outlast the walk on a loaded machine: it is cancelled during it
-        String sleeping = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 300000}}", "{}");
         String failed = pipelines.run("{\"task\": \"core.fail\", \"args\": {\"times\": 1, \"retryable\": false}}", "{}");
         String aiRun = start(api, "/api/v1/pipelines/ai-pipeline", "{\"image_path\": \"" + image + "\"}");
         String deletable = pipelines.run("{\"task\": \"core.echo\"}", "{}");
@@ -70,7 +68,14 @@ class OpenApiWalkIT {
         calls.put("GET /api/v1/pipelines/history", new Call(200, () -> api.get("/api/v1/pipelines/history?status=SUCCESS&size=5")));
         calls.put("GET /api/v1/pipelines/{chain_id}", new Call(200, () -> api.get("/api/v1/pipelines/" + done)));
         calls.put("GET /api/v1/pipelines/{chain_id}/tasks", new Call(200, () -> api.get("/api/v1/pipelines/" + done + "/tasks")));
-        calls.put("DELETE /api/v1/pipelines/{chain_id}/cancel", new Call(200, () -> api.delete("/api/v1/pipelines/" + sleeping + "/cancel")));
+        List<String> startedRuns = new ArrayList<>(List.of(done, failed, aiRun));
+        calls.put("DELETE /api/v1/pipelines/{chain_id}/cancel", new Call(200, () -> {
+            // started right before it is cancelled, so it is surely running (a sleep started at the top
+            // ended before the walk reached it on a loaded machine, and a long one holds a core worker)
+            String sleeping = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 30000}}", "{}");
+            startedRuns.add(sleeping);
+            return api.delete("/api/v1/pipelines/" + sleeping + "/cancel");
+        }));
         calls.put("POST /api/v1/pipelines/{chain_id}/retry", new Call(202, () -> api.post("/api/v1/pipelines/" + failed + "/retry",
                 "application/json", new byte[0])));
         calls.put("POST /api/v1/pipelines/{chain_id}/rerun", new Call(202, () -> api.post("/api/v1/pipelines/" + done + "/rerun",
@@ -78,7 +83,6 @@ class OpenApiWalkIT {
         calls.put("DELETE /api/v1/pipelines/{chain_id}", new Call(200, () -> api.delete("/api/v1/pipelines/" + deletable)));
         calls.put("GET /api/v1/pipelines/ai-pipeline/{chain_id}/tasks", new Call(200,
                 () -> api.get("/api/v1/pipelines/ai-pipeline/" + aiRun + "/tasks")));
-        List<String> startedRuns = new ArrayList<>(List.of(done, sleeping, failed, aiRun));
         calls.put("DELETE /api/v1/pipelines/ai-pipeline/{chain_id}/cancel", new Call(200, () -> {
             String running = start(api, "/api/v1/pipelines/ai-pipeline", imagePath);   // cancelled while it runs
             startedRuns.add(running);
