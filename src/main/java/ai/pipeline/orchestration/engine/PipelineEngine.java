@@ -817,11 +817,19 @@ public class PipelineEngine implements DisposableBean {
      * the changes are copied: operations go on while the transaction runs. One commit at a time.
      */
     private void commit() {
+        // published once the mutex is free: a send that waits for a broker that is away (up to its
+        // max.block) must not hold back a client that waits for the mutex to learn whether its start
+        // was stored (forgetUnstored), nor the next commit's callers
+        publisher.publish(commitStored());
+    }
+
+    /** One group commit under {@link #commitMutex}; returns the outbox batch it stored, to publish (null: none). */
+    private OutboxBatch commitStored() {
         commitMutex.lock();
         try {
             Snapshot snapshot = takeSnapshot();
             if (snapshot == null) {
-                return;
+                return null;
             }
             Map<String, ChangeSet> changes = new LinkedHashMap<>(failedChanges);
             snapshot.changes().forEach((chainId, set) -> changes.merge(chainId, set, ChangeSet::then));
@@ -832,7 +840,7 @@ public class PipelineEngine implements DisposableBean {
             List<Long> published = publisher.takePublished();
             if (changes.isEmpty() && messages.isEmpty() && published.isEmpty()) {
                 committed(snapshot.sequence(), records, List.of());
-                return;
+                return null;
             }
             OutboxBatch stored;
             try {
@@ -855,7 +863,7 @@ public class PipelineEngine implements DisposableBean {
                 failedMessages = new ArrayList<>();
                 failedRecords = new ArrayList<>();
                 lease.stepDown(e.getMessage());
-                return;
+                return null;
             } catch (RuntimeException e) {
                 publisher.deleteLater(published);
                 failedChanges = changes;
@@ -867,14 +875,14 @@ public class PipelineEngine implements DisposableBean {
                 } else {
                     commitOneByOne(e);
                 }
-                return;
+                return null;
             }
             failedChanges = new LinkedHashMap<>();
             failedMessages = new ArrayList<>();
             failedRecords = new ArrayList<>();
             lastCommitFailure = null;
             committed(snapshot.sequence(), records, snapshot.observations());
-            publisher.publish(stored);
+            return stored;
         } finally {
             commitMutex.unlock();
         }
