@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxTasks           most task nodes a canvas may have (for-each items included)
  * @param commitInterval     how long the engine gathers changes into one SQL transaction at most (a run that
  *                           ends, or a client that waits, commits at once)
+ * @param chainOnWorkers     a chain's consecutive task steps go worker to worker: the worker that ran a step
+ *                           sends the next step's message itself (the orchestrator learns of it from the report)
  */
 @ConfigurationProperties("app.engine")
 public record EngineSettings(
@@ -31,7 +33,8 @@ public record EngineSettings(
         @DefaultValue("100ms") Duration startedReportAfter,
         @DefaultValue("10") int maxNesting,
         @DefaultValue("10000") int maxTasks,
-        @DefaultValue("20ms") Duration commitInterval) {
+        @DefaultValue("20ms") Duration commitInterval,
+        @DefaultValue("true") boolean chainOnWorkers) {
 
     public EngineSettings {
         workerConcurrency = workerConcurrency == null ? Map.of() : Map.copyOf(workerConcurrency);

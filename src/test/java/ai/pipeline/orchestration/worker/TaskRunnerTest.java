@@ -3,9 +3,14 @@ package ai.pipeline.orchestration.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.orchestration.engine.EngineSettings;
+import ai.pipeline.orchestration.engine.Messages.Continued;
+import ai.pipeline.orchestration.engine.Messages.NextStep;
+import ai.pipeline.orchestration.engine.Messages.Revocation;
+import ai.pipeline.orchestration.engine.Messages.RevokedTask;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.engine.TaskRegistry;
+import ai.pipeline.platform.KafkaSettings;
 import ai.pipeline.platform.KafkaTopics;
 import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskDefinition;
@@ -27,8 +32,7 @@ class TaskRunnerTest {
     void aResultLargerThanKafkaTakesFailsTheTaskSayingWhyInsteadOfLeavingItStarted() {
         TaskDefinition grows = TaskDefinition.of("test.grows", "returns more than a Kafka record holds", TaskArguments.none(),
                 (context, args) -> "x".repeat(KafkaTopics.MAX_PAYLOAD_BYTES + 1));
-        EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100, Duration.ofMillis(5));
-        TaskRunner runner = new TaskRunner(new TaskRegistry(List.of(grows)), new Revocations(), json, null, settings);
+        TaskRunner runner = runner(grows, new Revocations());
         try {
             Exchange exchange = new DefaultExchange(new DefaultCamelContext());
             exchange.getIn().setBody(json.writeValueAsString(new TaskMessage("chain-1", "task-1", "0", "test.grows", 1,
@@ -43,8 +47,68 @@ class TaskRunnerTest {
             assertThat(event.error().retryable()).isFalse();
             assertThat(event.error().reason()).isEqualTo("too_large");
             assertThat(event.error().message()).contains("the result of test.grows is").contains("bytes of JSON");
+            assertThat(exchange.getProperty(TaskRunner.NEXT_TASK)).as("a failed step does not continue").isNull();
         } finally {
             runner.destroy();
         }
+    }
+
+    @Test
+    void aChainStepThatSucceedsHandsItsResultToTheNextStepAndSaysSoInItsReport() {
+        TaskRunner runner = runner(UPPER, new Revocations());
+        try {
+            Exchange exchange = exchangeOf(new TaskMessage("chain-1", "task-1", "0", "test.upper", 1, Map.of(),
+                    json.valueToTree("abc"), Instant.now(), List.of(
+                            new NextStep("task-2", "1", "test.upper", 1, Map.of("k", 1), false),
+                            new NextStep("task-3", "2", "core.echo", 1, Map.of(), true))));
+
+            runner.run(exchange);
+
+            TaskEvent report = json.readValue(exchange.getIn().getBody(String.class), TaskEvent.class);
+            assertThat(report.outcome()).isEqualTo(TaskEvent.Outcome.SUCCESS);
+            assertThat(report.continued()).isEqualTo(new Continued("1", "task-2", 1));
+            TaskMessage next = json.readValue(exchange.getProperty(TaskRunner.NEXT_TASK, String.class), TaskMessage.class);
+            assertThat(next.taskId()).isEqualTo("task-2");
+            assertThat(next.input().asString()).isEqualTo("ABC");
+            assertThat(next.args()).containsEntry("k", 1);
+            assertThat(next.then()).containsExactly(new NextStep("task-3", "2", "core.echo", 1, Map.of(), true));
+            assertThat(exchange.getProperty(TaskRunner.NEXT_TOPIC)).isEqualTo("ai.tasks.test.upper");
+            assertThat(exchange.getProperty(TaskRunner.NEXT_PARTITION, Integer.class)).isBetween(0, 11);
+        } finally {
+            runner.destroy();
+        }
+    }
+
+    @Test
+    void aStepRevokedWhileItRanDoesNotContinue() {
+        Revocations revocations = new Revocations();
+        TaskRunner runner = runner(UPPER, revocations);
+        try {
+            Exchange exchange = exchangeOf(new TaskMessage("chain-1", "task-1", "0", "test.upper", 1, Map.of(),
+                    json.valueToTree("abc"), Instant.now(), List.of(new NextStep("task-2", "1", "test.upper", 1, Map.of(), false))));
+            revocations.revoke(new Revocation("chain-1", List.of(new RevokedTask("0", 1)), Instant.now()));
+
+            runner.run(exchange);
+
+            assertThat(exchange.getIn().getBody()).as("a revoked task is skipped").isNull();
+            assertThat(exchange.getProperty(TaskRunner.NEXT_TASK)).isNull();
+        } finally {
+            runner.destroy();
+        }
+    }
+
+    private static final TaskDefinition UPPER = TaskDefinition.of("test.upper", "upper-cases its input", TaskArguments.none(),
+            (context, args) -> String.valueOf(context.input()).toUpperCase(java.util.Locale.ROOT));
+
+    private TaskRunner runner(TaskDefinition task, Revocations revocations) {
+        EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
+                Duration.ofMillis(5), true);
+        return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings, new KafkaSettings("", 12, (short) 1));
+    }
+
+    private Exchange exchangeOf(TaskMessage message) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getIn().setBody(json.writeValueAsString(message));
+        return exchange;
     }
 }
