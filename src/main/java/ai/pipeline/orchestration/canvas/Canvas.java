@@ -23,30 +23,65 @@ public sealed interface Canvas permits Canvas.Task, Canvas.Chain, Canvas.Group, 
      * One task: {@code name} is the operation ({@code ocr.extract_text}), {@code args} its own
      * arguments; an immutable signature ignores the previous result.
      */
-    record Task(String name, Map<String, Object> args, boolean immutable, Retry retry) implements Canvas {
+    record Task(String name, Map<String, Object> args, boolean immutable, Retry retry, TimeLimit timeLimit) implements Canvas {
         public Task {
             Objects.requireNonNull(name, "name");
             args = args == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(args));
         }
 
+        public Task(String name, Map<String, Object> args, boolean immutable, Retry retry) {
+            this(name, args, immutable, retry, null);
+        }
+
         public Task arg(String key, Object value) {
             Map<String, Object> more = new LinkedHashMap<>(args);
             more.put(key, value);
-            return new Task(name, more, immutable, retry);
+            return new Task(name, more, immutable, retry, timeLimit);
         }
 
         /** Celery's {@code .si()}: this signature ignores the previous task's result. */
         public Task asImmutable() {
-            return new Task(name, args, true, retry);
+            return new Task(name, args, true, retry, timeLimit);
         }
 
         public Task retry(int maxAttempts, Duration backoff) {
-            return new Task(name, args, immutable, new Retry(maxAttempts, backoff.toMillis()));
+            return new Task(name, args, immutable, new Retry(maxAttempts, backoff.toMillis()), timeLimit);
+        }
+
+        /** Celery's {@code soft_time_limit} and {@code time_limit} for this step (null: the task type's). */
+        public Task timeLimit(Duration soft, Duration hard) {
+            return new Task(name, args, immutable, retry,
+                    new TimeLimit(soft == null ? null : soft.toMillis(), hard == null ? null : hard.toMillis()));
         }
     }
 
     /** Retry settings of one signature; null fields keep the task type's defaults. */
     record Retry(Integer max, Long backoffMs) {
+    }
+
+    /**
+     * Time limits of one step, in milliseconds; a null field keeps the task type's default
+     * ({@code app.engine.time-limits}). At the soft limit the task is asked to stop (as by a cancel:
+     * between pages, images, model calls); at the hard limit the worker abandons it. Either way the
+     * attempt fails as {@code time_limit}, retried per the step's retry policy.
+     */
+    record TimeLimit(Long softMs, Long hardMs) {
+
+        /** The longest limit: below the workers' {@code max.poll.interval.ms} (30 min), so a task at its limit keeps its consumer. */
+        public static final Duration MAX = Duration.ofMinutes(25);
+
+        /** What is wrong with these limits, or null when they are fine. */
+        public String problem() {
+            for (Long ms : new Long[] {softMs, hardMs}) {
+                if (ms != null && (ms <= 0 || ms > MAX.toMillis())) {
+                    return "a time limit is more than 0 and at most " + MAX.toSeconds() + " s, got " + ms / 1000.0 + " s";
+                }
+            }
+            if (softMs != null && hardMs != null && softMs > hardMs) {
+                return "the soft time limit (" + softMs / 1000.0 + " s) is longer than the hard one (" + hardMs / 1000.0 + " s)";
+            }
+            return null;
+        }
     }
 
     record Chain(List<Canvas> steps) implements Canvas {

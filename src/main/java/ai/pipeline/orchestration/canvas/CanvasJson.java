@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class CanvasJson {
 
-    private static final Set<String> TASK_KEYS = Set.of("task", "args", "immutable", "retry");
+    private static final Set<String> TASK_KEYS = Set.of("task", "args", "immutable", "retry", "time_limit_s", "soft_time_limit_s");
     private static final Set<String> KINDS = Set.of("task", "chain", "group", "chord", "map");
 
     private final JsonMapper json;
@@ -90,7 +90,31 @@ public final class CanvasJson {
             throw new InvalidCanvasException(path + ".immutable", "expected true or false");
         }
         return new Canvas.Task(name.asString(), argMap, immutable != null && immutable.asBoolean(),
-                retry(node.get("retry"), path + ".retry"));
+                retry(node.get("retry"), path + ".retry"), timeLimit(node, path));
+    }
+
+    /** {@code "soft_time_limit_s": 50, "time_limit_s": 60} (seconds, fractions allowed), either or both. */
+    private Canvas.TimeLimit timeLimit(JsonNode node, String path) {
+        Long soft = seconds(node.get("soft_time_limit_s"), path + ".soft_time_limit_s");
+        Long hard = seconds(node.get("time_limit_s"), path + ".time_limit_s");
+        if (soft == null && hard == null) {
+            return null;
+        }
+        Canvas.TimeLimit limit = new Canvas.TimeLimit(soft, hard);
+        if (limit.problem() != null) {
+            throw new InvalidCanvasException(path, limit.problem());
+        }
+        return limit;
+    }
+
+    private static Long seconds(JsonNode value, String path) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw new InvalidCanvasException(path, "expected a number of seconds");
+        }
+        return Math.round(value.asDouble() * 1000);
     }
 
     private Canvas.Retry retry(JsonNode node, String path) {
@@ -194,6 +218,12 @@ public final class CanvasJson {
                 if (t.retry().backoffMs() != null) {
                     retry.put("backoff_ms", t.retry().backoffMs());
                 }
+            }
+            if (t.timeLimit() != null && t.timeLimit().softMs() != null) {
+                node.put("soft_time_limit_s", t.timeLimit().softMs() / 1000.0);
+            }
+            if (t.timeLimit() != null && t.timeLimit().hardMs() != null) {
+                node.put("time_limit_s", t.timeLimit().hardMs() / 1000.0);
             }
         } else if (canvas instanceof Canvas.Chain c) {
             node.set("chain", array(c.steps()));

@@ -325,8 +325,7 @@ final class Advancer {
 
     private JoinRow openJoin(Run run, Node node, int expected, Outbound out) {
         ChordPolicy policy = node.kind() == Kind.CHORD ? node.chord().policy() : ChordPolicy.FAIL_FAST;
-        Duration timeout = node.kind() == Kind.CHORD && node.chord().timeout() != null ? node.chord().timeout() : defaultJoinTimeout;
-        JoinRow join = new JoinRow(run.chainId(), node.path(), expected, policy.json(), run.now().plus(timeout), run.now(),
+        JoinRow join = new JoinRow(run.chainId(), node.path(), expected, policy.json(), run.now().plus(joinTimeout(node)), run.now(),
                 expected == 0 ? JoinRow.Status.SUCCESS : JoinRow.Status.OPEN);
         if (expected == 0) {
             join.completedAt = run.now();
@@ -335,6 +334,11 @@ final class Advancer {
         }
         run.records().addJoin(join);
         return join;
+    }
+
+    /** How long a join may stay open: the chord's {@code timeout_s}, else {@code app.engine.join-timeout}. */
+    private Duration joinTimeout(Node node) {
+        return node.kind() == Kind.CHORD && node.chord().timeout() != null ? node.chord().timeout() : defaultJoinTimeout;
     }
 
     private static List<Node> members(Run run, Node node, JoinRow join) {
@@ -414,7 +418,8 @@ final class Advancer {
         task.nextAttemptAt = null;
         run.records().changed(task);
         out.dispatch(new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt,
-                node.task().args(), node.task().immutable() ? null : input, run.now(), nextSteps(run, node)));
+                node.task().args(), node.task().immutable() ? null : input, run.now(), nextSteps(run, node),
+                node.task().timeLimit()));
     }
 
     /**
@@ -432,7 +437,7 @@ final class Advancer {
                 break;
             }
             steps.add(new Messages.NextStep(row.taskId, row.node, row.name, row.attempt + 1, step.task().args(),
-                    step.task().immutable()));
+                    step.task().immutable(), step.task().timeLimit()));
         }
         return steps.isEmpty() ? null : steps;
     }
@@ -469,7 +474,7 @@ final class Advancer {
 
     private TaskMessage taskMessage(Run run, TaskRow task, Node node) {
         return new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt, node.task().args(),
-                node.task().immutable() ? null : inputOf(run, node), task.queuedAt);
+                node.task().immutable() ? null : inputOf(run, node), task.queuedAt, null, node.task().timeLimit());
     }
 
     // ---- joins ------------------------------------------------------------------------------
@@ -497,7 +502,7 @@ final class Advancer {
         }
         boolean allSettled = ChordPolicy.ALL_SETTLED.json().equals(join.policy);
         if (timedOut && !unfinished.isEmpty()) {
-            long seconds = Duration.between(join.openedAt, join.deadline).toSeconds();
+            long seconds = joinTimeout(node).toSeconds();
             failure = "timeout: " + (node.kind() == Kind.CHORD ? "chord" : "group") + " " + joinNode + " did not complete within "
                     + seconds + " s; members " + unfinished + " had not finished";
         } else if (!unfinished.isEmpty() && (failure == null || allSettled)) {
@@ -609,7 +614,8 @@ final class Advancer {
             boolean rerunsBelow = reset.stream().anyMatch(node -> node.startsWith(join.node + "."));
             boolean refusedMap = join.status == JoinRow.Status.FAILURE && join.expected == 0;  // same input: refused again
             if (join.status != JoinRow.Status.OPEN && !refusedMap && (join.status == JoinRow.Status.FAILURE || rerunsBelow)) {
-                join.deadline = run.now().plus(Duration.between(join.openedAt, join.deadline));
+                // the join's own timeout from now: a resume restarts its clock, it never lengthens the timeout
+                join.deadline = run.now().plus(joinTimeout(run.plan().node(join.node)));
                 join.status = JoinRow.Status.OPEN;
                 join.error = null;
                 join.completedAt = null;

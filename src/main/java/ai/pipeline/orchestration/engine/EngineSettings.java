@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.engine;
 
+import ai.pipeline.orchestration.canvas.Canvas;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           ends, or a client that waits, commits at once)
  * @param chainOnWorkers     a chain's consecutive task steps go worker to worker: the worker that ran a step
  *                           sends the next step's message itself (the orchestrator learns of it from the report)
+ * @param timeLimits         default time limits of tasks, by task name, task domain ({@code ocr}) or {@code default}:
+ *                           {@code soft} (the task is asked to stop) and {@code hard} (the worker abandons it); a
+ *                           canvas step's {@code soft_time_limit_s}/{@code time_limit_s} override them
  */
 @ConfigurationProperties("app.engine")
 public record EngineSettings(
@@ -34,10 +38,40 @@ public record EngineSettings(
         @DefaultValue("10") int maxNesting,
         @DefaultValue("10000") int maxTasks,
         @DefaultValue("20ms") Duration commitInterval,
-        @DefaultValue("true") boolean chainOnWorkers) {
+        @DefaultValue("true") boolean chainOnWorkers,
+        Map<String, TimeLimits> timeLimits) {
+
+    /** A task type's default time limits; a null field: no such limit. */
+    public record TimeLimits(Duration soft, Duration hard) {
+
+        Canvas.TimeLimit asLimit() {
+            return new Canvas.TimeLimit(soft == null ? null : soft.toMillis(), hard == null ? null : hard.toMillis());
+        }
+    }
 
     public EngineSettings {
         workerConcurrency = workerConcurrency == null ? Map.of() : Map.copyOf(workerConcurrency);
+        timeLimits = timeLimits == null ? Map.of() : Map.copyOf(timeLimits);
+        timeLimits.forEach((key, limits) -> {
+            String problem = limits.asLimit().problem();
+            if (problem != null) {
+                throw new IllegalArgumentException("app.engine.time-limits." + key + ": " + problem);
+            }
+        });
+    }
+
+    /**
+     * The time limits of a step of {@code task} (in {@code domain}): each of the step's own, else the
+     * task type's default (by name, then domain, then {@code default}); null fields: no limit.
+     */
+    public Canvas.TimeLimit timeLimit(String task, String domain, Canvas.TimeLimit step) {
+        TimeLimits defaults = timeLimits.getOrDefault(task, timeLimits.getOrDefault(domain, timeLimits.get("default")));
+        Canvas.TimeLimit type = defaults == null ? new Canvas.TimeLimit(null, null) : defaults.asLimit();
+        if (step == null) {
+            return type;
+        }
+        return new Canvas.TimeLimit(step.softMs() != null ? step.softMs() : type.softMs(),
+                step.hardMs() != null ? step.hardMs() : type.hardMs());
     }
 
     /** Consumers of one task domain's topics in this process (tasks of that domain at once). */

@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.engine;
 
+import ai.pipeline.orchestration.canvas.Canvas;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
@@ -19,28 +20,32 @@ public final class Messages {
      * On {@code ai.tasks.<task>}: run attempt {@code attempt} of the task at {@code node}. {@code then}
      * (optional) lists the chain steps after it that the worker dispatches itself on success, each
      * taking the previous step's result as input: a chain's steps go worker to worker, and the
-     * orchestrator hears of each from the reports (see {@link Continued}).
+     * orchestrator hears of each from the reports (see {@link Continued}). {@code timeLimit}: the
+     * step's own time limits, if the canvas gives any (else the worker applies the task type's).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskMessage(String chainId, String taskId, String node, String task, int attempt,
-                              Map<String, Object> args, JsonNode input, Instant dispatchedAt, List<NextStep> then) {
+                              Map<String, Object> args, JsonNode input, Instant dispatchedAt, List<NextStep> then,
+                              Canvas.TimeLimit timeLimit) {
 
         public TaskMessage(String chainId, String taskId, String node, String task, int attempt,
                            Map<String, Object> args, JsonNode input, Instant dispatchedAt) {
-            this(chainId, taskId, node, task, attempt, args, input, dispatchedAt, null);
+            this(chainId, taskId, node, task, attempt, args, input, dispatchedAt, null, null);
         }
 
         /** The message of the first step in {@code then}, with {@code result} as its input (none for an immutable step). */
         public TaskMessage next(JsonNode result, Instant at) {
             NextStep step = then.get(0);
             return new TaskMessage(chainId, step.taskId(), step.node(), step.task(), step.attempt(), step.args(),
-                    step.immutable() ? null : result, at, then.size() > 1 ? List.copyOf(then.subList(1, then.size())) : null);
+                    step.immutable() ? null : result, at, then.size() > 1 ? List.copyOf(then.subList(1, then.size())) : null,
+                    step.timeLimit());
         }
     }
 
     /** A chain step a worker dispatches after the task before it succeeded: everything its task message needs but the input. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record NextStep(String taskId, String node, String task, int attempt, Map<String, Object> args, boolean immutable) {
+    public record NextStep(String taskId, String node, String task, int attempt, Map<String, Object> args, boolean immutable,
+                           Canvas.TimeLimit timeLimit) {
     }
 
     /**

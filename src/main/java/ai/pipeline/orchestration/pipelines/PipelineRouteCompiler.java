@@ -38,7 +38,8 @@ import org.apache.camel.util.URISupport;
  *     input it takes; the route's (or the {@code from}'s) description describes it;</li>
  * <li>{@code to: task:<task>?<argument>=<value>} is one task; options are the task's declared
  *     arguments (snake_case or camelCase), plus {@code retryMax}, {@code retryBackoff} (millis or
- *     {@code 500ms}) and {@code immutable};</li>
+ *     {@code 500ms}), {@code softTimeLimit} and {@code timeLimit} (durations, as Celery's
+ *     {@code soft_time_limit} and {@code time_limit}) and {@code immutable};</li>
  * <li>{@code multicast} is a group; the step after it in the same chain is the chord's body, and
  *     its {@code stopOnException} (unset or true: fail_fast, false: all_settled) and {@code timeout}
  *     (the chord's deadline) are the chord's options;</li>
@@ -54,6 +55,8 @@ public final class PipelineRouteCompiler {
 
     static final String RETRY_MAX = "retryMax";
     static final String RETRY_BACKOFF = "retryBackoff";
+    static final String TIME_LIMIT = "timeLimit";
+    static final String SOFT_TIME_LIMIT = "softTimeLimit";
     static final String IMMUTABLE = "immutable";
 
     /** Lower-case words joined by dashes: a pipeline name is also a URL segment and an inbox folder. */
@@ -259,6 +262,8 @@ public final class PipelineRouteCompiler {
             Map<String, Object> args = new LinkedHashMap<>();
             Integer retryMax = null;
             Long retryBackoff = null;
+            Long softTimeLimit = null;
+            Long timeLimit = null;
             boolean immutable = false;
             for (Map.Entry<String, Object> option : query(to, uri).entrySet()) {
                 String key = option.getKey();
@@ -268,6 +273,8 @@ public final class PipelineRouteCompiler {
                 switch (key) {
                     case RETRY_MAX -> retryMax = positiveInteger(to, key, value);
                     case RETRY_BACKOFF -> retryBackoff = duration(to, key, value);
+                    case TIME_LIMIT -> timeLimit = duration(to, key, value);
+                    case SOFT_TIME_LIMIT -> softTimeLimit = duration(to, key, value);
                     case IMMUTABLE -> immutable = bool(to, key, value);
                     default -> {
                         String argument = declared.find(key).isPresent() ? key : snakeCase(key);
@@ -282,7 +289,11 @@ public final class PipelineRouteCompiler {
                 throw error(to, "task " + name + ": " + e.getMessage());
             }
             Canvas.Retry retry = retryMax == null && retryBackoff == null ? null : new Canvas.Retry(retryMax, retryBackoff);
-            return new Canvas.Task(name, checked, immutable, retry);
+            Canvas.TimeLimit limit = timeLimit == null && softTimeLimit == null ? null : new Canvas.TimeLimit(softTimeLimit, timeLimit);
+            if (limit != null && limit.problem() != null) {
+                throw error(to, "task " + name + ": " + limit.problem());
+            }
+            return new Canvas.Task(name, checked, immutable, retry, limit);
         }
 
         /** The path of {@code scheme:path?query}, or an error when the scheme is another. */
@@ -325,7 +336,7 @@ public final class PipelineRouteCompiler {
         private Long duration(OptionalIdentifiedDefinition<?> node, String key, String value) {
             try {
                 return TimeUtils.toMilliSeconds(value);
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) {   // Camel's parser throws IllegalArgumentException, or an index error for some text
                 throw error(node, key + " must be a duration (500 in milliseconds, 500ms, 2s), got '" + value + "'");
             }
         }

@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.worker;
 
+import ai.pipeline.orchestration.canvas.Canvas;
 import ai.pipeline.orchestration.engine.EngineSettings;
 import ai.pipeline.orchestration.engine.Messages.ErrorInfo;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
@@ -18,10 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -54,6 +59,13 @@ public class TaskRunner implements DisposableBean {
     private final JsonMapper json;
     private final ProducerTemplate producer;
     private final long startedReportAfterMs;
+    private final EngineSettings settings;
+    /** Threads for tasks with a hard time limit, so the worker can stop waiting for one. */
+    private final ExecutorService limitedRuns = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "task-within-limit");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final int partitions;
     private final String worker;
     private final ScheduledExecutorService startedReports = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -66,6 +78,7 @@ public class TaskRunner implements DisposableBean {
                       EngineSettings settings, KafkaSettings kafka) {
         this.registry = registry;
         this.partitions = kafka.partitions();
+        this.settings = settings;
         this.revocations = revocations;
         this.json = json;
         this.producer = producer;
@@ -122,15 +135,23 @@ public class TaskRunner implements DisposableBean {
         MDC.put("task_id", message.taskId());
         ScheduledFuture<?> startedReport = startedReports.schedule(() -> reportStarted(message, startedAt),
                 startedReportAfterMs, TimeUnit.MILLISECONDS);
+        Context context = null;
         try {
             TaskDefinition definition = registry.find(message.task()).orElseThrow(() ->
                     TaskFailure.invalidInput("this worker does not know task " + message.task()));
-            Object result = definition.run(new Context(message));
+            Canvas.TimeLimit limit = settings.timeLimit(definition.name(), definition.domain(), message.timeLimit());
+            context = new Context(message, limit.softMs());
+            Object result = limit.hardMs() == null ? definition.run(context) : runWithin(definition, context, limit.hardMs());
             JsonNode resultJson = json.valueToTree(result);
             return finished(message, startedAt, TaskEvent.Outcome.SUCCESS, resultJson, null);
         } catch (TaskFailure e) {
+            TaskFailure failure = context != null && e.reason() == TaskFailure.Reason.CANCELLED && context.pastSoftLimit()
+                    && !revocations.isRevoked(message.chainId(), message.node(), message.attempt())
+                    ? new TaskFailure(TaskFailure.Reason.TIME_LIMIT, "soft time limit of " + seconds(context.softLimitMs)
+                            + " reached: " + message.task() + " stopped when asked")
+                    : e;
             return finished(message, startedAt, TaskEvent.Outcome.FAILURE, null,
-                    new ErrorInfo(e.reason().code(), e.getMessage(), e.retryable()));
+                    new ErrorInfo(failure.reason().code(), failure.getMessage(), failure.retryable()));
         } catch (Exception | Error e) {
             if (e instanceof VirtualMachineError vmError && !(e instanceof OutOfMemoryError)) {
                 throw vmError;
@@ -143,6 +164,45 @@ public class TaskRunner implements DisposableBean {
             MDC.remove("chain_id");
             MDC.remove("task_id");
         }
+    }
+
+    /**
+     * Runs a task with a hard time limit: on a thread of its own, which the worker stops waiting for
+     * at the limit (interrupting it; a task deaf to interrupts runs on, and its result is dropped).
+     */
+    private Object runWithin(TaskDefinition definition, Context context, long hardMs) throws Exception {
+        Map<String, String> mdc = MDC.getCopyOfContextMap();
+        Future<Object> run = limitedRuns.submit(() -> {
+            if (mdc != null) {
+                MDC.setContextMap(mdc);
+            }
+            try {
+                return definition.run(context);
+            } finally {
+                MDC.clear();
+            }
+        });
+        try {
+            return run.get(hardMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            run.cancel(true);
+            log.warn("Task {} ({}) abandoned at its time limit of {}", definition.name(), context.taskId(), seconds(hardMs));
+            throw new TaskFailure(TaskFailure.Reason.TIME_LIMIT, "time limit of " + seconds(hardMs) + " reached: "
+                    + definition.name() + " was abandoned");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw (Error) e.getCause();
+        } catch (InterruptedException e) {
+            run.cancel(true);
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+    }
+
+    private static String seconds(long ms) {
+        return (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + " s";
     }
 
     private TaskEvent finished(TaskMessage message, Instant startedAt, TaskEvent.Outcome outcome, JsonNode result,
@@ -165,10 +225,18 @@ public class TaskRunner implements DisposableBean {
     private final class Context implements TaskContext {
         private final TaskMessage message;
         private final Object input;
+        private final Long softLimitMs;
+        private final long softDeadline;
 
-        Context(TaskMessage message) {
+        Context(TaskMessage message, Long softLimitMs) {
             this.message = message;
             this.input = message.input() == null || message.input().isNull() ? null : json.treeToValue(message.input(), Object.class);
+            this.softLimitMs = softLimitMs;
+            this.softDeadline = softLimitMs == null ? Long.MAX_VALUE : System.nanoTime() + softLimitMs * 1_000_000;
+        }
+
+        boolean pastSoftLimit() {
+            return softLimitMs != null && System.nanoTime() - softDeadline >= 0;
         }
 
         @Override
@@ -198,7 +266,8 @@ public class TaskRunner implements DisposableBean {
 
         @Override
         public CancellationSignal cancellation() {
-            return () -> revocations.isRevoked(message.chainId(), message.node(), message.attempt());
+            // a revoke or the soft time limit: the task stops at its next check either way
+            return () -> pastSoftLimit() || revocations.isRevoked(message.chainId(), message.node(), message.attempt());
         }
     }
 
@@ -206,5 +275,6 @@ public class TaskRunner implements DisposableBean {
     @Override
     public void destroy() {
         startedReports.shutdownNow();
+        limitedRuns.shutdownNow();
     }
 }

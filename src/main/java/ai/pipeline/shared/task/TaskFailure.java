@@ -15,7 +15,9 @@ public class TaskFailure extends RuntimeException {
         UNSUPPORTED_FORMAT(415, false),
         CANCELLED(409, false),
         UNAVAILABLE(503, true),
-        TIMEOUT(503, true);
+        TIMEOUT(503, true),
+        /** A task ran past its time limit (soft: it stopped when asked; hard: the worker abandoned it). */
+        TIME_LIMIT(504, true);
 
         private final int httpStatus;
         private final boolean retryable;

@@ -159,6 +159,26 @@ class EngineIT {
     }
 
     @Test
+    void aStepPastItsTimeLimitsFailsAsTimeLimitAfterItsRetries() {
+        // hard: core.sleep is abandoned; soft: it is asked to stop (it checks every 50 ms); both retried once
+        String hard = pipelines.run("""
+                {"task": "core.sleep", "args": {"ms": 60000}, "time_limit_s": 0.5, "retry": {"max": 2, "backoff_ms": 10}}""", "{}");
+        String soft = pipelines.run("""
+                {"chain": [{"task": "core.echo"},
+                           {"task": "core.sleep", "args": {"ms": 60000}, "soft_time_limit_s": 0.3, "time_limit_s": 30, "retry": {"max": 1}}]}""",
+                "{}");
+
+        JsonNode abandoned = pipelines.awaitEnd(hard, Duration.ofSeconds(20));
+        assertThat(abandoned.path("status").asString()).isEqualTo("FAILURE");
+        assertThat(abandoned.path("error").asString()).contains("time_limit: time limit of 0.5 s reached: core.sleep was abandoned");
+        assertThat(pipelines.task(hard, "0").path("attempts").size()).as("retried per its policy").isEqualTo(2);
+
+        JsonNode stopped = pipelines.awaitEnd(soft, Duration.ofSeconds(20));
+        assertThat(stopped.path("status").asString()).isEqualTo("FAILURE");
+        assertThat(stopped.path("error").asString()).contains("task core.sleep (1) failed: time_limit: soft time limit of 0.3 s reached");
+    }
+
+    @Test
     void nestedCanvasChainOfChordWithAChainInItsHeaderWorks() {
         String id = pipelines.run("""
                 {"chain": [{"task": "core.echo", "args": {"step": "first"}},

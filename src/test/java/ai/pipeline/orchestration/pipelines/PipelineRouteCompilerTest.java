@@ -213,6 +213,17 @@ class PipelineRouteCompilerTest {
     }
 
     @Test
+    void timeLimitsAreStepOptionsAndBadOnesAreRefused() {
+        PipelineDefinition pipeline = compile("demo", steps("- to: task:core.sleep?ms=50&softTimeLimit=2s&timeLimit=3s"));
+        assertThat(pipeline.canvas()).isEqualTo(task("core.sleep").arg("ms", 50L).timeLimit(Duration.ofSeconds(2), Duration.ofSeconds(3)));
+
+        assertRefused("demo", steps("- to: task:core.sleep?softTimeLimit=5s&timeLimit=3s"), 4,
+                "task core.sleep: the soft time limit (5.0 s) is longer than the hard one (3.0 s)");
+        assertRefused("demo", steps("- to: task:core.sleep?timeLimit=2h"), 4, "a time limit is more than 0 and at most 1500 s");
+        assertRefused("demo", steps("- to: task:core.sleep?timeLimit=soon"), 4, "timeLimit must be a duration");
+    }
+
+    @Test
     void anUnknownTaskIsRefused() {
         assertRefused("demo", steps("- to: task:ocr.nope"), 4, "unknown task 'ocr.nope'");
     }

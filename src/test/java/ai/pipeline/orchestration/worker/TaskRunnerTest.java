@@ -2,6 +2,7 @@ package ai.pipeline.orchestration.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.pipeline.orchestration.canvas.Canvas;
 import ai.pipeline.orchestration.engine.EngineSettings;
 import ai.pipeline.orchestration.engine.Messages.Continued;
 import ai.pipeline.orchestration.engine.Messages.NextStep;
@@ -59,8 +60,8 @@ class TaskRunnerTest {
         try {
             Exchange exchange = exchangeOf(new TaskMessage("chain-1", "task-1", "0", "test.upper", 1, Map.of(),
                     json.valueToTree("abc"), Instant.now(), List.of(
-                            new NextStep("task-2", "1", "test.upper", 1, Map.of("k", 1), false),
-                            new NextStep("task-3", "2", "core.echo", 1, Map.of(), true))));
+                            new NextStep("task-2", "1", "test.upper", 1, Map.of("k", 1), false, null),
+                            new NextStep("task-3", "2", "core.echo", 1, Map.of(), true, null)), null));
 
             runner.run(exchange);
 
@@ -71,7 +72,7 @@ class TaskRunnerTest {
             assertThat(next.taskId()).isEqualTo("task-2");
             assertThat(next.input().asString()).isEqualTo("ABC");
             assertThat(next.args()).containsEntry("k", 1);
-            assertThat(next.then()).containsExactly(new NextStep("task-3", "2", "core.echo", 1, Map.of(), true));
+            assertThat(next.then()).containsExactly(new NextStep("task-3", "2", "core.echo", 1, Map.of(), true, null));
             assertThat(exchange.getProperty(TaskRunner.NEXT_TOPIC)).isEqualTo("ai.tasks.test.upper");
             assertThat(exchange.getProperty(TaskRunner.NEXT_PARTITION, Integer.class)).isBetween(0, 11);
         } finally {
@@ -85,7 +86,7 @@ class TaskRunnerTest {
         TaskRunner runner = runner(UPPER, revocations);
         try {
             Exchange exchange = exchangeOf(new TaskMessage("chain-1", "task-1", "0", "test.upper", 1, Map.of(),
-                    json.valueToTree("abc"), Instant.now(), List.of(new NextStep("task-2", "1", "test.upper", 1, Map.of(), false))));
+                    json.valueToTree("abc"), Instant.now(), List.of(new NextStep("task-2", "1", "test.upper", 1, Map.of(), false, null)), null));
             revocations.revoke(new Revocation("chain-1", List.of(new RevokedTask("0", 1)), Instant.now()));
 
             runner.run(exchange);
@@ -97,12 +98,66 @@ class TaskRunnerTest {
         }
     }
 
+    @Test
+    void aTaskPastItsHardTimeLimitIsAbandonedAndFailsAsTimeLimitRetryably() {
+        TaskDefinition stuck = TaskDefinition.of("test.stuck", "never checks anything", TaskArguments.none(), (context, args) -> {
+            Thread.sleep(60_000);
+            return "late";
+        });
+        TaskRunner runner = runner(stuck, new Revocations());
+        try {
+            long begin = System.nanoTime();
+            TaskEvent event = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.stuck", 1, Map.of(), null,
+                    Instant.now(), null, new Canvas.TimeLimit(null, 300L)));
+
+            assertThat((System.nanoTime() - begin) / 1_000_000).as("ms until the worker moved on").isLessThan(10_000);
+            assertThat(event.outcome()).isEqualTo(TaskEvent.Outcome.FAILURE);
+            assertThat(event.error().reason()).isEqualTo("time_limit");
+            assertThat(event.error().retryable()).isTrue();
+            assertThat(event.error().message()).isEqualTo("time limit of 0.3 s reached: test.stuck was abandoned");
+        } finally {
+            runner.destroy();
+        }
+    }
+
+    @Test
+    void aTaskPastItsSoftTimeLimitIsAskedToStopAndFailsAsTimeLimit() {
+        TaskDefinition polite = TaskDefinition.of("test.polite", "checks for cancellation", TaskArguments.none(), (context, args) -> {
+            while (true) {
+                context.cancellation().throwIfCancelled();
+                Thread.sleep(10);
+            }
+        });
+        TaskRunner runner = runner(polite, new Revocations());
+        try {
+            TaskEvent event = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.polite", 1, Map.of(), null,
+                    Instant.now(), null, new Canvas.TimeLimit(200L, null)));
+
+            assertThat(event.error().reason()).isEqualTo("time_limit");
+            assertThat(event.error().message()).isEqualTo("soft time limit of 0.2 s reached: test.polite stopped when asked");
+        } finally {
+            runner.destroy();
+        }
+    }
+
+    @Test
+    void aTaskTypesDefaultLimitAppliesUnlessTheStepGivesItsOwn() {
+        EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
+                Duration.ofMillis(5), true, Map.of("ocr", new EngineSettings.TimeLimits(Duration.ofMinutes(9), Duration.ofMinutes(10)),
+                "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))));
+
+        assertThat(settings.timeLimit("ocr.extract_text", "ocr", null)).isEqualTo(new Canvas.TimeLimit(540_000L, 600_000L));
+        assertThat(settings.timeLimit("ocr.extract_text", "ocr", new Canvas.TimeLimit(null, 5_000L)))
+                .isEqualTo(new Canvas.TimeLimit(540_000L, 5_000L));
+        assertThat(settings.timeLimit("core.echo", "core", null)).isEqualTo(new Canvas.TimeLimit(null, 1_200_000L));
+    }
+
     private static final TaskDefinition UPPER = TaskDefinition.of("test.upper", "upper-cases its input", TaskArguments.none(),
             (context, args) -> String.valueOf(context.input()).toUpperCase(java.util.Locale.ROOT));
 
     private TaskRunner runner(TaskDefinition task, Revocations revocations) {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
-                Duration.ofMillis(5), true);
+                Duration.ofMillis(5), true, Map.of());
         return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings, new KafkaSettings("", 12, (short) 1));
     }
 
