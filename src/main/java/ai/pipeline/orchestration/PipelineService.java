@@ -141,7 +141,12 @@ public class PipelineService {
     }
 
     public void retry(String chainId) {
-        switch (engine.resume(chainId)) {
+        retry(chainId, null);
+    }
+
+    /** Resumes a failed run; with {@code fromNode}, from that task on (see {@code PipelineEngine#resume}). */
+    public void retry(String chainId, String fromNode) {
+        switch (engine.resume(chainId, fromNode)) {
             case NOT_FOUND -> throw TaskFailure.notFound("no pipeline with chain id " + chainId);
             case NOT_ALLOWED -> throw new TaskFailure(TaskFailure.Reason.CONFLICT,
                     "pipeline " + chainId + " is " + get(chainId).status + "; only a FAILURE can be retried");

@@ -171,10 +171,12 @@ class PipelineController {
     }
 
     @PostMapping("/{chain_id}/retry")
-    @Operation(summary = "Resume a failed run from its failed tasks, reusing every result that succeeded")
-    @ApiStatuses(success = 202, errors = {404, 409, 503})
-    ResponseEntity<ApiResponse<PipelineView>> retry(@PathVariable("chain_id") String chainId) {
-        pipelines.retry(chainId);
+    @Operation(summary = "Resume a failed run from its failed tasks, reusing every result that succeeded; "
+            + "with from=<node>, from that task on (it and the steps after it run again)")
+    @ApiStatuses(success = 202, errors = {400, 404, 409, 503})
+    ResponseEntity<ApiResponse<PipelineView>> retry(@PathVariable("chain_id") String chainId,
+                                                    @RequestParam(name = "from", required = false) String from) {
+        pipelines.retry(chainId, from);
         return ResponseEntity.accepted().body(ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, false)));
     }
 

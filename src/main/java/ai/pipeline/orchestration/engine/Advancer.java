@@ -13,9 +13,12 @@ import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.orchestration.store.TaskRow;
 import ai.pipeline.orchestration.store.TaskState;
 import ai.pipeline.shared.task.RetryPolicy;
+import ai.pipeline.shared.task.TaskFailure;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
@@ -595,12 +598,58 @@ final class Advancer {
      * joins reopen, and everything that succeeded is reused.
      */
     void resume(Run run, Outbound out) {
+        resume(run, out, Set.of());
+    }
+
+    /**
+     * Resumes a failed run from the task at {@code fromNode}: that task and every step after it (the
+     * steps its result feeds: later chain steps, a chord's body) run again, as do the failed and
+     * revoked ones; every other result is reused. Refused, before anything changes, for a node that
+     * is not one of the run's tasks, and when a map after it already ran (its list may change).
+     */
+    void resumeFrom(Run run, String fromNode, Outbound out) {
+        resume(run, out, rerunFrom(run, fromNode));
+    }
+
+    private Set<String> rerunFrom(Run run, String fromNode) {
+        Node from = run.plan().node(fromNode);
+        if (from == null || from.kind() != Kind.TASK || run.task(fromNode) == null) {
+            throw TaskFailure.invalidInput("pipeline " + run.chainId() + " has no task at node '" + fromNode + "'; its tasks are at "
+                    + run.records().tasks().stream().map(t -> t.node).toList());
+        }
+        Set<String> nodes = new HashSet<>();
+        nodes.add(fromNode);
+        for (Node child = from, parent = from.parent(); parent != null; child = parent, parent = parent.parent()) {
+            List<Node> after = new ArrayList<>();
+            if (parent.kind() == Kind.CHAIN) {
+                after.addAll(parent.members().subList(child.index() + 1, parent.members().size()));
+            } else if (parent.kind() == Kind.CHORD && !child.isChordBody()) {
+                after.add(parent.body());
+            }
+            for (Node step : after) {
+                for (Node below : run.plan().below(step)) {
+                    if (below.kind() == Kind.FOR_EACH && run.records().join(below.path()) != null) {
+                        throw new TaskFailure(TaskFailure.Reason.CONFLICT, "retrying pipeline " + run.chainId() + " from " + fromNode
+                                + " would run the map at " + below.path() + " again over a list that may have changed;"
+                                + " retry from a task after it, or re-run the pipeline");
+                    }
+                    if (below.kind() == Kind.TASK) {
+                        nodes.add(below.path());
+                    }
+                }
+            }
+        }
+        return nodes;
+    }
+
+    private void resume(Run run, Outbound out, Set<String> alsoRerun) {
         List<String> reset = new ArrayList<>();
         for (TaskRow task : run.records().tasks()) {
-            if (task.state == TaskState.FAILURE || task.state == TaskState.REVOKED) {
+            if (task.state == TaskState.FAILURE || task.state == TaskState.REVOKED || alsoRerun.contains(task.node)) {
                 // attempts go on counting (their history stays); the retried task gets a fresh budget
                 task.state = TaskState.PENDING;
                 task.maxAttempts = task.attempt + retryPolicy(run.plan().node(task.node)).maxAttempts();
+                task.result = null;
                 task.error = null;
                 task.queuedAt = null;
                 task.startedAt = null;

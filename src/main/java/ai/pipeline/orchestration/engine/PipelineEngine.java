@@ -459,11 +459,23 @@ public class PipelineEngine implements DisposableBean {
 
     /** Resumes a failed pipeline from its failed tasks, reusing every result that succeeded. */
     public Change resume(String chainId) {
+        return resume(chainId, null);
+    }
+
+    /**
+     * Resumes a failed pipeline; with {@code fromNode}, from that task on (it and the steps after it
+     * run again). A node it has no task at, or a map that would run again, is a {@code TaskFailure}.
+     */
+    public Change resume(String chainId, String fromNode) {
         return change(chainId, (run, out) -> {
             if (run.pipeline().status != PipelineStatus.FAILURE) {
                 return false;
             }
-            advancer.resume(run, out);
+            if (fromNode == null) {
+                advancer.resume(run, out);
+            } else {
+                advancer.resumeFrom(run, fromNode, out);
+            }
             return true;
         });
     }
@@ -667,33 +679,36 @@ public class PipelineEngine implements DisposableBean {
         Outbound out = new Outbound(json);
         Instant now = Instant.now();
         boolean changed = false;
-        for (String chainId : chainIds) {
-            ChainRecords records = runs.get(chainId);
-            if (records == null) {
-                continue;
+        try {
+            for (String chainId : chainIds) {
+                ChainRecords records = runs.get(chainId);
+                if (records == null) {
+                    continue;
+                }
+                Run run = new Run(records, plans.plan(chainId, records.pipeline().canvas), json, now);
+                MDC.put("chain_id", chainId);
+                try {
+                    changed |= operation.test(run, out);
+                } finally {
+                    MDC.remove("chain_id");
+                }
+                if (run.hasRetryScheduled()) {
+                    waitingToRetry.add(chainId);
+                }
+                if (records.hasChanges()) {
+                    dirty.add(records);
+                }
             }
-            Run run = new Run(records, plans.plan(chainId, records.pipeline().canvas), json, now);
-            MDC.put("chain_id", chainId);
-            try {
-                changed |= operation.test(run, out);
-            } finally {
-                MDC.remove("chain_id");
+        } finally {
+            for (String chainId : missing) {
+                // an ended run read back for a late report (or a refused request) that changed nothing leaves memory again
+                ChainRecords records = runs.get(chainId);
+                if (records != null && records.pipeline().status.terminal() && !dirty.contains(records)) {
+                    runs.remove(chainId);
+                }
             }
-            if (run.hasRetryScheduled()) {
-                waitingToRetry.add(chainId);
-            }
-            if (records.hasChanges()) {
-                dirty.add(records);
-            }
+            heldRuns = runs.size();
         }
-        for (String chainId : missing) {
-            // an ended run read back for a late report that changed nothing leaves memory again
-            ChainRecords records = runs.get(chainId);
-            if (records != null && records.pipeline().status.terminal() && !dirty.contains(records)) {
-                runs.remove(chainId);
-            }
-        }
-        heldRuns = runs.size();
         emit(out, sendFirst);
         return changed;
     }

@@ -6,11 +6,13 @@ import static ai.pipeline.orchestration.canvas.WorkflowBuilder.forEach;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.group;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.task;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.pipeline.orchestration.canvas.Canvas;
 import ai.pipeline.orchestration.canvas.ChordPolicy;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.store.ChainRecords;
+import ai.pipeline.orchestration.store.JoinRow;
 import ai.pipeline.orchestration.store.OutboxMessage;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
@@ -18,6 +20,7 @@ import ai.pipeline.orchestration.store.TaskRow;
 import ai.pipeline.orchestration.store.TaskState;
 import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskDefinition;
+import ai.pipeline.shared.task.TaskFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -207,6 +210,61 @@ class AdvancerTest {
         assertThat(dispatch(resumed, "1").path("attempt").asInt()).isEqualTo(2);
         assertThat(dispatch(resumed, "1").path("input").asString()).isEqualTo("kept");
         assertThat(run.task("0").attempt).isEqualTo(1);
+    }
+
+    // ---- retry from a chosen task -----------------------------------------------------------
+
+    @Test
+    void retryingFromATaskRunsItAndTheStepsAfterItAgainAndReusesTheOnesBefore() {
+        Run run = start(chain(task("core.echo"), task("core.echo"), chord(task("core.echo"), task("core.echo")).then(task("core.echo")),
+                task("core.fail")), "\"in\"");
+        finish(run, "0", "\"a\"");
+        finish(run, "1", "\"b\"");
+        finish(run, "2.h0", "\"h0\"");
+        finish(run, "2.h1", "\"h1\"");
+        Outbound joined = new Outbound(json);
+        advancer.completeJoin(run, "2", false, joined);
+        finish(run, "2.body", "\"body\"");
+        failForGood(run, "3", "invalid_input", "no");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+
+        Outbound resumed = new Outbound(json);
+        advancer.resumeFrom(run, "1", resumed);
+
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.RUNNING);
+        assertThat(dispatchedNodes(resumed)).containsExactly("1");
+        assertThat(dispatch(resumed, "1").path("input").asString()).as("step 0's result, reused").isEqualTo("a");
+        assertThat(dispatch(resumed, "1").path("attempt").asInt()).isEqualTo(2);
+        assertThat(run.task("0").state).isEqualTo(TaskState.SUCCESS);
+        for (String again : List.of("2.h0", "2.h1", "2.body", "3")) {
+            assertThat(run.task(again).state).as(again).isEqualTo(TaskState.PENDING);
+            assertThat(run.task(again).result).isNull();
+        }
+        assertThat(run.records().join("2").status).as("the chord after it joins again").isEqualTo(JoinRow.Status.OPEN);
+    }
+
+    @Test
+    void retryingFromATaskTheRunDoesNotHaveOrBeforeAMapThatRanIsRefusedBeforeAnythingChanges() {
+        Run run = start(chain(task("core.echo"), forEach("items", task("core.echo")), task("core.fail")), "{}");
+        finish(run, "0", "{\"items\": [1, 2]}");
+        finish(run, "1.0", "1");
+        finish(run, "1.1", "2");
+        Outbound joined = new Outbound(json);
+        advancer.completeJoin(run, "1", false, joined);
+        failForGood(run, "2", "invalid_input", "no");
+
+        assertThatThrownBy(() -> advancer.resumeFrom(run, "7", new Outbound(json)))
+                .isInstanceOf(TaskFailure.class).hasMessageContaining("has no task at node '7'; its tasks are at [0, 2, 1.0, 1.1]");
+        assertThatThrownBy(() -> advancer.resumeFrom(run, "0", new Outbound(json)))
+                .isInstanceOfSatisfying(TaskFailure.class, e -> assertThat(e.reason()).isEqualTo(TaskFailure.Reason.CONFLICT))
+                .hasMessageContaining("would run the map at 1 again");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.task("0").state).isEqualTo(TaskState.SUCCESS);
+
+        advancer.resumeFrom(run, "1.1", new Outbound(json));   // a map item: only it and what follows the map
+        assertThat(run.task("1.0").state).isEqualTo(TaskState.SUCCESS);
+        assertThat(run.task("1.1").state).isEqualTo(TaskState.PENDING);
+        assertThat(run.task("2").state).isEqualTo(TaskState.PENDING);
     }
 
     // ---- chains on workers (app.engine.chain-on-workers) ---------------------------------------

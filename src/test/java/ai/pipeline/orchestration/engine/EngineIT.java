@@ -252,6 +252,26 @@ class EngineIT {
     }
 
     @Test
+    void retryingFromAChosenTaskRunsItAndTheStepsAfterItAgain() {
+        String id = pipelines.run("""
+                {"chain": [{"task": "core.echo", "args": {"n": 1}},
+                           {"task": "core.fail", "args": {"times": 1, "retryable": false}},
+                           {"task": "core.echo", "args": {"n": 3}}]}""", "{}");
+        assertThat(pipelines.awaitEnd(id).path("status").asString()).isEqualTo("FAILURE");
+
+        var unknown = api.postJson("/api/v1/pipelines/" + id + "/retry?from=9", "");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().path("error").path("message").asString()).contains("has no task at node '9'");
+        assertThat(api.postJson("/api/v1/pipelines/" + id + "/retry?from=0", "").status()).isEqualTo(202);
+        JsonNode pipeline = pipelines.awaitEnd(id);
+
+        assertThat(pipeline.path("status").asString()).isEqualTo("SUCCESS");
+        assertThat(pipelines.task(id, "0").path("attempt").asInt()).isEqualTo(2);
+        assertThat(pipelines.task(id, "1").path("attempt").asInt()).isEqualTo(2);
+        assertThat(pipelines.task(id, "2").path("attempts").size()).as("step 2 ran once (it never ran before)").isEqualTo(1);
+    }
+
+    @Test
     void cancelMidChainRevokesTheRestAndNothingRunsAfterIt() {
         String id = pipelines.run("""
                 {"chain": [{"task": "core.sleep", "args": {"ms": 3000}}, {"task": "core.echo"}, {"task": "core.echo"}]}""", "{}");
