@@ -123,13 +123,20 @@ public class ApiRequests {
         };
     }
 
-    /** A path or query parameter or form field; blank is absent. */
+    /** A path or query parameter or form field; blank is absent; a NUL character is 400. */
     public static String param(Message request, String name) {
         Object value = request.getHeader(name);
         if (value instanceof Collection<?> values) {
             value = values.isEmpty() ? null : values.iterator().next();
         }
-        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+        return value == null || value.toString().isBlank() ? null : noNul(name, value.toString().trim());
+    }
+
+    private static String noNul(String name, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw TaskFailure.invalidInput(name + " contains a NUL character (%00)");
+        }
+        return value;
     }
 
     /** A parameter given repeated or comma-separated ({@code status=A,B&status=C}): every value. */
@@ -138,7 +145,8 @@ public class ApiRequests {
         Collection<?> values = value instanceof Collection<?> c ? c : value == null ? List.of() : List.of(value);
         List<String> all = new ArrayList<>();
         for (Object v : values) {
-            Arrays.stream(v.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(all::add);
+            Arrays.stream(v.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    .map(s -> noNul(name, s)).forEach(all::add);
         }
         return all;
     }
