@@ -43,6 +43,15 @@ class RouteConventionsIT {
             assertThat(route.getRouteId()).as("route from %s", route.getEndpoint().getEndpointUri())
                     .matches("(orchestration|worker|ingress|api)-[a-z0-9]+(-[a-z0-9]+)*");
             assertThat(route.getConfigurationId()).as("route configuration of %s", route.getRouteId()).isNotBlank();
+            // the id-less configuration ("<default>") is the REST API's (RestApiConfiguration): REST DSL verbs
+            // get it (a verb cannot name one) and no other route does
+            if (route.getRouteId().startsWith("api-")) {
+                assertThat(route.getConfigurationId()).as("route configuration of %s", route.getRouteId())
+                        .isEqualTo("<default>");
+            } else {
+                assertThat(route.getConfigurationId()).as("route configuration of %s", route.getRouteId())
+                        .doesNotContain("<default>");
+            }
         }
     }
 
