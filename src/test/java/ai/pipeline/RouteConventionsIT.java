@@ -18,7 +18,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 /**
  * Route conventions: every route has an explicit kebab-case id that names its area, every YAML
  * route file (in any folder under {@code routes/}) is loaded as the route its file is named after
- * (those under {@code routes/pipelines/} as the pipeline, never as a route of the context),
+ * (those under {@code routes/pipelines/} as the pipeline, never as a route of the context; those
+ * under {@code routes/rest/} as one route per verb, named after the file),
  * the engine's routes and one worker per task are there, and every route opts into a configuration.
  */
 @AppTest
@@ -40,8 +41,17 @@ class RouteConventionsIT {
     void everyRouteHasAnExplicitIdNamingItsArea() {
         for (Route route : camel.getRoutes()) {
             assertThat(route.getRouteId()).as("route from %s", route.getEndpoint().getEndpointUri())
-                    .matches("(orchestration|worker|ingress)-[a-z0-9]+(-[a-z0-9]+)*");
+                    .matches("(orchestration|worker|ingress|api)-[a-z0-9]+(-[a-z0-9]+)*");
             assertThat(route.getConfigurationId()).as("route configuration of %s", route.getRouteId()).isNotBlank();
+            // the id-less configuration ("<default>") is the REST API's (RestApiConfiguration): REST DSL verbs
+            // get it (a verb cannot name one) and no other route does
+            if (route.getRouteId().startsWith("api-")) {
+                assertThat(route.getConfigurationId()).as("route configuration of %s", route.getRouteId())
+                        .isEqualTo("<default>");
+            } else {
+                assertThat(route.getConfigurationId()).as("route configuration of %s", route.getRouteId())
+                        .doesNotContain("<default>");
+            }
         }
     }
 
@@ -56,9 +66,13 @@ class RouteConventionsIT {
             String id = file.getFilename().replace(".camel.yaml", "");
             // pipeline files are compiled to canvases the engine runs, not routes of this context
             boolean pipeline = file.getURL().getPath().contains("/routes/pipelines/");
+            // a REST DSL file declares one route per verb, each named <file>-<operation>
+            boolean rest = file.getURL().getPath().contains("/routes/rest/");
             if (pipeline) {
                 assertThat(pipelines).as("pipeline of %s", file.getDescription()).contains(id);
                 assertThat(loaded).as("routes of the context").doesNotContain(id);
+            } else if (rest) {
+                assertThat(loaded).as("routes of %s", file.getDescription()).anyMatch(route -> route.startsWith(id + "-"));
             } else {
                 assertThat(loaded).as("route of %s", file.getDescription()).contains(id);
             }

@@ -1,5 +1,7 @@
 package ai.pipeline.orchestration.api;
 
+import ai.pipeline.shared.api.ApiErrors;
+import ai.pipeline.shared.api.HttpErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -7,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -53,8 +54,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         String message = given == null ? "missing API key: send one in the " + HEADER + " header" : "unknown API key";
-        response.getWriter().write("{\"success\":false,\"error\":{\"code\":\"unauthorized\",\"message\":\"" + message
-                + "\"},\"timestamp\":\"" + Instant.now() + "\"}");
+        response.getWriter().write(HttpErrors.json(new ApiErrors.Failure(401, "unauthorized", message)));
     }
 
     /** Checks every key without stopping early, so the time taken does not tell how close a guess was. */

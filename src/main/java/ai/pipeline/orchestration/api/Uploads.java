@@ -5,7 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.springframework.web.multipart.MultipartFile;
+import ai.pipeline.shared.api.ApiRequests.Upload;
+import java.io.InputStream;
 
 /** Multipart uploads into storage, and discarding one that nothing will refer to. */
 final class Uploads {
@@ -14,9 +15,9 @@ final class Uploads {
     }
 
     /** Stores the upload under {@code uploads/<date>/}; more than the storage limit is 413 and leaves nothing. */
-    static Path store(Storage storage, MultipartFile file) {
-        try {
-            return storage.store(file.getInputStream(), file.getOriginalFilename());
+    static Path store(Storage storage, Upload file) {
+        try (InputStream content = file.open()) {
+            return storage.store(content, file.originalName());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the upload", e);
         }

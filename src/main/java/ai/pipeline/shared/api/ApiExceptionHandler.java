@@ -2,10 +2,7 @@ package ai.pipeline.shared.api;
 
 import ai.pipeline.shared.task.TaskFailure;
 import jakarta.validation.ConstraintViolationException;
-import java.util.Locale;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
@@ -36,17 +33,15 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 public class ApiExceptionHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-
     @ExceptionHandler(TaskFailure.class)
     ResponseEntity<ApiResponse<Void>> taskFailure(TaskFailure e) {
-        return respond(HttpStatus.valueOf(e.reason().httpStatus()), e.reason().code(), e.getMessage());
+        return respond(ApiErrors.of(e));
     }
 
     @ExceptionHandler(MethodArgumentNotValidException.class)
     ResponseEntity<ApiResponse<Void>> invalidBody(MethodArgumentNotValidException e) {
         String message = e.getBindingResult().getFieldErrors().stream()
-                .map(f -> snakeCase(f.getField()) + ": " + f.getDefaultMessage())
+                .map(f -> ApiRequests.snakeCase(f.getField()) + ": " + f.getDefaultMessage())
                 .collect(Collectors.joining("; "));
         return respond(HttpStatus.BAD_REQUEST, "invalid_input", message.isEmpty() ? "invalid request" : message);
     }
@@ -105,19 +100,16 @@ public class ApiExceptionHandler {
     @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
             TransientDataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class})
     ResponseEntity<ApiResponse<Void>> databaseUnavailable(Exception e) {
-        log.warn("database unavailable: {}", e.getMessage());
-        return respond(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the database is unavailable; try again later");
+        return respond(ApiErrors.of(e));
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiResponse<Void>> unexpected(Exception e) {
-        log.error("unexpected error in API call", e);
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal error; see the server log");
+        return respond(ApiErrors.of(e));
     }
 
-    /** Request bodies are snake_case JSON: name fields the way the client wrote them ({@code documentPath} → {@code document_path}). */
-    static String snakeCase(String field) {
-        return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    private static ResponseEntity<ApiResponse<Void>> respond(ApiErrors.Failure failure) {
+        return ResponseEntity.status(failure.status()).body(failure.envelope());
     }
 
     private static ResponseEntity<ApiResponse<Void>> respond(HttpStatus status, String code, String message) {

@@ -156,7 +156,7 @@ class FileDownloadIT {
         assertThat(operation.path("responses").propertyNames()).containsExactlyInAnyOrder("200", "206", "400", "404");
         assertThat(operation.at("/responses/200/content/application~1octet-stream/schema/format").asString()).isEqualTo("binary");
         assertThat(operation.at("/responses/404/content/application~1json/schema/$ref").asString())
-                .endsWith(OpenApiConfiguration.ERROR_SCHEMA);
+                .endsWith(OpenApiDocument.ERROR_SCHEMA);
     }
 
     @Test

@@ -1,18 +1,16 @@
 package ai.pipeline.domains.llm;
 
+import ai.pipeline.shared.api.ApiRequests;
 import ai.pipeline.shared.api.ApiResponse;
 import ai.pipeline.shared.task.CancellationSignal;
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.List;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
 
-/** The LLM tasks, synchronously: one JSON request, one answer in the envelope. */
-@RestController
-@RequestMapping("/api/v1/llm")
-class LlmController {
+/** The LLM tasks, synchronously ({@code routes/rest/api-llm.camel.yaml}): one JSON request, one answer in the envelope. */
+@Component("llmApi")
+class LlmApi {
 
     record GenerateRequest(String prompt) {
     }
@@ -27,33 +25,35 @@ class LlmController {
     }
 
     private final LlmService llm;
+    private final ApiRequests requests;
 
-    LlmController(LlmService llm) {
+    LlmApi(LlmService llm, ApiRequests requests) {
         this.llm = llm;
+        this.requests = requests;
     }
 
     /** {@code {"prompt": …}} → {@code data.text}. */
-    @PostMapping("/generate")
-    ApiResponse<GeneratedText> generate(@RequestBody GenerateRequest request) {
+    public ApiResponse<GeneratedText> generate(Message message) {
+        GenerateRequest request = requests.body(message, GenerateRequest.class);
         return ApiResponse.ok(llm.generate(request.prompt(), CancellationSignal.NEVER));
     }
 
     /** {@code {"text": …, "max_sentences"?: n, "max_chars"?: n}} → {@code data.summary}, {@code data.sentences[]}. */
-    @PostMapping("/summarize")
-    ApiResponse<Summary> summarize(@RequestBody SummarizeRequest request) {
+    public ApiResponse<Summary> summarize(Message message) {
+        SummarizeRequest request = requests.body(message, SummarizeRequest.class);
         return ApiResponse.ok(llm.summarize(request.text(), request.maxSentences(), request.maxChars(),
                 CancellationSignal.NEVER));
     }
 
     /** {@code {"text": …}} → {@code data.clauses[]} of {@code {category, text, score, start, end}}. */
-    @PostMapping("/clauses")
-    ApiResponse<ClauseAnalysis> clauses(@RequestBody ClausesRequest request) {
+    public ApiResponse<ClauseAnalysis> clauses(Message message) {
+        ClausesRequest request = requests.body(message, ClausesRequest.class);
         return ApiResponse.ok(llm.analyzeClauses(request.text(), CancellationSignal.NEVER));
     }
 
     /** {@code {"objects": [{"label", "score"}…], "text": …}} → {@code data.description}. */
-    @PostMapping("/describe")
-    ApiResponse<Description> describe(@RequestBody DescribeRequest request) {
+    public ApiResponse<Description> describe(Message message) {
+        DescribeRequest request = requests.body(message, DescribeRequest.class);
         if (request.objects() == null && request.text() == null) {
             throw TaskFailure.invalidInput(
                     "nothing to describe: give \"objects\" (detections) and/or \"text\"");

@@ -6,27 +6,19 @@ import ai.pipeline.orchestration.canvas.Canvas;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.InvalidCanvasException;
 import ai.pipeline.orchestration.engine.PipelineEngine;
-import ai.pipeline.shared.api.ApiResponse;
+import ai.pipeline.shared.api.ApiAnswer;
+import ai.pipeline.shared.api.ApiRequests;
 import ai.pipeline.shared.task.TaskFailure;
-import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
-/** {@code POST /api/v1/workflows}: runs a canvas given as JSON, {@code {"canvas": …, "input": …}}. */
-@RestController
-@RequestMapping("/api/v1/workflows")
-@Tag(name = "workflows", description = "run a canvas of registered tasks given at run time")
-class WorkflowController {
+/** {@code POST /api/v1/workflows} ({@code routes/rest/api-workflows.camel.yaml}): runs a canvas given as JSON, {@code {"canvas": …, "input": …}}. */
+@Component("workflowApi")
+class WorkflowApi {
 
     @Schema(description = "a canvas and its input")
     record WorkflowRequest(
@@ -41,16 +33,16 @@ class WorkflowController {
 
     private final PipelineService pipelines;
     private final CanvasJson canvasJson;
+    private final ApiRequests requests;
 
-    WorkflowController(PipelineService pipelines, CanvasJson canvasJson) {
+    WorkflowApi(PipelineService pipelines, CanvasJson canvasJson, ApiRequests requests) {
         this.pipelines = pipelines;
         this.canvasJson = canvasJson;
+        this.requests = requests;
     }
 
-    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Run a canvas: chains, groups, chords and maps of registered tasks")
-    @ApiStatuses(success = 202, errors = {400, 503})
-    ResponseEntity<ApiResponse<Started>> run(@Valid @RequestBody WorkflowRequest request) {
+    public ApiAnswer run(Message message) {
+        WorkflowRequest request = requests.body(message, WorkflowRequest.class);
         Canvas canvas;
         try {
             canvas = canvasJson.parse(request.canvas());
@@ -58,8 +50,7 @@ class WorkflowController {
             throw TaskFailure.invalidInput("invalid canvas: " + e.getMessage());
         }
         PipelineEngine.Started started = pipelines.startCanvas(canvas, request.input(), request.requestId(), "rest");
-        return ResponseEntity.accepted().body(ApiResponse.ok(
-                new Started(started.chainId(), PipelineService.WORKFLOW,
-                        pipelines.get(started.chainId()).status.name(), started.existing())));
+        return ApiAnswer.accepted(new Started(started.chainId(), PipelineService.WORKFLOW,
+                pipelines.get(started.chainId()).status.name(), started.existing()));
     }
 }

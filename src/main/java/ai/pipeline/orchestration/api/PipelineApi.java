@@ -20,13 +20,10 @@ import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.store.HistoryFilter;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
+import ai.pipeline.shared.api.ApiAnswer;
+import ai.pipeline.shared.api.ApiRequests;
 import ai.pipeline.shared.api.ApiResponse;
 import ai.pipeline.shared.task.TaskFailure;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -36,24 +33,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The named pipelines, and any run's records, history, cancel, retry, re-run and deletion, under
- * {@code /api/v1/pipelines}; the AI pipeline's own views answer 404 for runs of other pipelines.
+ * {@code /api/v1/pipelines} ({@code routes/rest/api-runs.camel.yaml}); the AI pipeline's own views
+ * answer 404 for runs of other pipelines.
  */
-@RestController
-@RequestMapping("/api/v1/pipelines")
-@Tag(name = "pipeline runs", description = "any run's record, tasks, history, cancel, retry, re-run and deletion")
-class PipelineController {
+@Component("pipelineApi")
+class PipelineApi {
 
     private static final int MAX_PAGE_SIZE = 200;
     private static final String AI_PIPELINE = "ai-pipeline";
@@ -70,7 +60,7 @@ class PipelineController {
     private final CanvasJson canvasJson;
     private final JsonMapper json;
 
-    PipelineController(PipelineService pipelines, FinishedRunService finishedRuns, PipelineCatalog catalog, CanvasJson canvasJson,
+    PipelineApi(PipelineService pipelines, FinishedRunService finishedRuns, PipelineCatalog catalog, CanvasJson canvasJson,
                        CanvasOptions options, JsonMapper json) {
         this.pipelines = pipelines;
         this.finishedRuns = finishedRuns;
@@ -80,10 +70,7 @@ class PipelineController {
         this.json = json;
     }
 
-    @GetMapping
-    @Operation(summary = "The named pipelines: their inputs, options, stages and canvases")
-    @ApiStatuses(errors = {})
-    ApiResponse<PipelineList> list() {
+    public ApiResponse<PipelineList> list() {
         return ApiResponse.ok(new PipelineList(catalog.all().stream().map(d -> new PipelineInfo(d.name(), d.description(),
                 "/api/v1/pipelines/" + d.name(),
                 d.inputs().stream().map(k -> new InputView(k.key(), k.accepts())).toList(),
@@ -92,31 +79,16 @@ class PipelineController {
                 canvasJson.toJson(d.canvas()), RouteInfo.of(d.source()))).toList()));
     }
 
-    @GetMapping("/history")
-    @Operation(summary = "All runs, newest first, paged; search by pipeline, statuses, chain id (or its start), "
-            + "request id, source and creation time")
-    @ApiStatuses(errors = {400, 503})
-    ApiResponse<Page<PipelineView>> history(
-            @Parameter(example = "document-analysis") @RequestParam(required = false) String pipeline,
-            @Parameter(description = "one or more, repeated or comma-separated: status=FAILURE,CANCELLED",
-                    array = @ArraySchema(schema = @Schema(allowableValues = {"PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"})))
-            @RequestParam(required = false) List<String> status,
-            @Parameter(name = "chain_id", description = "a chain id or its start (letters, digits, dashes)", example = "3f0c2a51")
-            @RequestParam(name = "chain_id", required = false) String chainId,
-            @Parameter(name = "request_id", description = "the request_id the client gave when it started the run")
-            @RequestParam(name = "request_id", required = false) String requestId,
-            @Parameter(description = "the door the run came through",
-                    schema = @Schema(allowableValues = {"rest", "drop-folder", "kafka"}))
-            @RequestParam(required = false) String source,
-            @Parameter(name = "created_from", description = "created at or after this instant (ISO-8601)",
-                    example = "2026-12-05T09:00:00Z")
-            @RequestParam(name = "created_from", required = false) String createdFrom,
-            @Parameter(name = "created_to", description = "created before this instant (ISO-8601)",
-                    example = "2026-12-05T10:00:00Z")
-            @RequestParam(name = "created_to", required = false) String createdTo,
-            @Parameter(schema = @Schema(minimum = "0", defaultValue = "0")) @RequestParam(defaultValue = "0") int page,
-            @Parameter(schema = @Schema(minimum = "1", maximum = "200", defaultValue = "20"))
-            @RequestParam(defaultValue = "20") int size) {
+    public ApiResponse<Page<PipelineView>> history(Message request) {
+        int page = ApiRequests.intParam(request, "page", 0);
+        int size = ApiRequests.intParam(request, "size", 20);
+        String pipeline = ApiRequests.param(request, "pipeline");
+        List<String> status = ApiRequests.params(request, "status");
+        String chainId = ApiRequests.param(request, "chain_id");
+        String requestId = ApiRequests.param(request, "request_id");
+        String source = ApiRequests.param(request, "source");
+        String createdFrom = ApiRequests.param(request, "created_from");
+        String createdTo = ApiRequests.param(request, "created_to");
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw TaskFailure.invalidInput("page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
         }
@@ -131,68 +103,56 @@ class PipelineController {
         return ApiResponse.ok(new Page<>(items, page, size, pipelines.historyTotal(filter)));
     }
 
-    @GetMapping("/{chain_id}")
-    @Operation(summary = "A run's record: status, timings, input and, when done, result or error; the run it re-runs and its re-runs")
-    @ApiStatuses(errors = {404, 503})
-    ApiResponse<PipelineView> get(@PathVariable("chain_id") String chainId) {
+    public ApiResponse<PipelineView> get(Message request) {
+        String chainId = chainId(request);
         return ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, true).withReruns(finishedRuns.reruns(chainId)));
     }
 
-    @DeleteMapping("/{chain_id}")
-    @Operation(summary = "Delete a finished run: its records and the files it wrote under storage (normalized/, results/, "
-            + "annotated/) and its outbox file; the files it was given (uploads) stay")
-    @ApiStatuses(errors = {404, 409, 503})
-    ApiResponse<Deleted> delete(@PathVariable("chain_id") String chainId) {
+    public ApiResponse<Deleted> delete(Message request) {
+        String chainId = chainId(request);
         return ApiResponse.ok(new Deleted(chainId, finishedRuns.delete(chainId).files()));
     }
 
-    @PostMapping("/{chain_id}/rerun")
-    @Operation(summary = "Run a finished run again: a new run with the same canvas and input, linked to it by rerun_of")
-    @ApiStatuses(success = 202, errors = {404, 409, 503})
-    ResponseEntity<ApiResponse<Started>> rerun(@PathVariable("chain_id") String chainId) {
+    public ApiAnswer rerun(Message request) {
+        String chainId = chainId(request);
         PipelineEngine.Started started = finishedRuns.rerun(chainId, SOURCE);
         PipelineRow row = pipelines.get(started.chainId());
-        return ResponseEntity.accepted().body(ApiResponse.ok(new Started(row.chainId, row.pipeline, row.status.name(), false)));
+        return ApiAnswer.accepted(new Started(row.chainId, row.pipeline, row.status.name(), false));
     }
 
-    @GetMapping("/{chain_id}/tasks")
-    @Operation(summary = "A run's tasks with state, attempts, timings, result and error (and its stages, if named)")
-    @ApiStatuses(errors = {404, 503})
-    ApiResponse<TaskList> tasks(@PathVariable("chain_id") String chainId) {
+    public ApiResponse<TaskList> tasks(Message request) {
+        String chainId = chainId(request);
         return ApiResponse.ok(taskList(pipelines.get(chainId)));
     }
 
-    @DeleteMapping("/{chain_id}/cancel")
-    @Operation(summary = "Cancel a run that has not ended: nothing more starts, running tasks are told to stop")
-    @ApiStatuses(errors = {404, 409, 503})
-    ApiResponse<PipelineView> cancel(@PathVariable("chain_id") String chainId) {
+    public ApiResponse<PipelineView> cancel(Message request) {
+        return cancel(chainId(request));
+    }
+
+    private ApiResponse<PipelineView> cancel(String chainId) {
         pipelines.cancel(chainId);
         return ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, false));
     }
 
-    @PostMapping("/{chain_id}/retry")
-    @Operation(summary = "Resume a failed run from its failed tasks, reusing every result that succeeded; "
-            + "with from=<node>, from that task on (it and the steps after it run again)")
-    @ApiStatuses(success = 202, errors = {400, 404, 409, 503})
-    ResponseEntity<ApiResponse<PipelineView>> retry(@PathVariable("chain_id") String chainId,
-                                                    @RequestParam(name = "from", required = false) String from) {
-        pipelines.retry(chainId, from);
-        return ResponseEntity.accepted().body(ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, false)));
+    public ApiAnswer retry(Message request) {
+        String chainId = chainId(request);
+        pipelines.retry(chainId, ApiRequests.param(request, "from"));
+        return ApiAnswer.accepted(PipelineView.of(pipelines.get(chainId), json, false));
     }
 
-    @GetMapping("/ai-pipeline/{chain_id}/tasks")
-    @Operation(summary = "An AI pipeline run's four stages and its tasks, each with its stage, state, attempts and timings")
-    @ApiStatuses(errors = {404, 503})
-    ApiResponse<TaskList> aiPipelineTasks(@PathVariable("chain_id") String chainId) {
+    public ApiResponse<TaskList> aiPipelineTasks(Message request) {
+        String chainId = chainId(request);
         return ApiResponse.ok(taskList(run(chainId, AI_PIPELINE)));
     }
 
-    @DeleteMapping("/ai-pipeline/{chain_id}/cancel")
-    @Operation(summary = "Cancel an AI pipeline run")
-    @ApiStatuses(errors = {404, 409, 503})
-    ApiResponse<PipelineView> cancelAiPipeline(@PathVariable("chain_id") String chainId) {
+    public ApiResponse<PipelineView> cancelAiPipeline(Message request) {
+        String chainId = chainId(request);
         run(chainId, AI_PIPELINE);
         return cancel(chainId);
+    }
+
+    private static String chainId(Message request) {
+        return request.getHeader("chain_id", String.class);
     }
 
     private TaskList taskList(PipelineRow row) {
