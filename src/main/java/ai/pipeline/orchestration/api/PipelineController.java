@@ -61,7 +61,7 @@ class PipelineController {
     private static final Pattern CHAIN_ID_PREFIX = Pattern.compile("[A-Za-z0-9-]{1,36}");
     private static final int MAX_REQUEST_ID = 200;
     /** The doors a run can come through (REST here, the drop folder and Kafka in ai.pipeline.ingress). */
-    private static final List<String> SOURCES = List.of("rest", "drop-folder", "kafka");
+    private static final List<String> SOURCES = List.of("rest", "drop-folder", "kafka", "schedule");
 
     private final PipelineService pipelines;
     private final FinishedRunService finishedRuns;
@@ -69,9 +69,11 @@ class PipelineController {
     private final CanvasOptions options;
     private final CanvasJson canvasJson;
     private final JsonMapper json;
+    private final RunRecords records;
 
     PipelineController(PipelineService pipelines, FinishedRunService finishedRuns, PipelineCatalog catalog, CanvasJson canvasJson,
-                       CanvasOptions options, JsonMapper json) {
+                       CanvasOptions options, JsonMapper json, RunRecords records) {
+        this.records = records;
         this.pipelines = pipelines;
         this.finishedRuns = finishedRuns;
         this.catalog = catalog;
@@ -99,14 +101,14 @@ class PipelineController {
     ApiResponse<Page<PipelineView>> history(
             @Parameter(example = "document-analysis") @RequestParam(required = false) String pipeline,
             @Parameter(description = "one or more, repeated or comma-separated: status=FAILURE,CANCELLED",
-                    array = @ArraySchema(schema = @Schema(allowableValues = {"PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"})))
+                    array = @ArraySchema(schema = @Schema(allowableValues = {"SCHEDULED", "PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"})))
             @RequestParam(required = false) List<String> status,
             @Parameter(name = "chain_id", description = "a chain id or its start (letters, digits, dashes)", example = "3f0c2a51")
             @RequestParam(name = "chain_id", required = false) String chainId,
             @Parameter(name = "request_id", description = "the request_id the client gave when it started the run")
             @RequestParam(name = "request_id", required = false) String requestId,
             @Parameter(description = "the door the run came through",
-                    schema = @Schema(allowableValues = {"rest", "drop-folder", "kafka"}))
+                    schema = @Schema(allowableValues = {"rest", "drop-folder", "kafka", "schedule"}))
             @RequestParam(required = false) String source,
             @Parameter(name = "created_from", description = "created at or after this instant (ISO-8601)",
                     example = "2026-12-05T09:00:00Z")
@@ -135,7 +137,7 @@ class PipelineController {
     @Operation(summary = "A run's record: status, timings, input and, when done, result or error; the run it re-runs and its re-runs")
     @ApiStatuses(errors = {404, 503})
     ApiResponse<PipelineView> get(@PathVariable("chain_id") String chainId) {
-        return ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, true).withReruns(finishedRuns.reruns(chainId)));
+        return ApiResponse.ok(records.record(chainId));
     }
 
     @DeleteMapping("/{chain_id}")

@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.api;
 import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.api.PipelineViews.Started;
 import ai.pipeline.orchestration.api.StartRequests.AiPipelineStart;
+import ai.pipeline.orchestration.api.StartRequests.Controls;
 import ai.pipeline.orchestration.api.StartRequests.DocumentStart;
 import ai.pipeline.orchestration.api.StartRequests.ImageStart;
 import ai.pipeline.orchestration.engine.PipelineEngine;
@@ -10,6 +11,8 @@ import ai.pipeline.orchestration.pipelines.InputKind;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineDefinition;
 import ai.pipeline.orchestration.pipelines.PipelineInputs;
+import ai.pipeline.orchestration.scheduling.ScheduledStarts;
+import ai.pipeline.orchestration.scheduling.StartControls;
 import ai.pipeline.shared.api.ApiResponse;
 import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.shared.task.TaskFailure;
@@ -19,6 +22,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.nio.file.Path;
 import java.util.Map;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -57,9 +61,11 @@ class PipelineStartController {
     private final PipelineInputs inputs;
     private final Storage storage;
     private final JsonMapper json;
+    private final ScheduledStarts starts;
 
     PipelineStartController(PipelineService pipelines, PipelineCatalog catalog, PipelineInputs inputs, Storage storage,
-                            JsonMapper json) {
+                            JsonMapper json, ScheduledStarts starts) {
+        this.starts = starts;
         this.pipelines = pipelines;
         this.catalog = catalog;
         this.inputs = inputs;
@@ -71,15 +77,16 @@ class PipelineStartController {
     @Operation(summary = "Start `document`: OCR (pages in parallel) → summary")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> document(@Valid @RequestBody DocumentStart request) {
-        return start("document", InputKind.DOCUMENT, request.documentPath(), request.options(), request.requestId());
+        return start("document", InputKind.DOCUMENT, request.documentPath(), request.options(), request.requestId(), request.controls());
     }
 
     @PostMapping(path = "/document", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> documentUpload(@Parameter(description = FILE) @RequestParam("file") MultipartFile file,
             @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
-            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
-        return upload("document", file, requestId, options);
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options,
+            @ParameterObject Controls controls) {
+        return upload("document", file, requestId, options, controls);
     }
 
     @PostMapping(path = "/document-analysis", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -87,7 +94,7 @@ class PipelineStartController {
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> documentAnalysis(@Valid @RequestBody DocumentStart request) {
         return start("document-analysis", InputKind.DOCUMENT, request.documentPath(), request.options(),
-                request.requestId());
+                request.requestId(), request.controls());
     }
 
     @PostMapping(path = "/document-analysis", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -95,15 +102,16 @@ class PipelineStartController {
     ResponseEntity<ApiResponse<Started>> documentAnalysisUpload(
             @Parameter(description = FILE) @RequestParam("file") MultipartFile file,
             @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
-            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
-        return upload("document-analysis", file, requestId, options);
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options,
+            @ParameterObject Controls controls) {
+        return upload("document-analysis", file, requestId, options, controls);
     }
 
     @PostMapping(path = "/image-analysis", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Start `image-analysis`: object detection ‖ OCR → one description (a chord)")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> imageAnalysis(@Valid @RequestBody ImageStart request) {
-        return start("image-analysis", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId());
+        return start("image-analysis", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId(), request.controls());
     }
 
     @PostMapping(path = "/image-analysis", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -111,23 +119,25 @@ class PipelineStartController {
     ResponseEntity<ApiResponse<Started>> imageAnalysisUpload(
             @Parameter(description = FILE) @RequestParam("file") MultipartFile file,
             @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
-            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
-        return upload("image-analysis", file, requestId, options);
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options,
+            @ParameterObject Controls controls) {
+        return upload("image-analysis", file, requestId, options, controls);
     }
 
     @PostMapping(path = "/parallel", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Start `parallel`: OCR ‖ object detection on one image (a group)")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> parallel(@Valid @RequestBody ImageStart request) {
-        return start("parallel", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId());
+        return start("parallel", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId(), request.controls());
     }
 
     @PostMapping(path = "/parallel", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> parallelUpload(@Parameter(description = FILE) @RequestParam("file") MultipartFile file,
             @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
-            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
-        return upload("parallel", file, requestId, options);
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options,
+            @ParameterObject Controls controls) {
+        return upload("parallel", file, requestId, options, controls);
     }
 
     @PostMapping(path = "/ai-pipeline", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -136,15 +146,16 @@ class PipelineStartController {
     ResponseEntity<ApiResponse<Started>> aiPipeline(@Valid @RequestBody AiPipelineStart request) {
         boolean image = request.imagePath() != null && !request.imagePath().isBlank();
         return start("ai-pipeline", image ? InputKind.IMAGE : InputKind.DOCUMENT,
-                image ? request.imagePath() : request.documentPath(), request.options(), request.requestId());
+                image ? request.imagePath() : request.documentPath(), request.options(), request.requestId(), request.controls());
     }
 
     @PostMapping(path = "/ai-pipeline", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> aiPipelineUpload(@Parameter(description = FILE) @RequestParam("file") MultipartFile file,
             @Parameter(description = REQUEST_ID) @RequestParam(name = "request_id", required = false) String requestId,
-            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options) {
-        return upload("ai-pipeline", file, requestId, options);
+            @Parameter(description = OPTIONS) @RequestParam(name = "options", required = false) String options,
+            @ParameterObject Controls controls) {
+        return upload("ai-pipeline", file, requestId, options, controls);
     }
 
     @PostMapping(path = "/{pipeline}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -162,34 +173,41 @@ class PipelineStartController {
         ObjectNode input = ((ObjectNode) body).deepCopy();
         JsonNode requestId = input.remove("request_id");
         Map<String, Object> options = inputs.options(input.remove("options"));
+        StartControls controls = controls(Controls.takeFrom(input));
         if (requestId != null && !requestId.isNull() && (!requestId.isString() || requestId.asString().length() > 200)) {
             throw TaskFailure.invalidInput("request_id must be a string of at most 200 characters");
         }
-        return answer(pipeline, pipelines.startPipeline(pipeline, inputs.check(definition, input), options,
-                requestId == null || requestId.isNull() ? null : requestId.asString(), SOURCE));
+        return answer(pipeline, starts.start(pipelines.requestFor(pipeline, inputs.check(definition, input), options,
+                requestId == null || requestId.isNull() ? null : requestId.asString(), SOURCE), controls));
     }
 
     private ResponseEntity<ApiResponse<Started>> start(String pipeline, InputKind kind, String path,
-                                                       Map<String, Object> options, String requestId) {
+                                                       Map<String, Object> options, String requestId, Controls controls) {
+        StartControls checked = controls(controls);
         ObjectNode input = json.createObjectNode();
         input.put(kind.key(), path);
-        return answer(pipeline, pipelines.startPipeline(pipeline, inputs.check(definition(pipeline), input),
-                options == null ? Map.of() : options, requestId, SOURCE));
+        return answer(pipeline, starts.start(pipelines.requestFor(pipeline, inputs.check(definition(pipeline), input),
+                options == null ? Map.of() : options, requestId, SOURCE), checked));
+    }
+
+    private StartControls controls(Controls controls) {
+        return starts.controls(controls.countdownS(), controls.eta(), controls.callbackUrl());
     }
 
     /** Stores the upload, then starts the pipeline on it; an upload that starts nothing is not kept. */
     private ResponseEntity<ApiResponse<Started>> upload(String pipeline, MultipartFile file, String requestId,
-                                                        String optionsField) {
+                                                        String optionsField, Controls controlFields) {
         if (requestId != null && requestId.length() > 200) {
             throw TaskFailure.invalidInput("request_id: size must be between 0 and 200");
         }
         Map<String, Object> options = inputs.options(optionsField);
+        StartControls controls = controls(controlFields);
         PipelineDefinition definition = definition(pipeline);
         Path stored = Uploads.store(storage, file);
         PipelineEngine.Started started;
         try {
-            started = pipelines.startPipeline(pipeline, inputs.forFile(definition, stored, file.getOriginalFilename()),
-                    options, requestId, SOURCE);
+            started = starts.start(pipelines.requestFor(pipeline, inputs.forFile(definition, stored,
+                    file.getOriginalFilename()), options, requestId, SOURCE), controls);
         } catch (RuntimeException e) {
             Uploads.discard(stored);
             throw e;

@@ -1,10 +1,14 @@
 package ai.pipeline.orchestration.api;
 
+import ai.pipeline.shared.task.TaskFailure;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.util.Map;
+import org.springframework.web.bind.annotation.BindParam;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The JSON bodies that start named pipelines: a file already in storage, an optional request id and options. */
 final class StartRequests {
@@ -15,7 +19,39 @@ final class StartRequests {
     private static final String OPTIONS = "settings for the pipeline's steps, each passed to every step that takes it "
             + "(an option no step takes is refused); GET /api/v1/pipelines lists each pipeline's options";
 
+    static final String COUNTDOWN = "start the run this many seconds from now; it waits as SCHEDULED (not with eta)";
+    static final String ETA = "start the run at this ISO-8601 instant; it waits as SCHEDULED (not with countdown_s)";
+    static final String CALLBACK = "an http(s) URL that gets a POST of the run's final record when it ends, signed "
+            + "X-Signature: sha256=<HMAC-SHA256 of the body> (needs APP_CALLBACK_SECRET on the server)";
+
     private StartRequests() {
+    }
+
+    /** When a start is due and where its end is reported: JSON fields or form fields of every start request. */
+    record Controls(@BindParam("countdown_s") @Schema(description = COUNTDOWN, example = "60") Double countdownS,
+                    @Schema(description = ETA, example = "2026-12-05T09:30:00Z") String eta,
+                    @BindParam("callback_url") @Schema(description = CALLBACK, example = "https://example.com/hooks/runs")
+                    String callbackUrl) {
+
+        /** Takes {@code countdown_s}, {@code eta} and {@code callback_url} out of a start body given as JSON. */
+        static Controls takeFrom(ObjectNode body) {
+            JsonNode countdown = body.remove("countdown_s");
+            if (countdown != null && !countdown.isNull() && !countdown.isNumber()) {
+                throw TaskFailure.invalidInput("countdown_s must be a number of seconds");
+            }
+            return new Controls(countdown == null || countdown.isNull() ? null : countdown.asDouble(),
+                    text(body.remove("eta"), "eta"), text(body.remove("callback_url"), "callback_url"));
+        }
+
+        private static String text(JsonNode node, String field) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isString()) {
+                throw TaskFailure.invalidInput(field + " must be a string");
+            }
+            return node.asString();
+        }
     }
 
     @Schema(description = "a document in storage: a path returned by POST /api/v1/files, or relative to the storage root")
@@ -24,7 +60,14 @@ final class StartRequests {
             @NotBlank(message = "is required: the path of a PDF or image in storage") String documentPath,
             @Schema(description = REQUEST_ID) @Size(max = MAX_REQUEST_ID) String requestId,
             @Schema(description = OPTIONS, example = "{\"languages\": [\"eng\"], \"pages\": \"1-2\"}")
-            Map<String, Object> options) {
+            Map<String, Object> options,
+            @Schema(description = COUNTDOWN, example = "60") Double countdownS,
+            @Schema(description = ETA, example = "2026-12-05T09:30:00Z") String eta,
+            @Schema(description = CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) {
+
+        Controls controls() {
+            return new Controls(countdownS, eta, callbackUrl);
+        }
     }
 
     @Schema(description = "an image in storage: a path returned by POST /api/v1/files, or relative to the storage root")
@@ -33,7 +76,14 @@ final class StartRequests {
             @NotBlank(message = "is required: the path of an image in storage") String imagePath,
             @Schema(description = REQUEST_ID) @Size(max = MAX_REQUEST_ID) String requestId,
             @Schema(description = OPTIONS, example = "{\"languages\": [\"eng\"], \"pages\": \"1-2\"}")
-            Map<String, Object> options) {
+            Map<String, Object> options,
+            @Schema(description = COUNTDOWN, example = "60") Double countdownS,
+            @Schema(description = ETA, example = "2026-12-05T09:30:00Z") String eta,
+            @Schema(description = CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) {
+
+        Controls controls() {
+            return new Controls(countdownS, eta, callbackUrl);
+        }
     }
 
     @Schema(description = "exactly one of image_path (an image) and document_path (a PDF or an image) in storage")
@@ -42,7 +92,14 @@ final class StartRequests {
             @Schema(example = "uploads/2026-01-31/5b1d…-contract.pdf") String documentPath,
             @Schema(description = REQUEST_ID) @Size(max = MAX_REQUEST_ID) String requestId,
             @Schema(description = OPTIONS, example = "{\"score_threshold\": 0.5, \"max_sentences\": 3}")
-            Map<String, Object> options) {
+            Map<String, Object> options,
+            @Schema(description = COUNTDOWN, example = "60") Double countdownS,
+            @Schema(description = ETA, example = "2026-12-05T09:30:00Z") String eta,
+            @Schema(description = CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) {
+
+        Controls controls() {
+            return new Controls(countdownS, eta, callbackUrl);
+        }
 
         @Schema(hidden = true)
         @AssertTrue(message = "give exactly one of image_path and document_path")

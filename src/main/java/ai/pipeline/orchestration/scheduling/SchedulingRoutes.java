@@ -1,0 +1,56 @@
+package ai.pipeline.orchestration.scheduling;
+
+import ai.pipeline.orchestration.engine.EngineSettings;
+import ai.pipeline.orchestration.engine.OrchestratorLease;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * The timers of this module, on the orchestrator lease holder only (route group {@code lease-holder}):
+ * due scheduled runs, periodic ticks, completion callbacks. They opt into the engine's error handling:
+ * a database or Kafka briefly away is retried until it is back.
+ */
+@Component
+class SchedulingRoutes extends RouteBuilder {
+
+    private static final String ENGINE_ERRORS = "engine-errors";
+
+    private final EngineSettings engine;
+    private final SchedulingProperties scheduling;
+    private final CallbackProperties callbackProperties;
+    private final DueRuns dueRuns;
+    private final PeriodicSchedules schedules;
+    private final CallbackDispatcher callbacks;
+
+    SchedulingRoutes(EngineSettings engine, SchedulingProperties scheduling, CallbackProperties callbackProperties,
+                     DueRuns dueRuns, PeriodicSchedules schedules, CallbackDispatcher callbacks) {
+        this.engine = engine;
+        this.scheduling = scheduling;
+        this.callbackProperties = callbackProperties;
+        this.dueRuns = dueRuns;
+        this.schedules = schedules;
+        this.callbacks = callbacks;
+    }
+
+    @Override
+    public void configure() {
+        if (!engine.orchestrator()) {
+            return;
+        }
+        long every = scheduling.checkInterval().toMillis();
+        from("timer:orchestration-scheduled-runs?period=" + every)
+                .routeId("orchestration-scheduled-runs").group(OrchestratorLease.SINGLETON).autoStartup(false)
+                .routeConfigurationId(ENGINE_ERRORS)
+                .process(exchange -> dueRuns.startDue());
+
+        from("timer:orchestration-schedules?period=" + every)
+                .routeId("orchestration-schedules").group(OrchestratorLease.SINGLETON).autoStartup(false)
+                .routeConfigurationId(ENGINE_ERRORS)
+                .process(exchange -> schedules.tick());
+
+        from("timer:orchestration-callbacks?period=" + callbackProperties.checkInterval().toMillis())
+                .routeId("orchestration-callbacks").group(OrchestratorLease.SINGLETON).autoStartup(false)
+                .routeConfigurationId(ENGINE_ERRORS)
+                .process(exchange -> callbacks.deliverDue());
+    }
+}
