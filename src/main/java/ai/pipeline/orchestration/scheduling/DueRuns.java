@@ -3,9 +3,7 @@ package ai.pipeline.orchestration.scheduling;
 import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.engine.PipelineEngine;
-import ai.pipeline.orchestration.retention.RetentionProperties;
 import ai.pipeline.shared.task.TaskFailure;
-import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,30 +14,24 @@ import tools.jackson.databind.json.JsonMapper;
  * Starts the scheduled runs that are due, under the chain ids they were given (on the lease holder,
  * from the {@code orchestration-scheduled-runs} timer). Each is claimed first, so a cancel that comes
  * later goes to the engine; a run claimed by an instance that stopped before it was started is
- * started by the next pass (starting a chain id twice starts it once). Runs that ended while they
- * waited are purged as old as finished runs are ({@code app.retention.runs}).
+ * started by the next pass (starting a chain id twice starts it once).
  */
 @Component
 class DueRuns {
 
     private static final Logger log = LoggerFactory.getLogger(DueRuns.class);
     private static final int BATCH = 100;
-    private static final Duration PURGE_EVERY = Duration.ofHours(1);
 
     private final ScheduledRuns scheduled;
     private final PipelineService pipelines;
     private final CanvasJson canvasJson;
     private final JsonMapper json;
-    private final RetentionProperties retention;
-    private Instant nextPurge = Instant.EPOCH;
 
-    DueRuns(ScheduledRuns scheduled, PipelineService pipelines, CanvasJson canvasJson, JsonMapper json,
-            RetentionProperties retention) {
+    DueRuns(ScheduledRuns scheduled, PipelineService pipelines, CanvasJson canvasJson, JsonMapper json) {
         this.scheduled = scheduled;
         this.pipelines = pipelines;
         this.canvasJson = canvasJson;
         this.json = json;
-        this.retention = retention;
     }
 
     /** One pass; a transient failure (Kafka or the database away) is thrown, and the route retries it. */
@@ -49,10 +41,6 @@ class DueRuns {
             if (scheduled.claim(due.chainId())) {
                 start(due);
             }
-        }
-        if (now.isAfter(nextPurge) && RetentionProperties.enabled(retention.runs())) {
-            scheduled.purgeEnded(now.minus(retention.runs()));
-            nextPurge = now.plus(PURGE_EVERY);
         }
     }
 

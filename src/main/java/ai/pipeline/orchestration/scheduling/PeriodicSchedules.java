@@ -150,10 +150,15 @@ public class PeriodicSchedules {
         return Map.copyOf(refused);
     }
 
-    /** One pass: starts claimed ticks left unstarted, then claims and starts each schedule's tick that has come. */
+    /**
+     * One pass: starts this instance's schedules' ticks claimed but left unstarted, then claims and
+     * starts each schedule's tick that has come. (A tick left by a schedule no longer configured stays.)
+     */
     void tick() {
         for (ScheduleTicks.Tick tick : ticks.unstarted()) {
-            start(tick);
+            if (active.containsKey(tick.schedule())) {
+                start(tick);
+            }
         }
         Instant now = Instant.now();
         for (Active schedule : active.values()) {
@@ -188,10 +193,6 @@ public class PeriodicSchedules {
     /** Starts a claimed tick's run under its chain id; bad data (a pipeline gone, an input file gone) is recorded on the tick. */
     private void start(ScheduleTicks.Tick tick) {
         Active schedule = active.get(tick.schedule());
-        if (schedule == null) {
-            ticks.started(tick, "not started: the schedule is no longer configured");
-            return;
-        }
         try {
             pipelines.start(request(schedule).withChainId(tick.chainId()));
             ticks.started(tick, null);

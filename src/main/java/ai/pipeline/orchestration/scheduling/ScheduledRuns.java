@@ -96,12 +96,6 @@ public class ScheduledRuns {
         jdbc.update("DELETE FROM scheduled_run WHERE chain_id = ?", chainId);
     }
 
-    /** Forgets runs that ended while they waited (cancelled, or failed to start), once as old as finished runs are kept. */
-    int purgeEnded(Instant before) {
-        return jdbc.update("DELETE FROM scheduled_run WHERE status <> ? AND finished_at < ?",
-                PipelineStatus.SCHEDULED.name(), at(before));
-    }
-
     /** What a history search finds here, newest first, from {@code offset}. */
     public List<PipelineRow> history(HistoryFilter filter, long offset, int limit) {
         List<Object> args = new ArrayList<>();

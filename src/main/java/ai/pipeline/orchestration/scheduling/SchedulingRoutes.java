@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The timers of this module, on the orchestrator lease holder only (route group {@code lease-holder}):
- * due scheduled runs, periodic ticks, completion callbacks. They opt into the engine's error handling:
+ * due scheduled runs, periodic ticks, completion callbacks, and the hourly purge of what they leave. They opt into the engine's error handling:
  * a database or Kafka briefly away is retried until it is back.
  */
 @Component
@@ -21,9 +21,11 @@ class SchedulingRoutes extends RouteBuilder {
     private final DueRuns dueRuns;
     private final PeriodicSchedules schedules;
     private final CallbackDispatcher callbacks;
+    private final SchedulingPurge purge;
 
     SchedulingRoutes(EngineSettings engine, SchedulingProperties scheduling, CallbackProperties callbackProperties,
-                     DueRuns dueRuns, PeriodicSchedules schedules, CallbackDispatcher callbacks) {
+                     DueRuns dueRuns, PeriodicSchedules schedules, CallbackDispatcher callbacks, SchedulingPurge purge) {
+        this.purge = purge;
         this.engine = engine;
         this.scheduling = scheduling;
         this.callbackProperties = callbackProperties;
@@ -52,5 +54,10 @@ class SchedulingRoutes extends RouteBuilder {
                 .routeId("orchestration-callbacks").group(OrchestratorLease.SINGLETON).autoStartup(false)
                 .routeConfigurationId(ENGINE_ERRORS)
                 .process(exchange -> callbacks.deliverDue());
+
+        from("timer:orchestration-scheduling-purge?period=3600000&delay=60000")
+                .routeId("orchestration-scheduling-purge").group(OrchestratorLease.SINGLETON).autoStartup(false)
+                .routeConfigurationId(ENGINE_ERRORS)
+                .process(exchange -> purge.purge());
     }
 }
