@@ -173,7 +173,7 @@ class PipelineStartController {
         ObjectNode input = ((ObjectNode) body).deepCopy();
         JsonNode requestId = input.remove("request_id");
         Map<String, Object> options = inputs.options(input.remove("options"));
-        StartControls controls = controls(Controls.takeFrom(input));
+        StartControls controls = starts.takeControls(input);
         if (requestId != null && !requestId.isNull() && (!requestId.isString() || requestId.asString().length() > 200)) {
             throw TaskFailure.invalidInput("request_id must be a string of at most 200 characters");
         }

@@ -1,14 +1,11 @@
 package ai.pipeline.orchestration.api;
 
-import ai.pipeline.shared.task.TaskFailure;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.util.Map;
 import org.springframework.web.bind.annotation.BindParam;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** The JSON bodies that start named pipelines: a file already in storage, an optional request id and options. */
 final class StartRequests {
@@ -27,31 +24,11 @@ final class StartRequests {
     private StartRequests() {
     }
 
-    /** When a start is due and where its end is reported: JSON fields or form fields of every start request. */
+    /** When a start is due and where its end is reported, as form fields of a multipart start. */
     record Controls(@BindParam("countdown_s") @Schema(description = COUNTDOWN, example = "60") Double countdownS,
                     @Schema(description = ETA, example = "2026-12-05T09:30:00Z") String eta,
                     @BindParam("callback_url") @Schema(description = CALLBACK, example = "https://example.com/hooks/runs")
                     String callbackUrl) {
-
-        /** Takes {@code countdown_s}, {@code eta} and {@code callback_url} out of a start body given as JSON. */
-        static Controls takeFrom(ObjectNode body) {
-            JsonNode countdown = body.remove("countdown_s");
-            if (countdown != null && !countdown.isNull() && !countdown.isNumber()) {
-                throw TaskFailure.invalidInput("countdown_s must be a number of seconds");
-            }
-            return new Controls(countdown == null || countdown.isNull() ? null : countdown.asDouble(),
-                    text(body.remove("eta"), "eta"), text(body.remove("callback_url"), "callback_url"));
-        }
-
-        private static String text(JsonNode node, String field) {
-            if (node == null || node.isNull()) {
-                return null;
-            }
-            if (!node.isString()) {
-                throw TaskFailure.invalidInput(field + " must be a string");
-            }
-            return node.asString();
-        }
     }
 
     @Schema(description = "a document in storage: a path returned by POST /api/v1/files, or relative to the storage root")

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -48,6 +49,15 @@ public class RunCallbacks {
         Instant now = Instant.now();
         jdbc.update("INSERT INTO run_callback (chain_id, url, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, 0, ?, ?)",
                 chainId, url.toString(), State.PENDING.name(), at(now), at(now));
+    }
+
+    /** The same, for a start that may be read again (a Kafka request): a second registration changes nothing. */
+    public void registerOnce(String chainId, URI url) {
+        try {
+            register(chainId, url);
+        } catch (DuplicateKeyException e) {
+            // registered when the request was read before
+        }
     }
 
     /** The start did not happen (refused, or an earlier run with the same request id answered it). */

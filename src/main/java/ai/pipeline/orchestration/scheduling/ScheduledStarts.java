@@ -9,12 +9,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Starts a checked request now or later, with or without a completion callback. The chain id is
@@ -80,6 +83,46 @@ public class ScheduledStarts {
         return new StartControls(dueAt, callbackUrl == null ? null : callbackUrls.check(callbackUrl));
     }
 
+    /**
+     * Takes {@code countdown_s}, {@code eta} and {@code callback_url} out of a start request given as a
+     * JSON object (a named pipeline's body, a Kafka request) and checks them as {@link #controls} does.
+     */
+    public StartControls takeControls(ObjectNode body) {
+        JsonNode countdown = body.remove("countdown_s");
+        if (countdown != null && !countdown.isNull() && !countdown.isNumber()) {
+            throw TaskFailure.invalidInput("countdown_s must be a number of seconds");
+        }
+        return controls(countdown == null || countdown.isNull() ? null : countdown.numberValue(),
+                text(body.remove("eta"), "eta"), text(body.remove("callback_url"), "callback_url"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isString()) {
+            throw TaskFailure.invalidInput(field + " must be a string");
+        }
+        return node.asString();
+    }
+
+    /**
+     * For a door that starts in batches under chain ids of its own (Kafka): records what the controls
+     * need under the request's chain id, so that reading the same request again changes nothing. Returns
+     * whether the run is to start now; false when it waits as SCHEDULED.
+     */
+    public boolean prepare(PipelineEngine.StartRequest request, StartControls controls) {
+        String chainId = Objects.requireNonNull(request.chainId(), "a prepared request has its chain id");
+        if (controls.callbackUrl() != null) {
+            callbacks.registerOnce(chainId, controls.callbackUrl());
+        }
+        if (controls.dueAt() == null || !controls.dueAt().isAfter(Instant.now())) {
+            return true;
+        }
+        schedule(request, chainId, controls.dueAt());
+        return false;
+    }
+
     /** Starts the request (checked by {@link PipelineService#requestFor}) as its controls say. */
     public PipelineEngine.Started start(PipelineEngine.StartRequest request, StartControls controls) {
         if (controls.dueAt() == null && controls.callbackUrl() == null) {
@@ -93,8 +136,8 @@ public class ScheduledStarts {
             PipelineEngine.Started started = controls.dueAt() == null || !controls.dueAt().isAfter(Instant.now())
                     ? pipelines.start(request.withChainId(chainId))
                     : schedule(request, chainId, controls.dueAt());
-            if (started.existing() && controls.callbackUrl() != null) {
-                callbacks.remove(chainId);   // an earlier request with the same id answers: it started nothing
+            if (!started.chainId().equals(chainId) && controls.callbackUrl() != null) {
+                callbacks.remove(chainId);   // an earlier request with the same id answers: this one started nothing
             }
             return started;
         } catch (RuntimeException e) {
@@ -106,6 +149,9 @@ public class ScheduledStarts {
     }
 
     private PipelineEngine.Started schedule(PipelineEngine.StartRequest request, String chainId, Instant dueAt) {
+        if (!store.existingChainIds(List.of(chainId)).isEmpty()) {
+            return new PipelineEngine.Started(chainId, true);   // the same request read again after its run started
+        }
         String requestId = request.requestId();
         if (requestId != null) {
             Optional<String> known = startedFor(requestId);
@@ -118,8 +164,12 @@ public class ScheduledStarts {
         try {
             scheduled.add(run, dueAt, Instant.now());
         } catch (DuplicateKeyException e) {
+            if (scheduled.find(chainId).isPresent()) {
+                return new PipelineEngine.Started(chainId, true);   // the same request read again
+            }
             // the same request_id, scheduled by a concurrent request: that one answers
-            return startedFor(requestId).map(id -> new PipelineEngine.Started(id, true)).orElseThrow(() -> e);
+            return Optional.ofNullable(requestId).flatMap(this::startedFor)
+                    .map(id -> new PipelineEngine.Started(id, true)).orElseThrow(() -> e);
         }
         return new PipelineEngine.Started(chainId, false);
     }

@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.orchestration.pipelines.TestInputs;
 import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.testsupport.ApiClient;
@@ -16,6 +17,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +40,9 @@ class ScheduledRunsIT {
 
     @Autowired
     Storage storage;
+
+    @Autowired
+    ProducerTemplate producer;
 
     ApiClient api;
     Pipelines pipelines;
@@ -147,6 +153,22 @@ class ScheduledRunsIT {
         } finally {
             waiting.forEach(id -> api.delete("/api/v1/pipelines/" + id + "/cancel"));
         }
+    }
+
+    @Test
+    void aKafkaRequestWithACountdownWaitsThenRunsUnderItsRecordsChainId() {
+        String requestId = "kafka-later-" + UUID.randomUUID();
+        Instant sent = Instant.now();
+        producer.sendBodyAndHeader("kafka:" + Topics.REQUESTS, "{\"canvas\": " + ECHO + ", \"input\": {\"n\": 2}, "
+                + "\"countdown_s\": 2, \"request_id\": \"" + requestId + "\"}", KafkaConstants.KEY, requestId);
+        JsonNode items = await().atMost(Duration.ofSeconds(20)).until(
+                () -> api.get("/api/v1/pipelines/history?request_id=" + requestId).json().path("data").path("items"),
+                found -> found.size() == 1);
+        String chainId = items.get(0).path("chain_id").asString();
+        JsonNode ended = pipelines.awaitEnd(chainId);
+        assertThat(ended.path("status").asString()).isEqualTo("SUCCESS");
+        assertThat(ended.path("source").asString()).isEqualTo("kafka");
+        assertThat(Duration.between(sent, Instant.parse(ended.path("started_at").asString()))).isGreaterThan(Duration.ofMillis(1900));
     }
 
     @Test
