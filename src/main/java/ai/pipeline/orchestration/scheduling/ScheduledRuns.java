@@ -96,6 +96,12 @@ public class ScheduledRuns {
         jdbc.update("DELETE FROM scheduled_run WHERE chain_id = ?", chainId);
     }
 
+    /** Deletes a run that ended while it waited (DELETE /api/v1/pipelines/{chain_id}); false when there is none. */
+    public boolean deleteEnded(String chainId) {
+        return jdbc.update("DELETE FROM scheduled_run WHERE chain_id = ? AND status <> ?", chainId,
+                PipelineStatus.SCHEDULED.name()) == 1;
+    }
+
     /** What a history search finds here, newest first, from {@code offset}. */
     public List<PipelineRow> history(HistoryFilter filter, long offset, int limit) {
         List<Object> args = new ArrayList<>();

@@ -106,7 +106,7 @@ class ScheduledRunsIT {
     }
 
     @Test
-    void aScheduledRunCancelledWhileItWaitsEndsCancelledAndNeverRuns() throws Exception {
+    void aScheduledRunCancelledWhileItWaitsEndsCancelledNeverRunsAndCanBeDeleted() throws Exception {
         Path dir = Files.createDirectories(storage.root().resolve("schedule-test"));
         Path image = TestInputs.textPng(dir.resolve(UUID.randomUUID() + ".png"), "Scheduled for later");
         ApiClient.Response started = api.postFile("/api/v1/pipelines/document", image, "countdown_s", "2");
@@ -129,6 +129,8 @@ class ScheduledRunsIT {
         assertThat(pipelines.tasks(chainId)).isEmpty();
         JsonNode listed = api.get("/api/v1/pipelines/history?status=CANCELLED&chain_id=" + chainId).json().path("data");
         assertThat(listed.path("total").asLong()).isEqualTo(1);
+        assertThat(api.delete("/api/v1/pipelines/" + chainId).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/pipelines/" + chainId).status()).isEqualTo(404);
     }
 
     @Test
