@@ -77,7 +77,7 @@ class PipelineStartController {
     @Operation(summary = "Start `document`: OCR (pages in parallel) → summary")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> document(@Valid @RequestBody DocumentStart request) {
-        return start("document", InputKind.DOCUMENT, request.documentPath(), request.options(), request.requestId(), request.controls());
+        return start("document", InputKind.DOCUMENT, request.documentPath(), request.options(), request.requestId(), request);
     }
 
     @PostMapping(path = "/document", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -94,7 +94,7 @@ class PipelineStartController {
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> documentAnalysis(@Valid @RequestBody DocumentStart request) {
         return start("document-analysis", InputKind.DOCUMENT, request.documentPath(), request.options(),
-                request.requestId(), request.controls());
+                request.requestId(), request);
     }
 
     @PostMapping(path = "/document-analysis", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -111,7 +111,7 @@ class PipelineStartController {
     @Operation(summary = "Start `image-analysis`: object detection ‖ OCR → one description (a chord)")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> imageAnalysis(@Valid @RequestBody ImageStart request) {
-        return start("image-analysis", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId(), request.controls());
+        return start("image-analysis", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId(), request);
     }
 
     @PostMapping(path = "/image-analysis", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -128,7 +128,7 @@ class PipelineStartController {
     @Operation(summary = "Start `parallel`: OCR ‖ object detection on one image (a group)")
     @ApiStatuses(success = 202, errors = {400, 404, 413, 415, 503})
     ResponseEntity<ApiResponse<Started>> parallel(@Valid @RequestBody ImageStart request) {
-        return start("parallel", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId(), request.controls());
+        return start("parallel", InputKind.IMAGE, request.imagePath(), request.options(), request.requestId(), request);
     }
 
     @PostMapping(path = "/parallel", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -146,7 +146,7 @@ class PipelineStartController {
     ResponseEntity<ApiResponse<Started>> aiPipeline(@Valid @RequestBody AiPipelineStart request) {
         boolean image = request.imagePath() != null && !request.imagePath().isBlank();
         return start("ai-pipeline", image ? InputKind.IMAGE : InputKind.DOCUMENT,
-                image ? request.imagePath() : request.documentPath(), request.options(), request.requestId(), request.controls());
+                image ? request.imagePath() : request.documentPath(), request.options(), request.requestId(), request);
     }
 
     @PostMapping(path = "/ai-pipeline", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -182,7 +182,7 @@ class PipelineStartController {
     }
 
     private ResponseEntity<ApiResponse<Started>> start(String pipeline, InputKind kind, String path,
-                                                       Map<String, Object> options, String requestId, Controls controls) {
+                                                       Map<String, Object> options, String requestId, StartRequests.Later controls) {
         StartControls checked = controls(controls);
         ObjectNode input = json.createObjectNode();
         input.put(kind.key(), path);
@@ -190,7 +190,7 @@ class PipelineStartController {
                 options == null ? Map.of() : options, requestId, SOURCE), checked));
     }
 
-    private StartControls controls(Controls controls) {
+    private StartControls controls(StartRequests.Later controls) {
         return starts.controls(controls.countdownS(), controls.eta(), controls.callbackUrl());
     }
 

@@ -24,11 +24,20 @@ final class StartRequests {
     private StartRequests() {
     }
 
-    /** When a start is due and where its end is reported, as form fields of a multipart start. */
+    /** A start request that may say when it is due and where its end is reported. */
+    interface Later {
+        Double countdownS();
+
+        String eta();
+
+        String callbackUrl();
+    }
+
+    /** The same, as form fields of a multipart start. */
     record Controls(@BindParam("countdown_s") @Schema(description = COUNTDOWN, example = "60") Double countdownS,
                     @Schema(description = ETA, example = "2026-12-05T09:30:00Z") String eta,
                     @BindParam("callback_url") @Schema(description = CALLBACK, example = "https://example.com/hooks/runs")
-                    String callbackUrl) {
+                    String callbackUrl) implements Later {
     }
 
     @Schema(description = "a document in storage: a path returned by POST /api/v1/files, or relative to the storage root")
@@ -40,11 +49,7 @@ final class StartRequests {
             Map<String, Object> options,
             @Schema(description = COUNTDOWN, example = "60") Double countdownS,
             @Schema(description = ETA, example = "2026-12-05T09:30:00Z") String eta,
-            @Schema(description = CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) {
-
-        Controls controls() {
-            return new Controls(countdownS, eta, callbackUrl);
-        }
+            @Schema(description = CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) implements Later {
     }
 
     @Schema(description = "an image in storage: a path returned by POST /api/v1/files, or relative to the storage root")
@@ -56,11 +61,7 @@ final class StartRequests {
             Map<String, Object> options,
             @Schema(description = COUNTDOWN, example = "60") Double countdownS,
             @Schema(description = ETA, example = "2026-12-05T09:30:00Z") String eta,
-            @Schema(description = CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) {
-
-        Controls controls() {
-            return new Controls(countdownS, eta, callbackUrl);
-        }
+            @Schema(description = CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) implements Later {
     }
 
     @Schema(description = "exactly one of image_path (an image) and document_path (a PDF or an image) in storage")
@@ -72,11 +73,8 @@ final class StartRequests {
             Map<String, Object> options,
             @Schema(description = COUNTDOWN, example = "60") Double countdownS,
             @Schema(description = ETA, example = "2026-12-05T09:30:00Z") String eta,
-            @Schema(description = CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) {
+            @Schema(description = CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) implements Later {
 
-        Controls controls() {
-            return new Controls(countdownS, eta, callbackUrl);
-        }
 
         @Schema(hidden = true)
         @AssertTrue(message = "give exactly one of image_path and document_path")

@@ -40,24 +40,17 @@ class SchedulingRoutes extends RouteBuilder {
             return;
         }
         long every = scheduling.checkInterval().toMillis();
-        from("timer:orchestration-scheduled-runs?period=" + every)
-                .routeId("orchestration-scheduled-runs").group(OrchestratorLease.SINGLETON).autoStartup(false)
-                .routeConfigurationId(ENGINE_ERRORS)
-                .process(exchange -> dueRuns.startDue());
+        singletonTimer("orchestration-scheduled-runs", "period=" + every, dueRuns::startDue);
+        singletonTimer("orchestration-schedules", "period=" + every, schedules::tick);
+        singletonTimer("orchestration-callbacks", "period=" + callbackProperties.checkInterval().toMillis(), callbacks::deliverDue);
+        singletonTimer("orchestration-scheduling-purge", "period=3600000&delay=60000", purge::purge);
+    }
 
-        from("timer:orchestration-schedules?period=" + every)
-                .routeId("orchestration-schedules").group(OrchestratorLease.SINGLETON).autoStartup(false)
+    /** A timer route that runs on the lease holder only (the lease starts and stops its group). */
+    private void singletonTimer(String routeId, String timing, Runnable pass) {
+        from("timer:" + routeId + "?" + timing)
+                .routeId(routeId).group(OrchestratorLease.SINGLETON).autoStartup(false)
                 .routeConfigurationId(ENGINE_ERRORS)
-                .process(exchange -> schedules.tick());
-
-        from("timer:orchestration-callbacks?period=" + callbackProperties.checkInterval().toMillis())
-                .routeId("orchestration-callbacks").group(OrchestratorLease.SINGLETON).autoStartup(false)
-                .routeConfigurationId(ENGINE_ERRORS)
-                .process(exchange -> callbacks.deliverDue());
-
-        from("timer:orchestration-scheduling-purge?period=3600000&delay=60000")
-                .routeId("orchestration-scheduling-purge").group(OrchestratorLease.SINGLETON).autoStartup(false)
-                .routeConfigurationId(ENGINE_ERRORS)
-                .process(exchange -> purge.purge());
+                .process(exchange -> pass.run());
     }
 }
