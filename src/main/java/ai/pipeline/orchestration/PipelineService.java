@@ -143,9 +143,7 @@ public class PipelineService {
             return;
         }
         switch (engine.cancel(chainId)) {
-            case NOT_FOUND -> throw scheduled.find(chainId).<TaskFailure>map(row -> new TaskFailure(TaskFailure.Reason.CONFLICT,
-                            "pipeline " + chainId + " is " + row.status + " and cannot be cancelled"))
-                    .orElseGet(() -> TaskFailure.notFound("no pipeline with chain id " + chainId));
+            case NOT_FOUND -> throw unknownToEngine(chainId, " and cannot be cancelled");
             case NOT_ALLOWED -> throw new TaskFailure(TaskFailure.Reason.CONFLICT,
                     "pipeline " + chainId + " is " + get(chainId).status + " and cannot be cancelled");
             default -> { }
@@ -154,11 +152,21 @@ public class PipelineService {
 
     public void retry(String chainId) {
         switch (engine.resume(chainId)) {
-            case NOT_FOUND -> throw TaskFailure.notFound("no pipeline with chain id " + chainId);
+            case NOT_FOUND -> throw unknownToEngine(chainId, " and never started; re-run it instead");
             case NOT_ALLOWED -> throw new TaskFailure(TaskFailure.Reason.CONFLICT,
                     "pipeline " + chainId + " is " + get(chainId).status + "; only a FAILURE can be retried");
             default -> { }
         }
+    }
+
+    /**
+     * What the engine not knowing a run means: not found, or a conflict for a run that waits for its
+     * countdown (being started this moment, when a cancel comes too late) or ended while it waited.
+     */
+    private TaskFailure unknownToEngine(String chainId, String why) {
+        return scheduled.find(chainId).map(row -> new TaskFailure(TaskFailure.Reason.CONFLICT, "pipeline " + chainId + " is "
+                        + (row.status == PipelineStatus.SCHEDULED ? "starting now" : row.status) + why))
+                .orElseGet(() -> TaskFailure.notFound("no pipeline with chain id " + chainId));
     }
 
     public List<PipelineRow> history(String pipeline, PipelineStatus status, int page, int size) {
