@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.pipeline.orchestration.engine.OrchestratorLease;
 import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.orchestration.pipelines.TestInputs;
 import ai.pipeline.shared.storage.Storage;
@@ -17,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +45,9 @@ class ScheduledRunsIT {
 
     @Autowired
     ProducerTemplate producer;
+
+    @Autowired
+    CamelContext camel;
 
     ApiClient api;
     Pipelines pipelines;
@@ -129,6 +134,9 @@ class ScheduledRunsIT {
         assertThat(pipelines.tasks(chainId)).isEmpty();
         JsonNode listed = api.get("/api/v1/pipelines/history?status=CANCELLED&chain_id=" + chainId).json().path("data");
         assertThat(listed.path("total").asLong()).isEqualTo(1);
+        ApiClient.Response retry = api.postJson("/api/v1/pipelines/" + chainId + "/retry", "");
+        assertThat(retry.status()).as(retry.body()).isEqualTo(409);
+        assertThat(retry.json().path("error").path("message").asString()).contains("never started");
         assertThat(api.delete("/api/v1/pipelines/" + chainId).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/pipelines/" + chainId).status()).isEqualTo(404);
     }
@@ -171,6 +179,14 @@ class ScheduledRunsIT {
         assertThat(ended.path("status").asString()).isEqualTo("SUCCESS");
         assertThat(ended.path("source").asString()).isEqualTo("kafka");
         assertThat(Duration.between(sent, Instant.parse(ended.path("started_at").asString()))).isGreaterThan(Duration.ofMillis(1900));
+    }
+
+    @Test
+    void theTimersRunOnTheOrchestratorLeaseHolderOnly() {
+        for (String id : List.of("orchestration-scheduled-runs", "orchestration-schedules", "orchestration-callbacks",
+                "orchestration-scheduling-purge")) {
+            assertThat(camel.getRoute(id).getGroup()).as(id).isEqualTo(OrchestratorLease.SINGLETON);
+        }
     }
 
     @Test
