@@ -191,7 +191,7 @@ function listRow(p) {
       el('td', {}, el('a', {href: HASH_PREFIX + encodeURIComponent(p.chain_id), title: p.chain_id},
           el('code', {}, shortId(p.chain_id)))),
       el('td', {}, timeElement(parseTime(p.created_at))),
-      el('td', {class: 'num'}, running ? el('em', {}, p.status === 'PENDING' ? 'waiting' : 'running')
+      el('td', {class: 'num'}, running ? el('em', {}, p.status === 'PENDING' ? 'waiting' : p.status === 'SCHEDULED' ? 'scheduled' : 'running')
           : duration(p.duration_ms)),
       el('td', {class: 'failed', title: p.error || null}, p.failed_node ?? ''));
 }

@@ -7,6 +7,8 @@ import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineInputs;
+import ai.pipeline.orchestration.scheduling.ScheduledStarts;
+import ai.pipeline.orchestration.scheduling.StartControls;
 import ai.pipeline.platform.KafkaBatches;
 import ai.pipeline.platform.KafkaBatches.DeferredCommits;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +24,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Starts pipelines from JSON requests on {@code ai.pipeline.requests}, a batch at a time:
  * {@code {"pipeline": "document", "input": {…}, "options": {…}}} or {@code {"canvas": {…}, "input": …}},
- * with an optional {@code request_id} that makes a resend start nothing new. A named pipeline's input
+ * with an optional {@code request_id} that makes a resend start nothing new, and optional
+ * {@code countdown_s} or {@code eta} and {@code callback_url} as on the REST starts. A named pipeline's input
  * and options, and a canvas's task arguments, are checked as on every door (a file in storage of a
  * format it takes; options and arguments the steps declare, of their types and within their bounds). A request that cannot start
  * goes to {@code ai.pipeline.requests.dead-letter} unchanged, with the reason in its {@code error}
@@ -46,9 +50,11 @@ public class KafkaRequests {
     private final JsonMapper json;
     private final ProducerTemplate producer;
     private final DeferredCommits offsets;
+    private final ScheduledStarts starts;
 
     KafkaRequests(PipelineService pipelines, PipelineCatalog catalog, PipelineInputs inputs, CanvasJson canvasJson,
-                  JsonMapper json, ProducerTemplate producer) {
+                  JsonMapper json, ProducerTemplate producer, ScheduledStarts starts) {
+        this.starts = starts;
         this.pipelines = pipelines;
         this.catalog = catalog;
         this.inputs = inputs;
@@ -67,7 +73,11 @@ public class KafkaRequests {
         for (Exchange record : records) {
             String body = record.getIn().getBody(String.class);
             try {
-                valid.add(parse(body).withChainId(chainIdOf(record)));
+                Parsed parsed = parse(body);
+                PipelineEngine.StartRequest request = parsed.request().withChainId(chainIdOf(record));
+                if (starts.prepare(request, parsed.controls())) {
+                    valid.add(request);   // else it waits as SCHEDULED, already stored
+                }
             } catch (InvalidRequest | TaskFailure e) {
                 if (e instanceof TaskFailure failure && failure.retryable()) {
                     throw failure;
@@ -87,7 +97,10 @@ public class KafkaRequests {
         return UUID.nameUUIDFromBytes(place.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private PipelineEngine.StartRequest parse(String body) {
+    private record Parsed(PipelineEngine.StartRequest request, StartControls controls) {
+    }
+
+    private Parsed parse(String body) {
         JsonNode request;
         try {
             request = json.readTree(body);
@@ -98,6 +111,11 @@ public class KafkaRequests {
             throw new InvalidRequest("expected a JSON object");
         }
         String requestId = request.hasNonNull("request_id") ? request.get("request_id").asString() : null;
+        StartControls controls = starts.takeControls((ObjectNode) request);
+        return new Parsed(startRequest(request, requestId), controls);
+    }
+
+    private PipelineEngine.StartRequest startRequest(JsonNode request, String requestId) {
         if (request.hasNonNull("pipeline")) {
             String name = request.get("pipeline").asString();
             JsonNode input = catalog.find(name).map(pipeline -> inputs.check(pipeline, request.get("input")))

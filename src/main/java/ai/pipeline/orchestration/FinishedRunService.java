@@ -6,6 +6,7 @@ import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineInputs;
 import ai.pipeline.orchestration.retention.RunDeletion;
+import ai.pipeline.orchestration.scheduling.ScheduledRuns;
 import ai.pipeline.orchestration.store.FinishedRuns;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.shared.task.TaskFailure;
@@ -35,9 +36,11 @@ public class FinishedRunService {
     private final JsonMapper json;
     private final FinishedRuns finishedRuns;
     private final RunDeletion deletion;
+    private final ScheduledRuns scheduledRuns;
 
     public FinishedRunService(PipelineService pipelines, PipelineCatalog catalog, PipelineInputs inputs, CanvasJson canvasJson,
-                              JsonMapper json, FinishedRuns finishedRuns, RunDeletion deletion) {
+                              JsonMapper json, FinishedRuns finishedRuns, RunDeletion deletion, ScheduledRuns scheduledRuns) {
+        this.scheduledRuns = scheduledRuns;
         this.pipelines = pipelines;
         this.catalog = catalog;
         this.inputs = inputs;
@@ -86,6 +89,10 @@ public class FinishedRunService {
      * {@code results/}, {@code annotated/}); its input files stay (re-runs and other runs may use them).
      */
     public RunDeletion.Deleted delete(String chainId) {
+        finished(chainId, "deleted");
+        if (scheduledRuns.deleteEnded(chainId)) {
+            return new RunDeletion.Deleted(List.of(chainId), 0);   // it ended while it waited: it has no tasks or files
+        }
         for (int attempt = 1; ; attempt++) {
             finished(chainId, "deleted");
             RunDeletion.Deleted deleted = deletion.delete(List.of(chainId));

@@ -8,6 +8,7 @@ import ai.pipeline.orchestration.engine.OutboxPublisher;
 import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineDefinition;
+import ai.pipeline.orchestration.scheduling.ScheduledRuns;
 import ai.pipeline.orchestration.store.AttemptRow;
 import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.HistoryFilter;
@@ -15,6 +16,7 @@ import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.orchestration.store.TaskRow;
 import ai.pipeline.shared.task.TaskFailure;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
@@ -36,9 +38,11 @@ public class PipelineService {
     private final CanvasOptions options;
     private final ExecutionStore store;
     private final OutboxPublisher publisher;
+    private final ScheduledRuns scheduled;
 
     public PipelineService(PipelineEngine engine, PipelineCatalog catalog, CanvasValidator validator,
-                           CanvasOptions options, ExecutionStore store, OutboxPublisher publisher) {
+                           CanvasOptions options, ExecutionStore store, OutboxPublisher publisher, ScheduledRuns scheduled) {
+        this.scheduled = scheduled;
         this.engine = engine;
         this.catalog = catalog;
         this.validator = validator;
@@ -118,8 +122,10 @@ public class PipelineService {
         }
     }
 
+    /** The run's record; a run started with a countdown or an eta is SCHEDULED until it starts. */
     public PipelineRow get(String chainId) {
-        return store.findPipeline(chainId).orElseThrow(() -> TaskFailure.notFound("no pipeline with chain id " + chainId));
+        return store.findPipeline(chainId).or(() -> scheduled.find(chainId))
+                .orElseThrow(() -> TaskFailure.notFound("no pipeline with chain id " + chainId));
     }
 
     public List<TaskRow> tasks(String chainId) {
@@ -131,9 +137,13 @@ public class PipelineService {
         return store.findAttempts(chainId);
     }
 
+    /** Cancels a run: one still waiting for its countdown or eta ends here, without ever starting. */
     public void cancel(String chainId) {
+        if (scheduled.cancel(chainId)) {
+            return;
+        }
         switch (engine.cancel(chainId)) {
-            case NOT_FOUND -> throw TaskFailure.notFound("no pipeline with chain id " + chainId);
+            case NOT_FOUND -> throw unknownToEngine(chainId, " and cannot be cancelled");
             case NOT_ALLOWED -> throw new TaskFailure(TaskFailure.Reason.CONFLICT,
                     "pipeline " + chainId + " is " + get(chainId).status + " and cannot be cancelled");
             default -> { }
@@ -147,11 +157,21 @@ public class PipelineService {
     /** Resumes a failed run; with {@code fromNode}, from that task on (see {@code PipelineEngine#resume}). */
     public void retry(String chainId, String fromNode) {
         switch (engine.resume(chainId, fromNode)) {
-            case NOT_FOUND -> throw TaskFailure.notFound("no pipeline with chain id " + chainId);
+            case NOT_FOUND -> throw unknownToEngine(chainId, " and never started; re-run it instead");
             case NOT_ALLOWED -> throw new TaskFailure(TaskFailure.Reason.CONFLICT,
                     "pipeline " + chainId + " is " + get(chainId).status + "; only a FAILURE can be retried");
             default -> { }
         }
+    }
+
+    /**
+     * What the engine not knowing a run means: not found, or a conflict for a run that waits for its
+     * countdown (being started this moment, when a cancel comes too late) or ended while it waited.
+     */
+    private TaskFailure unknownToEngine(String chainId, String why) {
+        return scheduled.find(chainId).map(row -> new TaskFailure(TaskFailure.Reason.CONFLICT, "pipeline " + chainId + " is "
+                        + (row.status == PipelineStatus.SCHEDULED ? "starting now" : row.status) + why))
+                .orElseGet(() -> TaskFailure.notFound("no pipeline with chain id " + chainId));
     }
 
     public List<PipelineRow> history(String pipeline, PipelineStatus status, int page, int size) {
@@ -162,11 +182,33 @@ public class PipelineService {
         return store.countHistory(pipeline, status);
     }
 
+    /**
+     * A page of the runs a search finds: runs waiting for their countdown or eta (or that ended waiting)
+     * first, newest first, then the engine's runs, newest first.
+     */
     public List<PipelineRow> history(HistoryFilter filter, int page, int size) {
-        return store.history(filter, page, size);
+        long from = (long) page * size;
+        long waiting = scheduled.count(filter);
+        List<PipelineRow> rows = new ArrayList<>(from < waiting ? scheduled.history(filter, from, size) : List.of());
+        rows.addAll(storeHistory(filter, Math.max(0, from - waiting), size - rows.size()));
+        return rows;
     }
 
     public long historyTotal(HistoryFilter filter) {
-        return store.countHistory(filter);
+        return store.countHistory(filter) + scheduled.count(filter);
+    }
+
+    /** {@code limit} of the store's runs from {@code offset}, read as its pages of {@code limit} (one or two of them). */
+    private List<PipelineRow> storeHistory(HistoryFilter filter, long offset, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        int page = (int) (offset / limit);
+        int skip = (int) (offset % limit);
+        List<PipelineRow> rows = new ArrayList<>(store.history(filter, page, limit));
+        if (skip > 0 && rows.size() == limit) {
+            rows.addAll(store.history(filter, page + 1, limit));
+        }
+        return rows.subList(Math.min(skip, rows.size()), Math.min(skip + limit, rows.size()));
     }
 }

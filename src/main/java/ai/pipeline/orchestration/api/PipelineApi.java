@@ -51,7 +51,7 @@ class PipelineApi {
     private static final Pattern CHAIN_ID_PREFIX = Pattern.compile("[A-Za-z0-9-]{1,36}");
     private static final int MAX_REQUEST_ID = 200;
     /** The doors a run can come through (REST here, the drop folder and Kafka in ai.pipeline.ingress). */
-    private static final List<String> SOURCES = List.of("rest", "drop-folder", "kafka");
+    private static final List<String> SOURCES = List.of("rest", "drop-folder", "kafka", "schedule");
 
     private final PipelineService pipelines;
     private final FinishedRunService finishedRuns;
@@ -59,9 +59,11 @@ class PipelineApi {
     private final CanvasOptions options;
     private final CanvasJson canvasJson;
     private final JsonMapper json;
+    private final RunRecords records;
 
     PipelineApi(PipelineService pipelines, FinishedRunService finishedRuns, PipelineCatalog catalog, CanvasJson canvasJson,
-                       CanvasOptions options, JsonMapper json) {
+                CanvasOptions options, JsonMapper json, RunRecords records) {
+        this.records = records;
         this.pipelines = pipelines;
         this.finishedRuns = finishedRuns;
         this.catalog = catalog;
@@ -104,8 +106,7 @@ class PipelineApi {
     }
 
     public ApiResponse<PipelineView> get(Message request) {
-        String chainId = chainId(request);
-        return ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, true).withReruns(finishedRuns.reruns(chainId)));
+        return ApiResponse.ok(records.record(chainId(request)));
     }
 
     public ApiResponse<Deleted> delete(Message request) {

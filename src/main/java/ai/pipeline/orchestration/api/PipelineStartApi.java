@@ -10,6 +10,9 @@ import ai.pipeline.orchestration.pipelines.InputKind;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineDefinition;
 import ai.pipeline.orchestration.pipelines.PipelineInputs;
+import ai.pipeline.orchestration.scheduling.ScheduledStarts;
+import ai.pipeline.orchestration.scheduling.StartControls;
+import ai.pipeline.orchestration.api.StartRequests.Controls;
 import ai.pipeline.shared.api.ApiAnswer;
 import ai.pipeline.shared.api.ApiRequests;
 import ai.pipeline.shared.api.ApiRequests.Upload;
@@ -47,9 +50,11 @@ class PipelineStartApi {
     private final Storage storage;
     private final JsonMapper json;
     private final ApiRequests requests;
+    private final ScheduledStarts starts;
 
     PipelineStartApi(PipelineService pipelines, PipelineCatalog catalog, PipelineInputs inputs, Storage storage,
-                     JsonMapper json, ApiRequests requests) {
+                     JsonMapper json, ApiRequests requests, ScheduledStarts starts) {
+        this.starts = starts;
         this.pipelines = pipelines;
         this.catalog = catalog;
         this.inputs = inputs;
@@ -86,7 +91,7 @@ class PipelineStartApi {
         AiPipelineStart start = requests.body(request, AiPipelineStart.class);
         boolean image = start.imagePath() != null && !start.imagePath().isBlank();
         return start("ai-pipeline", image ? InputKind.IMAGE : InputKind.DOCUMENT,
-                image ? start.imagePath() : start.documentPath(), start.options(), start.requestId());
+                image ? start.imagePath() : start.documentPath(), start.options(), start.requestId(), start);
     }
 
     private ApiAnswer startDocument(String pipeline, Message request) {
@@ -94,7 +99,7 @@ class PipelineStartApi {
             return upload(pipeline, request);
         }
         DocumentStart start = requests.body(request, DocumentStart.class);
-        return start(pipeline, InputKind.DOCUMENT, start.documentPath(), start.options(), start.requestId());
+        return start(pipeline, InputKind.DOCUMENT, start.documentPath(), start.options(), start.requestId(), start);
     }
 
     private ApiAnswer startImage(String pipeline, Message request) {
@@ -102,7 +107,7 @@ class PipelineStartApi {
             return upload(pipeline, request);
         }
         ImageStart start = requests.body(request, ImageStart.class);
-        return start(pipeline, InputKind.IMAGE, start.imagePath(), start.options(), start.requestId());
+        return start(pipeline, InputKind.IMAGE, start.imagePath(), start.options(), start.requestId(), start);
     }
 
     /** Any named pipeline by name, its input as JSON (GET /api/v1/pipelines lists them and their input keys). */
@@ -117,19 +122,25 @@ class PipelineStartApi {
         ObjectNode input = ((ObjectNode) body).deepCopy();
         JsonNode requestId = input.remove("request_id");
         Map<String, Object> options = inputs.options(input.remove("options"));
+        StartControls controls = starts.takeControls(input);
         if (requestId != null && !requestId.isNull() && (!requestId.isString() || requestId.asString().length() > 200)) {
             throw TaskFailure.invalidInput("request_id must be a string of at most 200 characters");
         }
-        return answer(pipeline, pipelines.startPipeline(pipeline, inputs.check(definition, input), options,
-                requestId == null || requestId.isNull() ? null : requestId.asString(), SOURCE));
+        return answer(pipeline, starts.start(pipelines.requestFor(pipeline, inputs.check(definition, input), options,
+                requestId == null || requestId.isNull() ? null : requestId.asString(), SOURCE), controls));
     }
 
-    private ApiAnswer start(String pipeline, InputKind kind, String path,
-                                                       Map<String, Object> options, String requestId) {
+    private ApiAnswer start(String pipeline, InputKind kind, String path, Map<String, Object> options, String requestId,
+                            StartRequests.Later later) {
+        StartControls controls = controls(later);
         ObjectNode input = json.createObjectNode();
         input.put(kind.key(), path);
-        return answer(pipeline, pipelines.startPipeline(pipeline, inputs.check(definition(pipeline), input),
-                options == null ? Map.of() : options, requestId, SOURCE));
+        return answer(pipeline, starts.start(pipelines.requestFor(pipeline, inputs.check(definition(pipeline), input),
+                options == null ? Map.of() : options, requestId, SOURCE), controls));
+    }
+
+    private StartControls controls(StartRequests.Later later) {
+        return starts.controls(later.countdownS(), later.eta(), later.callbackUrl());
     }
 
     /** Stores the upload, then starts the pipeline on it; an upload that starts nothing is not kept. */
@@ -141,12 +152,14 @@ class PipelineStartApi {
             throw TaskFailure.invalidInput("request_id: size must be between 0 and 200");
         }
         Map<String, Object> options = inputs.options(optionsField);
+        StartControls controls = controls(new Controls(ApiRequests.doubleParam(request, "countdown_s"),
+                ApiRequests.param(request, "eta"), ApiRequests.param(request, "callback_url")));
         PipelineDefinition definition = definition(pipeline);
         Path stored = Uploads.store(storage, file);
         PipelineEngine.Started started;
         try {
-            started = pipelines.startPipeline(pipeline, inputs.forFile(definition, stored, file.originalName()),
-                    options, requestId, SOURCE);
+            started = starts.start(pipelines.requestFor(pipeline, inputs.forFile(definition, stored, file.originalName()),
+                    options, requestId, SOURCE), controls);
         } catch (RuntimeException e) {
             Uploads.discard(stored);
             throw e;

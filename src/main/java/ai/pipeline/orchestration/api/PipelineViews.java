@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration.api;
 
 import ai.pipeline.orchestration.pipelines.PipelineDefinition;
+import ai.pipeline.orchestration.scheduling.RunCallbacks;
 import ai.pipeline.orchestration.store.AttemptRow;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.TaskRow;
@@ -35,28 +36,37 @@ public final class PipelineViews {
     /** A pipeline's record: what {@code GET /api/v1/pipelines/{chain_id}} answers, and what an outbox file holds. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PipelineView(String chainId, String pipeline,
-                               @Schema(allowableValues = {"PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"}) String status,
-                               @Schema(description = "the door it came through: rest, kafka, drop-folder") String source,
+                               @Schema(allowableValues = {"SCHEDULED", "PENDING", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED"}) String status,
+                               @Schema(description = "the door it came through: rest, kafka, drop-folder, schedule") String source,
                                @Schema(description = "the client's request_id, when it gave one") String requestId,
                                Instant createdAt, Instant startedAt, Instant finishedAt, Long durationMs, String error,
                                String failedNode,
                                @Schema(description = "the pipeline's input (with the record only)") JsonNode input,
                                @Schema(description = "the result, once it succeeded (with the record only)") JsonNode result,
                                @Schema(description = "the run this one re-runs (POST …/rerun); it may have been deleted since") String rerunOf,
-                               @Schema(description = "the chain ids of this run's re-runs, oldest first (with the record only)") List<String> reruns) {
+                               @Schema(description = "the chain ids of this run's re-runs, oldest first (with the record only)") List<String> reruns,
+                               @Schema(description = "when a run started with countdown_s or eta is due (until it starts)") Instant scheduledFor,
+                               @Schema(description = "the completion callback the run was started with, and each delivery attempt "
+                                       + "(with the record only)") RunCallbacks.CallbackView callback) {
 
         public static PipelineView of(PipelineRow row, JsonMapper json, boolean withPayloads) {
             return new PipelineView(row.chainId, row.pipeline, row.status.name(), row.source, row.requestId, row.createdAt,
                     row.startedAt,
                     row.finishedAt, duration(row.startedAt, row.finishedAt), row.error, row.failedNode,
                     withPayloads ? parse(json, row.input) : null, withPayloads ? parse(json, row.result) : null,
-                    row.rerunOf, null);
+                    row.rerunOf, null, null, null);
         }
 
         /** The same view listing the run's re-runs. */
         public PipelineView withReruns(List<String> chainIds) {
             return new PipelineView(chainId, pipeline, status, source, requestId, createdAt, startedAt, finishedAt, durationMs,
-                    error, failedNode, input, result, rerunOf, chainIds);
+                    error, failedNode, input, result, rerunOf, chainIds, scheduledFor, callback);
+        }
+
+        /** The same view with when it is due (a scheduled run) and its callback, either of them null. */
+        public PipelineView withSchedule(Instant dueAt, RunCallbacks.CallbackView callbackView) {
+            return new PipelineView(chainId, pipeline, status, source, requestId, createdAt, startedAt, finishedAt, durationMs,
+                    error, failedNode, input, result, rerunOf, reruns, dueAt, callbackView);
         }
     }
 

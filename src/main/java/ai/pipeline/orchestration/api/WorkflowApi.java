@@ -6,6 +6,8 @@ import ai.pipeline.orchestration.canvas.Canvas;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.InvalidCanvasException;
 import ai.pipeline.orchestration.engine.PipelineEngine;
+import ai.pipeline.orchestration.scheduling.ScheduledStarts;
+import ai.pipeline.orchestration.scheduling.StartControls;
 import ai.pipeline.shared.api.ApiAnswer;
 import ai.pipeline.shared.api.ApiRequests;
 import ai.pipeline.shared.task.TaskFailure;
@@ -28,14 +30,19 @@ class WorkflowApi {
             @NotNull(message = "is required: a canvas such as {\"task\": \"core.echo\"}") JsonNode canvas,
             @Schema(description = "the first tasks' input: any JSON", example = "{\"x\": 1}") JsonNode input,
             @Schema(description = "makes the request idempotent: a repeated request with the same id answers the earlier run")
-            @Size(max = 200) String requestId) {
+            @Size(max = 200) String requestId,
+            @Schema(description = StartRequests.COUNTDOWN, example = "60") Double countdownS,
+            @Schema(description = StartRequests.ETA, example = "2026-12-05T09:30:00Z") String eta,
+            @Schema(description = StartRequests.CALLBACK, example = "https://example.com/hooks/runs") String callbackUrl) {
     }
 
     private final PipelineService pipelines;
     private final CanvasJson canvasJson;
     private final ApiRequests requests;
+    private final ScheduledStarts starts;
 
-    WorkflowApi(PipelineService pipelines, CanvasJson canvasJson, ApiRequests requests) {
+    WorkflowApi(PipelineService pipelines, CanvasJson canvasJson, ApiRequests requests, ScheduledStarts starts) {
+        this.starts = starts;
         this.pipelines = pipelines;
         this.canvasJson = canvasJson;
         this.requests = requests;
@@ -49,7 +56,9 @@ class WorkflowApi {
         } catch (InvalidCanvasException e) {
             throw TaskFailure.invalidInput("invalid canvas: " + e.getMessage());
         }
-        PipelineEngine.Started started = pipelines.startCanvas(canvas, request.input(), request.requestId(), "rest");
+        StartControls controls = starts.controls(request.countdownS(), request.eta(), request.callbackUrl());
+        PipelineEngine.Started started = starts.start(pipelines.requestFor(canvas, request.input(), request.requestId(), "rest"),
+                controls);
         return ApiAnswer.accepted(new Started(started.chainId(), PipelineService.WORKFLOW,
                 pipelines.get(started.chainId()).status.name(), started.existing()));
     }

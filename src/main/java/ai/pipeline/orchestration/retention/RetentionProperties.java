@@ -37,7 +37,7 @@ public record RetentionProperties(
     }
 
     /** Whether something of this age is ever purged: a period of 0 or none keeps it for ever. */
-    static boolean enabled(Duration period) {
+    public static boolean enabled(Duration period) {
         return period != null && !period.isZero();
     }
 }

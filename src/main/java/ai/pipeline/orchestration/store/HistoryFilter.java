@@ -22,8 +22,11 @@ public record HistoryFilter(String pipeline, Set<PipelineStatus> statuses, Strin
         }
     }
 
-    /** The WHERE clause (or nothing) for these conditions; their values are appended to {@code args}. */
-    String where(List<Object> args) {
+    /**
+     * The WHERE clause (or nothing) for these conditions; their values are appended to {@code args}. Also
+     * read by {@code scheduled_run}, whose searched columns have the same names.
+     */
+    public String where(List<Object> args) {
         List<String> conditions = new ArrayList<>();
         if (pipeline != null) {
             conditions.add("pipeline = ?");

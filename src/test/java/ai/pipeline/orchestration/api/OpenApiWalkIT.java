@@ -97,6 +97,7 @@ class OpenApiWalkIT {
             calls.put("POST /api/v1/pipelines/" + pipeline + " multipart/form-data", new Call(202,
                     () -> api.postFile("/api/v1/pipelines/" + pipeline, "invoice.png", png)));
         }
+        calls.put("GET /api/v1/schedules", new Call(200, () -> api.get("/api/v1/schedules")));
         calls.put("GET /api/v1/queues", new Call(200, () -> api.get("/api/v1/queues")));
         calls.put("GET /api/v1/workers", new Call(200, () -> api.get("/api/v1/workers")));
         calls.put("GET /api/v1/events/stream", new Call(200, () -> {
