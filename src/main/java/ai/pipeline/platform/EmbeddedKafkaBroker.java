@@ -10,24 +10,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.GroupListing;
-import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
-import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -86,52 +72,11 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
             server.startup();
             String bootstrap = "127.0.0.1:" + port;
-            forgetMembersOfLastRun(bootstrap);
             log.info("Embedded Kafka broker (KRaft) started at {} with data in {} in {} ms",
                     bootstrap, logDir, (System.nanoTime() - begin) / 1_000_000);
             return new EmbeddedKafkaBroker(server, bootstrap);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dir, e);
-        }
-    }
-
-    /**
-     * The consumer groups' members the broker remembers all belonged to this process's previous run
-     * (nothing else can reach an embedded broker: its port changes at every start). Left alone, the
-     * new consumers would wait for those dead members' session timeout before a rebalance gives them
-     * their partitions (a killed process came back ready ~10 s later); removed, they get them at once.
-     */
-    private static void forgetMembersOfLastRun(String bootstrap) {
-        long begin = System.nanoTime();
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
-            List<String> groups = admin.listGroups(ListGroupsOptions.forConsumerGroups().inGroupStates(Set.of(
-                            GroupState.STABLE, GroupState.PREPARING_REBALANCE, GroupState.COMPLETING_REBALANCE)))
-                    .all().get(10, TimeUnit.SECONDS).stream().map(GroupListing::groupId).toList();
-            Map<String, KafkaFuture<Void>> removals = new TreeMap<>();
-            for (String group : groups) {
-                removals.put(group, admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions()).all());
-            }
-            int removed = 0;
-            for (Map.Entry<String, KafkaFuture<Void>> removal : removals.entrySet()) {
-                try {
-                    removal.getValue().get(10, TimeUnit.SECONDS);
-                    removed++;
-                } catch (ExecutionException e) {
-                    log.debug("Could not remove the old members of consumer group {}: {}", removal.getKey(), e.getCause().toString());
-                }
-            }
-            if (removed > 0) {
-                log.info("Removed the members the previous run left in {} consumer groups in {} ms", removed,
-                        (System.nanoTime() - begin) / 1_000_000);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("Could not remove the consumer group members of the previous run ({}); its consumers wait for their session timeout",
-                    e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
