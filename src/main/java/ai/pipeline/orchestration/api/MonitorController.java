@@ -1,8 +1,10 @@
 package ai.pipeline.orchestration.api;
 
 import ai.pipeline.orchestration.monitor.KafkaQueues;
+import ai.pipeline.orchestration.monitor.WorkerActivity;
 import ai.pipeline.shared.api.ApiResponse;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,13 +20,18 @@ class MonitorController {
     record QueueList(List<KafkaQueues.Queue> items) {
     }
 
-    record WorkerList(List<KafkaQueues.Worker> items) {
+    record WorkerList(List<KafkaQueues.Worker> items,
+                      @Schema(description = "every worker process (host/pid) seen in the last 5 minutes or running a task now: "
+                              + "when it was last seen, what it runs, attempts done and failed (and per minute)")
+                      List<WorkerActivity.Process> processes) {
     }
 
     private final KafkaQueues queues;
+    private final WorkerActivity activity;
 
-    MonitorController(KafkaQueues queues) {
+    MonitorController(KafkaQueues queues, WorkerActivity activity) {
         this.queues = queues;
+        this.activity = activity;
     }
 
     @GetMapping("/queues")
@@ -36,9 +43,10 @@ class MonitorController {
 
     @GetMapping("/workers")
     @Operation(summary = "Every host with consumers in our groups: its roles (orchestrator, worker-<domain>, …), "
-            + "the task types assigned to it and its consumers, as the Kafka group coordinator sees them now")
+            + "the task types assigned to it and its consumers, as the Kafka group coordinator sees them now; "
+            + "and every worker process with what it runs now and what it did in the last 5 minutes")
     @ApiStatuses(errors = {503})
     ApiResponse<WorkerList> workers() {
-        return ApiResponse.ok(new WorkerList(queues.snapshot().workers()));
+        return ApiResponse.ok(new WorkerList(queues.snapshot().workers(), activity.processes()));
     }
 }
