@@ -42,13 +42,13 @@ function yAxis(max, format, y) {
 function throughputChart(stats, colours) {
   const buckets = 60;
   const totals = new Array(buckets).fill(0);
-  stats.buckets.forEach(b => { totals[b.bucket] += b.runs; });
+  stats.buckets.filter(b => b.bucket >= 0 && b.bucket < buckets).forEach(b => { totals[b.bucket] += b.runs; });
   const max = Math.max(1, ...totals);
   const bw = (W - M.left - M.right) / buckets;
   const x = i => M.left + i * (W - M.left - M.right) / 60;
   const y = v => H - M.bottom - v / max * (H - M.top - M.bottom);
   const stacked = new Array(buckets).fill(0);
-  const bars = stats.buckets.map(b => {
+  const bars = stats.buckets.filter(b => b.bucket >= 0 && b.bucket < buckets).map(b => {
     const y0 = stacked[b.bucket];
     stacked[b.bucket] += b.runs;
     return svg('rect', {x: x(b.bucket) + 1, width: Math.max(1, bw - 2), y: y(y0 + b.runs), height: y(y0) - y(y0 + b.runs),

@@ -38,6 +38,7 @@ const state = {
   stages: [],
   definitionsLoaded: false,
   workersSignature: '',
+  deadLettersSignature: '',
 };
 
 /**
@@ -316,9 +317,15 @@ async function loadDeadLetters() {
   try {
     const topic = $('dead-letter-topic').value;
     const letters = await call('GET', '/dead-letters' + queryString({topic, limit: 100}));
+    $('dead-letters-updated').textContent = 'Read at ' + clock(Date.now()) + '.';
+    // re-render only on change, so an open payload and a pressed Replay survive a refresh
+    const signature = JSON.stringify(letters.items);
+    if (signature === state.deadLettersSignature) {
+      return;
+    }
+    state.deadLettersSignature = signature;
     $('dead-letter-rows').replaceChildren(...deadLetterRows(letters.items, replayDeadLetter));
     $('dead-letters-empty').hidden = letters.items.length > 0;
-    $('dead-letters-updated').textContent = 'Read at ' + clock(Date.now()) + '.';
   } catch (error) {
     reportError(error, 'Reading the dead letters failed');
   }

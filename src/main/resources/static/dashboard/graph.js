@@ -30,7 +30,7 @@ export function svg(tag, attributes = {}, ...children) {
       }
     }
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined && child !== false) {
       node.append(child instanceof Node ? child : String(child));
     }

@@ -25,7 +25,7 @@ export function processRows(processes, now) {
         'data-failed': p.failed},
       el('td', {class: 'pipeline-name'}, p.worker),
       el('td', {title: p.last_seen}, ago(parseTime(p.last_seen), now)),
-      el('td', {class: 'running'}, p.running.length ? el('ul', {class: 'plain'}, p.running.map(t => el('li', {'data-node': t.node},
+      el('td', {class: 'running'}, p.running.length ? el('ul', {class: 'plain'}, p.running.map(t => el('li', {'data-node': t.node, 'data-chain-id': t.chain_id},
           el('span', {class: 'tag'}, t.task || '?'), ' ', el('span', {class: 'node'}, t.node), ' of ', runLink(t.chain_id),
           t.started_at ? ' since ' + clock(parseTime(t.started_at)) : '')))
           : el('span', {class: 'none'}, 'idle')),

@@ -70,12 +70,16 @@ public class RunStats {
         return duration;
     }
 
+    /** The window of the given length ending at {@code to}, rounded up to a whole bucket. */
     public Stats over(String window, Instant to) {
         Duration length = parseWindow(window);
         long bucketSeconds = Math.max(1, length.toSeconds() / BUCKETS);
-        Instant from = to.minus(length);
+        // the window ends on a bucket boundary (whole seconds), so every run in it falls in buckets 0 to 59
+        long endSeconds = to.getEpochSecond() + (to.getNano() > 0 ? 1 : 0);
+        Instant end = Instant.ofEpochSecond(-Math.floorDiv(-endSeconds, bucketSeconds) * bucketSeconds);
+        Instant from = end.minus(length);
         OffsetDateTime since = OffsetDateTime.ofInstant(from, ZoneOffset.UTC);
-        OffsetDateTime until = OffsetDateTime.ofInstant(to, ZoneOffset.UTC);
+        OffsetDateTime until = OffsetDateTime.ofInstant(end, ZoneOffset.UTC);
         long fromEpoch = from.getEpochSecond();
 
         List<Bucket> buckets = jdbc.query("SELECT pipeline, bucket, COUNT(*) AS runs, "
@@ -107,7 +111,7 @@ public class RunStats {
                         + "WHERE finished_at >= ? AND finished_at < ? AND outcome <> 'SUCCESS') f "
                         + "GROUP BY reason ORDER BY reason",
                 (rs, i) -> new FailureReason(rs.getString("reason"), rs.getLong("final"), rs.getLong("retried")), since, until);
-        return new Stats(window.trim().toLowerCase(Locale.ROOT), from, to, bucketSeconds, pipelines, buckets, tasks, failures);
+        return new Stats(window.trim().toLowerCase(Locale.ROOT), from, end, bucketSeconds, pipelines, buckets, tasks, failures);
     }
 
     /** Seconds rounded to the millisecond; null stays null. */

@@ -49,6 +49,9 @@ public class WorkerActivity {
     private final JsonMapper json;
     /** chain/node/attempt → the STARTED report of a task not finished yet. */
     private final Cache<String, Seen> running = Caffeine.newBuilder().expireAfterWrite(FORGET_RUNNING).maximumSize(100_000).build();
+    /** Attempts whose FINISHED report came: a STARTED report sent just before it may arrive after it. */
+    private final Cache<String, Boolean> finished = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
+            .maximumSize(100_000).build();
     private final Map<String, Instant> lastReport = new ConcurrentHashMap<>();
 
     public WorkerActivity(JdbcTemplate jdbc, ExecutionStore store, JsonMapper json) {
@@ -70,10 +73,11 @@ public class WorkerActivity {
         }
         String key = event.chainId() + "/" + event.node() + "/" + event.attempt();
         lastReport.merge(event.worker(), Instant.now(), (a, b) -> a.isAfter(b) ? a : b);
-        if (event.type() == TaskEvent.Type.STARTED) {
-            running.put(key, new Seen(event.worker(), event));
-        } else {
+        if (event.type() == TaskEvent.Type.FINISHED) {
+            finished.put(key, true);
             running.invalidate(key);
+        } else if (finished.getIfPresent(key) == null) {
+            running.put(key, new Seen(event.worker(), event));
         }
     }
 

@@ -71,6 +71,8 @@ class RunStatsIT {
 
         RunStats.Stats stats = new RunStats(jdbc).over("1h", NOW);
         assertThat(stats.bucketSeconds()).isEqualTo(60);
+        assertThat(stats.to()).isEqualTo(NOW);
+        assertThat(new RunStats(jdbc).over("1h", NOW.plusMillis(1)).to()).as("rounded up to a bucket").isEqualTo(NOW.plusSeconds(60));
         assertThat(stats.pipelines()).singleElement().satisfies(a -> {
             assertThat(a.pipeline()).isEqualTo("a");
             assertThat(a.runs()).isEqualTo(2);
