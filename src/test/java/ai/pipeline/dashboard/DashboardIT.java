@@ -326,6 +326,7 @@ class DashboardIT {
         });
         assertThat(browser.findElements(By.cssSelector("#process-rows tr")).stream()
                 .mapToInt(row -> Integer.parseInt(row.getDomAttribute("data-done"))).sum()).isPositive();
+        browser.executeScript("document.getElementById('workers-title').scrollIntoView()");
         screenshot("dashboard-worker-processes.png");
 
         // dead letters: the task that failed for good, with its reason, and a replay
