@@ -141,7 +141,8 @@ class DashboardIT {
         assertThat(attemptWidths.subList(0, 3)).as("shorter than the 1.5 s sleep's %s px", attemptWidths.get(3))
                 .allMatch(width -> width < attemptWidths.get(3));
         browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .task-link")).click();
-        assertThat(text("#task-detail .attempts tbody tr")).hasSize(2);
+        // the panel is drawn at once and again when the task's story has been read
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> text("#task-detail .attempts tbody tr"), rows -> rows.size() == 2);
         screenshot("dashboard-retry.png");
         String failing = pipelines.run(FAILING_ONCE, "{}");
         pipelines.awaitEnd(failing);
