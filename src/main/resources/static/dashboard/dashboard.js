@@ -3,8 +3,11 @@
 
 import {ApiError, apiKey, call, parseTime, queryString, serverNow, setApiKey} from './api.js';
 import {badge, clock, duration, el, prettyJson, shortId, TERMINAL_PIPELINE, timeElement} from './format.js';
+import {renderCharts} from './charts.js';
 import {renderGraph} from './graph.js';
 import {connectLive} from './live.js';
+import {deadLetterRows, processRows} from './monitor.js';
+import {taskStory} from './story.js';
 import {renderTimeline} from './timeline.js';
 
 // Pushed, not polled: the live feed says when to read the list or the shown run again.
@@ -16,6 +19,8 @@ const FILTER_DEBOUNCE_MS = 300;
 const HASH_PREFIX = '#/pipelines/';
 const DEFINITIONS_HASH = '#/definitions';
 const WORKERS_HASH = '#/workers';
+const DEAD_LETTERS_HASH = '#/dead-letters';
+const CHARTS_HASH = '#/charts';
 const WORKERS_COALESCE_MS = 2000; // lag changes with every task: read Kafka at most this often
 
 const $ = id => document.getElementById(id);
@@ -33,6 +38,7 @@ const state = {
   stages: [],
   definitionsLoaded: false,
   workersSignature: '',
+  deadLettersSignature: '',
 };
 
 /**
@@ -282,7 +288,7 @@ async function loadWorkers() {
     const [queues, workers] = await Promise.all([call('GET', '/queues'), call('GET', '/workers')]);
     $('workers-updated').textContent = 'Read at ' + clock(Date.now()) + '.';
     // re-render only on change, so hover and selection survive the refreshes
-    const signature = JSON.stringify([queues.items, workers.items]);
+    const signature = JSON.stringify([queues.items, workers]);
     if (signature === state.workersSignature) {
       return;
     }
@@ -298,18 +304,66 @@ async function loadWorkers() {
     $('worker-rows').replaceChildren(...workers.items.map(w => el('tr', {'data-host': w.host},
         el('td', {class: 'pipeline-name'}, w.host), el('td', {}, tags(w.roles)), el('td', {}, tags(w.task_types)),
         el('td', {class: 'num', title: w.client_ids.join(', ')}, w.consumers))));
+    $('process-rows').replaceChildren(...processRows(workers.processes, serverNow()));
+    $('processes-empty').hidden = workers.processes.length > 0;
   } catch (error) {
     reportError(error, 'Reading the queues failed');
   }
 }
 
-const VIEWS = {runs: 'runs-view', definitions: 'definitions-view', workers: 'workers-view'};
+// ---- dead letters and charts ------------------------------------------------------------------------
+
+async function loadDeadLetters() {
+  try {
+    const topic = $('dead-letter-topic').value;
+    const letters = await call('GET', '/dead-letters' + queryString({topic, limit: 100}));
+    $('dead-letters-updated').textContent = 'Read at ' + clock(Date.now()) + '.';
+    // re-render only on change, so an open payload and a pressed Replay survive a refresh
+    const signature = JSON.stringify(letters.items);
+    if (signature === state.deadLettersSignature) {
+      return;
+    }
+    state.deadLettersSignature = signature;
+    $('dead-letter-rows').replaceChildren(...deadLetterRows(letters.items, replayDeadLetter));
+    $('dead-letters-empty').hidden = letters.items.length > 0;
+  } catch (error) {
+    reportError(error, 'Reading the dead letters failed');
+  }
+}
+
+async function replayDeadLetter(letter, button) {
+  button.disabled = true;
+  try {
+    const replayed = await call('POST', `/dead-letters/${encodeURIComponent(letter.topic)}/${letter.partition}/${letter.offset}/replay`);
+    button.textContent = 'Replayed';
+    button.closest('tr').dataset.replayed = 'true';
+    showMessage(`Replayed ${letter.topic} ${letter.partition}/${letter.offset} to ${replayed.replayed_to}.`, 'info');
+  } catch (error) {
+    button.disabled = false;
+    reportError(error, 'Replaying the dead letter failed');
+  }
+}
+
+async function loadCharts() {
+  try {
+    const stats = await call('GET', '/stats' + queryString({window: $('chart-window').value}));
+    renderCharts($('charts'), stats);
+    $('charts-updated').textContent = 'Read at ' + clock(Date.now()) + '.';
+  } catch (error) {
+    reportError(error, 'Reading the statistics failed');
+  }
+}
+
+const VIEWS = {runs: 'runs-view', definitions: 'definitions-view', workers: 'workers-view',
+  'dead-letters': 'dead-letters-view', charts: 'charts-view'};
+const VIEW_HASHES = {definitions: DEFINITIONS_HASH, workers: WORKERS_HASH, 'dead-letters': DEAD_LETTERS_HASH,
+  charts: CHARTS_HASH};
+const VIEW_LOADERS = {definitions: showDefinitions, workers: loadWorkers, 'dead-letters': loadDeadLetters,
+  charts: loadCharts};
 
 function currentView() {
-  if (location.hash.startsWith(DEFINITIONS_HASH)) {
-    return 'definitions';
-  }
-  return location.hash.startsWith(WORKERS_HASH) ? 'workers' : 'runs';
+  const view = Object.keys(VIEW_HASHES).find(name => location.hash.startsWith(VIEW_HASHES[name]));
+  return view || 'runs';
 }
 
 function showView() {
@@ -323,13 +377,7 @@ function showView() {
       link.removeAttribute('aria-current');
     }
   }
-  if (view === 'definitions') {
-    showDefinitions();
-  } else if (view === 'workers') {
-    loadWorkers();
-  } else {
-    showSelected();
-  }
+  (VIEW_LOADERS[view] || showSelected)();
 }
 
 function showSelected() {
@@ -377,6 +425,7 @@ function renderDetail() {
   $('detail-error').classList.toggle('cancelled', p.status === 'CANCELLED');
   $('cancel').disabled = terminal;
   $('retry').disabled = p.status !== 'FAILURE';
+  $('rerun').disabled = !terminal;
 
   const chooseTask = node => {
     state.selectedNode = node;
@@ -385,42 +434,23 @@ function renderDetail() {
   renderGraph($('graph'), state.canvas, {tasks: state.tasks, stages: state.stages, failedNode: p.failed_node,
     selectedNode: state.selectedNode, onSelect: chooseTask});
   renderTimeline($('timeline'), p, state.tasks, now, state.selectedNode, chooseTask);
-  renderTaskDetail(state.tasks.find(t => t.node === state.selectedNode));
+  showTaskStory($('task-detail'), p.chain_id, state.tasks.find(t => t.node === state.selectedNode));
   $('detail-input').textContent = prettyJson(p.input);
   $('detail-result').textContent = prettyJson(p.result);
 }
 
-function renderTaskDetail(task) {
-  const box = $('task-detail');
-  box.hidden = !task;
-  if (!task) {
-    box.replaceChildren();
-    return;
-  }
-  const attempts = (task.attempts || []).map(a => el('tr', {},
-      el('td', {class: 'num'}, a.attempt), el('td', {}, badge(a.outcome)),
-      el('td', {}, timeElement(parseTime(a.started_at), true)), el('td', {}, timeElement(parseTime(a.finished_at), true)),
-      el('td', {class: 'num'}, duration(a.duration_ms)), el('td', {}, a.worker || ''),
-      el('td', {class: 'error-text'}, a.error || '')));
-  box.replaceChildren(
-      el('h4', {}, el('span', {class: 'node'}, task.node), ' ', task.name, ' ', badge(task.state)),
-      el('p', {}, `Attempt ${task.attempt} of ${task.max_attempts}`,
-          task.duration_ms != null ? ' · ' + duration(task.duration_ms) : '', ' · task id ', el('code', {}, task.task_id)),
-      task.error ? el('p', {class: 'error-text'}, task.error) : '',
-      attempts.length ? el('table', {class: 'attempts'},
-          el('caption', {}, 'Finished attempts'),
-          el('thead', {}, el('tr', {}, ['#', 'Outcome', 'Started', 'Finished', 'Duration', 'Worker', 'Error']
-              .map(h => el('th', {scope: 'col'}, h)))),
-          el('tbody', {}, attempts)) : el('p', {class: 'empty'}, 'No finished attempt yet.'),
-      task.result !== undefined ? el('pre', {'aria-label': 'Task result'}, prettyJson(task.result)) : '');
-}
-
 async function act(method, suffix, doing, done) {
   const id = state.selected;
-  const buttons = [$('cancel'), $('retry')];
+  const buttons = [$('cancel'), $('retry'), $('rerun')];
   buttons.forEach(b => { b.disabled = true; });
   try {
-    await call(method, '/pipelines/' + encodeURIComponent(id) + suffix);
+    const answer = await call(method, '/pipelines/' + encodeURIComponent(id) + suffix);
+    if (suffix === '/rerun') {
+      // the re-run is a new run: show it
+      showMessage(`${done} ${shortId(id)} as ${shortId(answer.chain_id)}.`, 'info');
+      select(answer.chain_id);
+      return;
+    }
     showMessage(done + ' ' + shortId(id) + '.', 'info');
   } catch (error) {
     reportError(error, doing);
@@ -429,6 +459,8 @@ async function act(method, suffix, doing, done) {
     listPoller.now();
   }
 }
+
+const showTaskStory = taskStory(reportError);
 
 // ---- start a canvas, API key, wiring --------------------------------------------------------------
 
@@ -473,6 +505,8 @@ const refreshDetail = coalesced(() => detailPoller.now(), DETAIL_COALESCE_MS);
 const refreshWorkers = coalesced(() => {
   if (currentView() === 'workers') {
     loadWorkers();
+  } else if (currentView() === 'charts') {
+    loadCharts();
   }
 }, WORKERS_COALESCE_MS);
 
@@ -525,8 +559,13 @@ function wire() {
   $('page-next').addEventListener('click', () => { state.page++; listPoller.now(); });
   $('cancel').addEventListener('click', () => act('DELETE', '/cancel', 'Cancelling failed', 'Cancelled'));
   $('retry').addEventListener('click', () => act('POST', '/retry', 'Retrying failed', 'Retrying'));
+  $('rerun').addEventListener('click', () => act('POST', '/rerun', 'Re-running failed', 'Re-running'));
   $('start-form').addEventListener('submit', startCanvas);
   $('workers-refresh').addEventListener('click', loadWorkers);
+  $('dead-letters-refresh').addEventListener('click', loadDeadLetters);
+  $('dead-letter-topic').addEventListener('change', loadDeadLetters);
+  $('charts-refresh').addEventListener('click', loadCharts);
+  $('chart-window').addEventListener('change', loadCharts);
   $('api-key-form').addEventListener('submit', e => {
     e.preventDefault();
     setApiKey($('api-key-input').value.trim());

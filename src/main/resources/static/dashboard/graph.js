@@ -19,7 +19,7 @@ const NAME_CHARS = 24;
 const INFO_CHARS = 27; // what fits a node's second line at 11px monospace
 
 /** svg('rect', {x: 1}, child…): an SVG element; text children become text nodes. */
-function svg(tag, attributes = {}, ...children) {
+export function svg(tag, attributes = {}, ...children) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value !== null && value !== undefined && value !== false) {
@@ -30,7 +30,7 @@ function svg(tag, attributes = {}, ...children) {
       }
     }
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined && child !== false) {
       node.append(child instanceof Node ? child : String(child));
     }

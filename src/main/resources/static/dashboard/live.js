@@ -84,13 +84,27 @@ export function connectLive({onEvent, onState}) {
     delay = Math.min(delay * 2, MAX_DELAY_MS);
   }
 
+  function stop() {
+    generation++;
+    clearTimeout(retryTimer);
+    if (controller) {
+      controller.abort();
+    }
+  }
+
+  // a page being left closes its stream at once: an open one holds one of the browser's few
+  // connections to this host (6 over HTTP/1.1), which the next page's calls would wait for
+  window.addEventListener('pagehide', stop);
+  window.addEventListener('pageshow', event => {
+    if (event.persisted) {   // back from the back/forward cache
+      delay = FIRST_DELAY_MS;
+      run();
+    }
+  });
   run();
   return {
     reconnect() {
-      generation++;
-      if (controller) {
-        controller.abort();
-      }
+      stop();
       delay = FIRST_DELAY_MS;
       run();
     },

@@ -53,6 +53,13 @@ class DashboardIT {
     private static final String LONG_SLEEP = """
             {"chain": [{"task": "core.sleep", "args": {"ms": 20000}}]}""";
 
+    /** An echo, then a fail that fails once and is retried: a task with arguments, a long input, two attempts. */
+    private static final String STORY_CHAIN = """
+            {"chain": [{"task": "core.echo", "args": {"note": "first"}},
+                       {"task": "core.fail", "args": {"times": 1}, "retry": {"max": 2, "backoff_ms": 200}}]}""";
+    private static final String FAILS_FOR_GOOD = """
+            {"chain": [{"task": "core.fail", "args": {"retryable": false}}]}""";
+
     /**
      * A map of five, then a chord whose second member (a chain) fails for good after a pause, so the
      * first member has succeeded by then rather than being revoked: the body never runs.
@@ -134,7 +141,8 @@ class DashboardIT {
         assertThat(attemptWidths.subList(0, 3)).as("shorter than the 1.5 s sleep's %s px", attemptWidths.get(3))
                 .allMatch(width -> width < attemptWidths.get(3));
         browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .task-link")).click();
-        assertThat(text("#task-detail .attempts tbody tr")).hasSize(2);
+        // the panel is drawn at once and again when the task's story has been read
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> text("#task-detail .attempts tbody tr"), rows -> rows.size() == 2);
         screenshot("dashboard-retry.png");
         String failing = pipelines.run(FAILING_ONCE, "{}");
         pipelines.awaitEnd(failing);
@@ -274,6 +282,86 @@ class DashboardIT {
         browser.get("http://127.0.0.1:" + port + "/dashboard/?chain_id=not_an_id");
         await().atMost(PATIENCE).until(() -> browser.findElement(By.id("message")).getText(),
                 message -> message.contains("chain_id must be") && message.contains("400"));
+    }
+
+    @Test
+    void tellsATasksStoryReRunsARunAndShowsWorkerProcessesDeadLettersAndCharts() throws IOException {
+        String story = pipelines.run(STORY_CHAIN, "{\"text\": \"" + "x".repeat(3000) + "\"}");
+        String dead = pipelines.run(FAILS_FOR_GOOD, "{}");
+        browser.get("http://127.0.0.1:" + port + "/dashboard/#/pipelines/" + story);
+        awaitStatus(story, "SUCCESS");
+
+        // a task's story: its arguments, its input abbreviated until asked for all, its result, each attempt
+        browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .task-link")).click();
+        WebElement input = await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
+                By.cssSelector("#task-detail pre[aria-label='Task input']")), e -> true);
+        assertThat(input.getDomAttribute("data-abbreviated")).isEqualTo("true");
+        assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task arguments']")).getText())
+                .contains("\"times\": 1");
+        assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task result']")).getText())
+                .contains("\"attempt\": 2");
+        assertThat(text("#task-detail .attempts tbody tr")).hasSize(2);
+        assertThat(text("#task-detail .attempts tbody td.worker")).allMatch(worker -> worker.contains("/"));
+        browser.findElement(By.cssSelector("#task-detail .show-all")).click();
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
+                By.cssSelector("#task-detail pre[aria-label='Task input']")).getDomAttribute("data-abbreviated"), "false"::equals);
+        assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task input']")).getText())
+                .contains("x".repeat(3000));
+        screenshot("dashboard-task-story.png");
+
+        // re-run the finished run: the page shows the new run
+        browser.findElement(By.id("rerun")).click();
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(By.id("detail")).getDomAttribute("data-chain-id"),
+                id -> id != null && !id.equals(story));
+        String rerun = browser.findElement(By.id("detail")).getDomAttribute("data-chain-id");
+        awaitStatus(rerun, "SUCCESS");
+        assertThat(pipelines.pipeline(rerun).path("rerun_of").asString()).isEqualTo(story);
+
+        // worker processes: one runs the sleep now, and has done tasks in the last minutes
+        String sleeping = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 8000}}", "{}");
+        browser.findElement(By.id("nav-workers")).click();
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+            browser.findElement(By.id("workers-refresh")).click();
+            WebElement running = browser.findElement(By.cssSelector("#process-rows tr .running li[data-chain-id='" + sleeping + "']"));
+            assertThat(running.getText()).contains("core.sleep", "0 of " + sleeping.substring(0, 8));
+        });
+        assertThat(browser.findElements(By.cssSelector("#process-rows tr")).stream()
+                .mapToInt(row -> Integer.parseInt(row.getDomAttribute("data-done"))).sum()).isPositive();
+        browser.executeScript("document.getElementById('workers-title').scrollIntoView()");
+        screenshot("dashboard-worker-processes.png");
+
+        // dead letters: the task that failed for good, with its reason, and a replay
+        pipelines.awaitEnd(dead);
+        browser.findElement(By.id("nav-dead-letters")).click();
+        By letter = By.cssSelector("#dead-letter-rows tr[data-chain-id='" + dead + "']");
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+            browser.findElement(By.id("dead-letters-refresh")).click();
+            return !browser.findElements(letter).isEmpty();
+        });
+        // the rows are drawn again when other dead letters arrive: each check reads the row afresh
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+            assertThat(browser.findElement(letter).getDomAttribute("data-reason")).isEqualTo("invalid_input");
+            assertThat(browser.findElement(letter).getText()).contains("ai.tasks.dead-letter", "core.fail", "failing on purpose");
+        });
+        screenshot("dashboard-dead-letters.png");
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+            browser.findElement(letter).findElement(By.cssSelector("button.replay")).click();
+            return true;
+        });
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("message")).getText(),
+                message -> message.contains("Replayed") && message.contains("ai.tasks.core.fail"));
+
+        // charts drawn by the page from GET /api/v1/stats
+        browser.findElement(By.id("nav-charts")).click();
+        await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+            assertThat(browser.findElements(By.cssSelector("#chart-throughput rect.bar"))).isNotEmpty();
+            assertThat(browser.findElements(By.cssSelector("#chart-durations path.line[data-quantile='p95']"))).isNotEmpty();
+            assertThat(browser.findElements(By.cssSelector("#chart-tasks .row")).stream()
+                    .map(row -> row.getDomAttribute("data-label"))).anyMatch(label -> label.startsWith("core.fail"));
+            assertThat(browser.findElements(By.cssSelector("#chart-failures .row")).stream()
+                    .map(row -> row.getDomAttribute("data-label"))).contains("invalid_input", "error");
+        });
+        screenshot("dashboard-charts.png");
     }
 
     private void chooseSource(String source) {

@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration.api;
 
 import ai.pipeline.orchestration.monitor.KafkaQueues;
+import ai.pipeline.orchestration.monitor.WorkerActivity;
 import ai.pipeline.shared.api.ApiResponse;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -15,13 +16,19 @@ class MonitorApi {
     record QueueList(List<KafkaQueues.Queue> items) {
     }
 
-    record WorkerList(List<KafkaQueues.Worker> items) {
+    /**
+     * {@code processes}: every worker process (host/pid) seen in the last 5 minutes or running a task
+     * now: when it was last seen, what it runs, attempts done and failed (and per minute).
+     */
+    record WorkerList(List<KafkaQueues.Worker> items, List<WorkerActivity.Process> processes) {
     }
 
     private final KafkaQueues queues;
+    private final WorkerActivity activity;
 
-    MonitorApi(KafkaQueues queues) {
+    MonitorApi(KafkaQueues queues, WorkerActivity activity) {
         this.queues = queues;
+        this.activity = activity;
     }
 
     public ApiResponse<QueueList> queues() {
@@ -29,6 +36,6 @@ class MonitorApi {
     }
 
     public ApiResponse<WorkerList> workers() {
-        return ApiResponse.ok(new WorkerList(queues.snapshot().workers()));
+        return ApiResponse.ok(new WorkerList(queues.snapshot().workers(), activity.processes()));
     }
 }

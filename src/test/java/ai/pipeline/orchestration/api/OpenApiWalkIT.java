@@ -100,6 +100,12 @@ class OpenApiWalkIT {
         calls.put("GET /api/v1/schedules", new Call(200, () -> api.get("/api/v1/schedules")));
         calls.put("GET /api/v1/queues", new Call(200, () -> api.get("/api/v1/queues")));
         calls.put("GET /api/v1/workers", new Call(200, () -> api.get("/api/v1/workers")));
+        calls.put("GET /api/v1/pipelines/{chain_id}/tasks/{node}", new Call(200, () -> api.get("/api/v1/pipelines/" + done + "/tasks/0")));
+        calls.put("GET /api/v1/dead-letters", new Call(200, () -> api.get("/api/v1/dead-letters?limit=5")));
+        // a real replay is DeadLetterReplayIT's; here an offset the topic does not hold
+        calls.put("POST /api/v1/dead-letters/{topic}/{partition}/{offset}/replay", new Call(404,
+                () -> api.post("/api/v1/dead-letters/ai.tasks.dead-letter/0/999999999/replay", "application/json", new byte[0])));
+        calls.put("GET /api/v1/stats", new Call(200, () -> api.get("/api/v1/stats?window=1h")));
         calls.put("GET /api/v1/events/stream", new Call(200, () -> {
             // a stream never ends by itself: the answer is its status and first event, then it is closed
             try (EventStreamIT.Stream stream = new EventStreamIT.Stream(port, JsonMapper.builder().build())) {
