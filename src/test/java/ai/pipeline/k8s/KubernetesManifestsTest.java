@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,16 +42,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.util.FileSystemUtils;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The manifests of every overlay, rendered without a cluster: each object matches the schema of
- * its kind, and the deployment agrees with itself and with the application's code — topics and
+ * The manifests of every overlay, rendered by {@code kubectl kustomize} without a cluster (skipped
+ * without kubectl): each object matches the schema of its kind, and the deployment agrees with itself and with the application's code — topics and
  * their partitions, the roles and the tasks each runs, KEDA's triggers, probes, credentials,
  * storage. {@link KubernetesManifestsIT} compares them with the running application as well.
  */
@@ -245,17 +248,27 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void theSharedSettingsAreAConfigMapNamedByItsContentSoThatAChangeRollsEveryRole(String overlay) {
+    void theSharedSettingsAreAConfigMapNamedByItsContentSoThatAChangeRollsEveryRole(String overlay, @TempDir Path copy)
+            throws IOException {
         Manifests manifests = rendered(overlay);
-        Map<String, Object> config = manifests.generatedConfigMap(CONFIG);
-        String name = Kustomize.name(config);
+        String name = Kustomize.name(manifests.generatedConfigMap(CONFIG));
 
-        assertThat(name).isEqualTo(CONFIG + "-" + Kustomize.configMapHash(config));
         assertThat(manifests.ofKind("ConfigMap")).extracting(Kustomize::name).doesNotContain(CONFIG);
         for (Deployment deployment : manifests.deployments()) {
             assertThat(Manifests.appContainer(deployment).getEnvFrom())
                     .as("envFrom of %s", deployment.getMetadata().getName())
                     .extracting(source -> source.getConfigMapRef().getName()).containsExactly(name);
+        }
+        // one more setting in a copy of k8s/: a new name, and every Deployment refers to it
+        FileSystemUtils.copyRecursively(Manifests.ROOT, copy);
+        Files.writeString(copy.resolve("base/config.env"), "APP_STORAGE_MAX_FILE_SIZE=50MB\n", StandardOpenOption.APPEND);
+        Manifests changed = Manifests.render(copy, overlay);
+        String renamed = Kustomize.name(changed.generatedConfigMap(CONFIG));
+        assertThat(renamed).isNotEqualTo(name);
+        assertThat(config(changed)).containsEntry("APP_STORAGE_MAX_FILE_SIZE", "50MB");
+        for (Deployment deployment : changed.deployments()) {
+            assertThat(Manifests.appContainer(deployment).getEnvFrom()).extracting(source -> source.getConfigMapRef().getName())
+                    .containsExactly(renamed);
         }
     }
 
