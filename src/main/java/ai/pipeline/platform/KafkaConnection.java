@@ -1,5 +1,6 @@
 package ai.pipeline.platform;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,6 +21,7 @@ public class KafkaConnection implements SmartLifecycle {
 
     private final EmbeddedKafkaBroker embeddedBroker;
     private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final Admin admin;
     private volatile boolean running;
 
@@ -33,14 +35,29 @@ public class KafkaConnection implements SmartLifecycle {
             log.info("Using the Kafka cluster at {} (app.kafka.bootstrap-servers); no embedded broker started",
                     bootstrapServers);
         }
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        clientProperties = settings.clientProperties(bootstrapServers);
+        admin = Admin.create(clientConfig(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)));
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * The configuration of a Kafka client: its own settings, then the ones every client shares
+     * (bootstrap servers, TLS, SASL: {@code app.kafka.properties}), which win.
+     */
+    public Map<String, Object> clientConfig(Map<String, Object> own) {
+        Map<String, Object> config = new HashMap<>(own);
+        config.putAll(clientProperties);
+        return config;
+    }
+
+    /** The settings every client shares, as {@link #clientConfig} adds them. */
+    public Map<String, Object> sharedClientProperties() {
+        return clientProperties;
     }
 
     public boolean embedded() {
