@@ -305,11 +305,13 @@ class KubernetesManifestsTest {
     void everyPodIsProbedOnTheApplicationsLivenessAndReadinessEndpoints(String overlay) {
         assertThat(AppProperties.value("management.endpoint.health.probes.add-additional-paths"))
                 .as("/livez and /readyz on the main port").isEqualTo("true");
+        int management = Integer.parseInt(config(rendered(overlay)).get("MANAGEMENT_SERVER_PORT"));
+        assertThat(management).as("the actuator on a port of its own").isNotEqualTo(8080);
         for (Deployment deployment : rendered(overlay).deployments()) {
             Container container = Manifests.appContainer(deployment);
             String name = deployment.getMetadata().getName();
             assertThat(container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-                    .as(name).containsExactly(tuple("http", 8080));
+                    .as(name).containsExactly(tuple("http", 8080), tuple("management", management));
             assertHttpProbe(name + " liveness", container.getLivenessProbe(), "/livez");
             assertHttpProbe(name + " readiness", container.getReadinessProbe(), "/readyz");
             Probe startup = container.getStartupProbe();
@@ -385,7 +387,7 @@ class KubernetesManifestsTest {
                     .as("PodMonitors of %s", name).singleElement()
                     .satisfies(monitor -> assertThat(monitor.path("spec").path("podMetricsEndpoints"))
                             .anySatisfy(endpoint -> {
-                                assertThat(endpoint.path("port").asString()).isEqualTo("http");
+                                assertThat(endpoint.path("port").asString()).isEqualTo("management");
                                 assertThat(endpoint.path("path").asString()).isEqualTo("/actuator/prometheus");
                             }));
             assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
@@ -441,9 +443,10 @@ class KubernetesManifestsTest {
             for (JsonNode policy : applying) {
                 for (JsonNode rule : policy.path("spec").path("ingress")) {
                     assertThat(rule.path("ports")).as("%s: ports of %s", name, policy.path("metadata").path("name").asString())
-                            .isNotEmpty()
-                            .allSatisfy(port -> assertThat(port.path("port").asString()).isEqualTo("http"));
-                    peers(rule.path("from")).forEach(sources::add);
+                            .isNotEmpty();
+                    for (String peer : peers(rule.path("from"))) {
+                        rule.path("ports").forEach(port -> sources.add(peer + " " + port.path("port").asString()));
+                    }
                 }
                 for (JsonNode rule : policy.path("spec").path("egress")) {
                     assertThat(rule.path("ports")).as("%s: egress to all ports", name).isNotEmpty();
@@ -453,9 +456,9 @@ class KubernetesManifestsTest {
                     }
                 }
             }
-            assertThat(sources).as("%s: who may connect to its http port", name).isEqualTo(served
-                    ? Set.of("namespace monitoring", "namespace ingress-nginx", "this namespace")
-                    : Set.of("namespace monitoring"));
+            assertThat(sources).as("%s: who may connect to which port", name).isEqualTo(served
+                    ? Set.of("namespace monitoring management", "namespace ingress-nginx http", "this namespace http")
+                    : Set.of("namespace monitoring management"));
             assertThat(destinations).as("%s: where it may connect", name).isEqualTo(egress);
         }
     }
@@ -528,7 +531,7 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void theIngressExposesTheApiAndTheDashboardOnlyNotTheActuator(String overlay) throws IOException {
+    void theIngressAndServicesExposeTheApiAndTheDashboardOnlyNotTheActuator(String overlay) throws IOException {
         List<Ingress> ingresses = rendered(overlay).typed("Ingress", Ingress.class);
         assertThat(ingresses).hasSize(overlay.equals("local") ? 0 : 1);
         Path statics = Path.of("src/main/resources/static");
@@ -544,6 +547,10 @@ class KubernetesManifestsTest {
                         assertThat(path.getBackend().getService().getName()).isEqualTo("ai-pipeline-api"));
             });
             assertThat(ingress.getSpec().getDefaultBackend()).as("no default backend: every other path is refused").isNull();
+        }
+        for (Service service : rendered(overlay).typed("Service", Service.class)) {
+            assertThat(service.getSpec().getPorts()).as("Service %s: not to the actuator's port", service.getMetadata().getName())
+                    .allSatisfy(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
         }
     }
 
