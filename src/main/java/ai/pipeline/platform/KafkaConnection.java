@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.util.ClassUtils;
 
 /**
  * Where Kafka is: the configured cluster, or an in-process broker started here when none is
@@ -19,6 +20,9 @@ public class KafkaConnection implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
 
+    /** A class of the broker, absent from the cluster jar (-Pcluster), where only a configured cluster works. */
+    private static final String BROKER_CLASS = "kafka.server.KafkaRaftServer";
+
     private final EmbeddedKafkaBroker embeddedBroker;
     private final String bootstrapServers;
     private final Map<String, Object> clientProperties;
@@ -27,6 +31,10 @@ public class KafkaConnection implements SmartLifecycle {
 
     public KafkaConnection(KafkaSettings settings, DataDirectory dataDirectory) {
         if (settings.embedded()) {
+            if (!ClassUtils.isPresent(BROKER_CLASS, KafkaConnection.class.getClassLoader())) {
+                throw new IllegalStateException("This jar has no embedded Kafka broker (built with -Pcluster, for"
+                        + " Kubernetes): set app.kafka.bootstrap-servers (APP_KAFKA_BOOTSTRAP_SERVERS) to a Kafka cluster");
+            }
             embeddedBroker = EmbeddedKafkaBroker.start(dataDirectory.kafka(), settings.partitions());
             bootstrapServers = embeddedBroker.bootstrapServers();
         } else {
