@@ -19,7 +19,7 @@ COPY src/ src/
 ENV MAVEN_USER_HOME=/cache/maven
 RUN --mount=type=cache,target=/cache/maven ./mvnw -B -q -Dmaven.repo.local=/cache/maven/repository -Pcluster \
       -Dmaven.test.skip=true package \
- && cp target/ai-pipeline.jar /ai-pipeline.jar
+ && cp target/ai-pipeline-cluster.jar /ai-pipeline.jar
 # Spring Boot's layers, each one a layer of the image: dependencies (they change with the pom only),
 # the loader, snapshot dependencies and the application (its classes and resources: what a code
 # change rebuilds and a node pulls again). Then the natives of other platforms out of the dependencies.

@@ -39,9 +39,9 @@ class DockerfileTest {
         assertThat(froms.get(0).arguments()).endsWith(" AS build");
         // the cluster jar: no embedded broker (the pom's profile "cluster")
         assertThat(all("RUN")).filteredOn(i -> i.stage() == 0).anySatisfy(run -> assertThat(run.arguments())
-                .contains("./mvnw", "-Pcluster", "-Dmaven.test.skip=true", " package", "target/ai-pipeline.jar"));
+                .contains("./mvnw", "-Pcluster", "-Dmaven.test.skip=true", " package", "target/ai-pipeline-cluster.jar"));
         assertThat(Files.readString(Path.of("pom.xml"))).as("the jar's name").contains("<finalName>ai-pipeline</finalName>")
-                .contains("<id>cluster</id>");
+                .contains("<id>cluster</id>").contains("<finalName>ai-pipeline-cluster</finalName>");
         assertThat(last("ENTRYPOINT").arguments()).isEqualTo("[\"java\", \"-jar\", \"/app/ai-pipeline.jar\"]");
     }
 
