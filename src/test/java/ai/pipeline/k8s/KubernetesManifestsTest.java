@@ -40,6 +40,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +63,10 @@ import tools.jackson.databind.JsonNode;
 class KubernetesManifestsTest {
 
     static final String CONFIG = "ai-pipeline-config";
+    /** Variables of app.kafka.properties, the settings every Kafka client of the application takes. */
+    static final String KAFKA_PROPERTIES = "APP_KAFKA_PROPERTIES_";
+    private static final Set<String> KAFKA_CLIENT_SETTINGS = Stream.of(ProducerConfig.configNames(),
+            ConsumerConfig.configNames(), AdminClientConfig.configNames()).flatMap(Set::stream).collect(Collectors.toSet());
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token|api_?key|credential).*");
     private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
 
@@ -181,19 +188,113 @@ class KubernetesManifestsTest {
         String cluster = database.path("metadata").path("name").asString();
         String name = database.path("spec").path("bootstrap").path("initdb").path("database").asString();
 
+        Map<String, String> kafkaClient = kafkaClientEnvironment(manifests);
         for (Deployment deployment : manifests.deployments()) {
             Map<String, String> environment = manifests.environment(deployment);
             assertThat(environment).as(deployment.getMetadata().getName())
                     .containsEntry("APP_KAFKA_BOOTSTRAP_SERVERS", bootstrap)
+                    .containsAllEntriesOf(kafkaClient)
                     .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://" + cluster + "-rw:5432/" + name)
                     .containsEntry("SPRING_DATASOURCE_USERNAME", "secret:" + cluster + "-app/username")
                     .containsEntry("SPRING_DATASOURCE_PASSWORD", "secret:" + cluster + "-app/password")
                     .containsEntry("OMP_THREAD_LIMIT", "1");
+            assertThat(environment.keySet().stream().filter(v -> v.startsWith(KAFKA_PROPERTIES)))
+                    .as("%s: Kafka client settings of the listener only", deployment.getMetadata().getName())
+                    .containsExactlyInAnyOrderElementsOf(kafkaClient.keySet());
         }
+        // KEDA reaches Kafka as the pods do: their bootstrap variable, the listener's TLS and SASL
+        Map<String, String> keda = kedaAuthentication(manifests);
         for (JsonNode scaledObject : manifests.nodes("ScaledObject")) {
-            scaledObject.path("spec").path("triggers").forEach(trigger ->
-                    assertThat(trigger.path("metadata").path("bootstrapServers").asString()).isEqualTo(bootstrap));
+            String target = scaledObject.path("spec").path("scaleTargetRef").path("name").asString();
+            for (JsonNode trigger : scaledObject.path("spec").path("triggers")) {
+                String variable = trigger.path("metadata").path("bootstrapServersFromEnv").asString();
+                assertThat(manifests.environment(manifests.deployment(target))).as("%s: %s", target, variable)
+                        .containsEntry(variable, bootstrap);
+                assertThat(trigger.path("metadata").has("bootstrapServers")).isFalse();
+                assertThat(triggerAuthentication(manifests, trigger.path("authenticationRef").path("name").asString()))
+                        .as("authentication of %s", trigger.path("name").asString()).isEqualTo(keda);
+            }
         }
+    }
+
+    /**
+     * The app.kafka.properties the listener of APP_KAFKA_BOOTSTRAP_SERVERS asks of every client (as
+     * environment variables; a Secret's key as secret:name/key): none for plain text, TLS with the
+     * cluster CA and SCRAM-SHA-512 with the JAAS configuration of a KafkaUser of the cluster.
+     */
+    static Map<String, String> kafkaClientEnvironment(Manifests manifests) {
+        JsonNode listener = listener(manifests);
+        String cluster = kafkaCluster(manifests).path("metadata").path("name").asString();
+        String authentication = listener.path("authentication").path("type").asString();
+        if (!listener.path("tls").asBoolean()) {
+            assertThat(authentication).as("a plain listener: no credentials in clear text").isEmpty();
+            return Map.of();
+        }
+        assertThat(authentication).as("authentication of the TLS listener").isEqualTo("scram-sha-512");
+        return Map.of(
+                KAFKA_PROPERTIES + "SECURITY_PROTOCOL", "SASL_SSL",
+                KAFKA_PROPERTIES + "SASL_MECHANISM", "SCRAM-SHA-512",
+                KAFKA_PROPERTIES + "SASL_JAAS_CONFIG", "secret:" + scramUser(manifests) + "/sasl.jaas.config",
+                KAFKA_PROPERTIES + "SSL_TRUSTSTORE_TYPE", "PEM",
+                KAFKA_PROPERTIES + "SSL_TRUSTSTORE_CERTIFICATES", "secret:" + cluster + "-cluster-ca-cert/ca.crt");
+    }
+
+    /** KEDA's parameters for the listener, as a TriggerAuthentication resolves them (secret:name/key for a Secret's). */
+    private static Map<String, String> kedaAuthentication(Manifests manifests) {
+        JsonNode listener = listener(manifests);
+        if (!listener.path("tls").asBoolean()) {
+            return Map.of("sasl", "none", "tls", "disable");
+        }
+        String user = scramUser(manifests);
+        return Map.of("sasl", "scram_sha512", "tls", "enable", "username", user, "password", "secret:" + user + "/password",
+                "ca", "secret:" + kafkaCluster(manifests).path("metadata").path("name").asString() + "-cluster-ca-cert/ca.crt");
+    }
+
+    private static Map<String, String> triggerAuthentication(Manifests manifests, String name) {
+        JsonNode spec = manifests.node("TriggerAuthentication", name).path("spec");
+        Map<String, String> parameters = new TreeMap<>();
+        for (JsonNode reference : spec.path("configMapTargetRef")) {
+            Map<String, String> data = ManifestSchemas.typed(manifests.get("ConfigMap", reference.path("name").asString()),
+                    ConfigMap.class).getData();
+            assertThat(data).containsKey(reference.path("key").asString());
+            parameters.put(reference.path("parameter").asString(), data.get(reference.path("key").asString()));
+        }
+        for (JsonNode reference : spec.path("secretTargetRef")) {
+            parameters.put(reference.path("parameter").asString(),
+                    "secret:" + reference.path("name").asString() + "/" + reference.path("key").asString());
+        }
+        return parameters;
+    }
+
+    /** The one KafkaUser of the cluster, authenticated by SCRAM-SHA-512 (Strimzi names its Secret after it). */
+    private static String scramUser(Manifests manifests) {
+        String cluster = kafkaCluster(manifests).path("metadata").path("name").asString();
+        List<JsonNode> users = manifests.nodes("KafkaUser").stream()
+                .filter(u -> u.path("metadata").path("labels").path("strimzi.io/cluster").asString().equals(cluster))
+                .filter(u -> u.path("spec").path("authentication").path("type").asString().equals("scram-sha-512")).toList();
+        assertThat(users).as("SCRAM users of %s", cluster).hasSize(1);
+        assertThat(kafkaCluster(manifests).path("spec").path("entityOperator").has("userOperator"))
+                .as("Strimzi's user operator, which creates the user and its Secret").isTrue();
+        return users.get(0).path("metadata").path("name").asString();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theApplicationsKafkaUserMayUseItsTopicsAndGroupsWhereKafkaEnforcesAcls(String overlay) {
+        Manifests manifests = rendered(overlay);
+        JsonNode kafka = kafkaCluster(manifests).path("spec").path("kafka");
+        if (!kafka.path("authorization").has("type")) {
+            assertThat(manifests.nodes("KafkaUser")).isEmpty();
+            return;
+        }
+        JsonNode user = manifests.node("KafkaUser", scramUser(manifests));
+        List<String> rights = new ArrayList<>();
+        user.path("spec").path("authorization").path("acls").forEach(acl -> acl.path("operations").forEach(operation ->
+                rights.add(String.join(" ", acl.path("resource").path("type").asString(), acl.path("resource").path("name").asString(),
+                        acl.path("resource").path("patternType").asString(), operation.asString()).replaceAll(" +", " "))));
+        String prefix = Topics.TASK_PREFIX.substring(0, Topics.TASK_PREFIX.indexOf('.') + 1);
+        assertThat(manifests.topicNames()).as("every topic under the ACL's prefix").allMatch(t -> t.startsWith(prefix));
+        assertThat(rights).contains("topic " + prefix + " prefix All", "group * literal All", "cluster Describe");
     }
 
     @ParameterizedTest
@@ -283,7 +384,12 @@ class KubernetesManifestsTest {
         for (Deployment deployment : manifests.deployments()) {
             Map<String, String> environment = manifests.environment(deployment);
             for (String variable : environment.keySet()) {
-                if (variable.startsWith("APP_") || variable.startsWith("SPRING_")) {
+                if (variable.startsWith(KAFKA_PROPERTIES)) {
+                    // app.kafka.properties.<Kafka client setting>, a map: its keys are Kafka's names
+                    String key = variable.substring(KAFKA_PROPERTIES.length()).toLowerCase().replace('_', '.');
+                    assertThat(AppProperties.kafka(environment).properties()).as(variable).containsKey(key);
+                    assertThat(KAFKA_CLIENT_SETTINGS).as("%s: a setting of Kafka's clients", variable).contains(key);
+                } else if (variable.startsWith("APP_") || variable.startsWith("SPRING_")) {
                     assertThat(AppProperties.propertiesSetBy(variable, properties))
                             .as("%s of %s sets no property in application.yml", variable, deployment.getMetadata().getName())
                             .isNotEmpty();
@@ -620,15 +726,23 @@ class KubernetesManifestsTest {
         return manifests.nodes("Kafka").get(0);
     }
 
-    /** Strimzi's bootstrap service of the cluster's plain internal listener. */
+    /** APP_KAFKA_BOOTSTRAP_SERVERS: Strimzi's bootstrap service of the cluster, at the port of one of its listeners. */
     static String bootstrapServers(Manifests manifests) {
+        listener(manifests);
+        return config(manifests).get("APP_KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    /** The internal listener that APP_KAFKA_BOOTSTRAP_SERVERS names. */
+    static JsonNode listener(Manifests manifests) {
         JsonNode kafka = kafkaCluster(manifests);
+        String bootstrap = config(manifests).get("APP_KAFKA_BOOTSTRAP_SERVERS");
         for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
-            if (listener.path("type").asString().equals("internal") && !listener.path("tls").asBoolean()) {
-                return kafka.path("metadata").path("name").asString() + "-kafka-bootstrap:" + listener.path("port").asInt();
+            if (listener.path("type").asString().equals("internal") && bootstrap.equals(
+                    kafka.path("metadata").path("name").asString() + "-kafka-bootstrap:" + listener.path("port").asInt())) {
+                return listener;
             }
         }
-        throw new AssertionError("no plain internal listener");
+        throw new AssertionError("no internal listener of the Kafka cluster at " + bootstrap);
     }
 
     static JsonNode scaledObjectOf(Manifests manifests, String deployment) {
