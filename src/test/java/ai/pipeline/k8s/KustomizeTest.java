@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,12 @@ class KustomizeTest {
 
     @TempDir
     Path dir;
+
+    /** Skipped without kubectl (else the failures below would be the skip's). */
+    @BeforeEach
+    void kubectl() {
+        Kustomize.assumeAvailable();
+    }
 
     @Test
     void rendersAKustomizationWithKubectlsKustomize() throws IOException {
