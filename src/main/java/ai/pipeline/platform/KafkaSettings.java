@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -26,6 +27,16 @@ public record KafkaSettings(
         @DefaultValue("12") int partitions,
         @DefaultValue("1") short replicationFactor,
         @DefaultValue Map<String, String> properties) {
+
+    @ConstructorBinding
+    public KafkaSettings {
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    /** Settings without Kafka client settings (the embedded broker's, or a plain-text cluster's). */
+    public KafkaSettings(String bootstrapServers, int partitions, short replicationFactor) {
+        this(bootstrapServers, partitions, replicationFactor, Map.of());
+    }
 
     public boolean embedded() {
         return bootstrapServers == null || bootstrapServers.isBlank();

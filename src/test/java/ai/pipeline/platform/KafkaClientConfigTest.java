@@ -72,6 +72,12 @@ class KafkaClientConfigTest {
     }
 
     @Test
+    void settingsBuiltInCodeHaveNoClientSettings() {
+        assertThat(new KafkaSettings("127.0.0.1:9092", 12, (short) 1).clientProperties("127.0.0.1:9092"))
+                .containsExactly(Map.entry("bootstrap.servers", "127.0.0.1:9092"));
+    }
+
+    @Test
     void theEmbeddedBrokersClientsTakeNoClusterSettings() {
         KafkaSettings settings = bind(Map.of("APP_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SASL_SSL"));
         assertThat(settings.embedded()).isTrue();
