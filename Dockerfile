@@ -1,21 +1,30 @@
 # syntax=docker/dockerfile:1.7
 # The one image every role runs (k8s/ picks the role by environment):
 #   docker build -t ai-pipeline:0.1.0 .
+# Sizes and start times before and after the layers: README, "Deploying to Kubernetes", "The image".
 # Debian 12 (bookworm) in both stages: its Tesseract 5.3 and Leptonica are the ones tess4j 5.14 is
 # built and tested against (README, "OCR domain").
 
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jdk-headless ca-certificates curl unzip \
+ && apt-get install -y --no-install-recommends openjdk-17-jdk-headless ca-certificates curl unzip zip \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY src/ src/
-# the Maven cache survives between builds (BuildKit); the wrapper downloads Maven into it too
+# the Maven cache survives between builds (BuildKit); the wrapper downloads Maven into it too.
+# -Pcluster: the jar without the embedded Kafka broker (a pod always uses a Kafka cluster); the tests
+# are neither built nor run here (./bin/test runs them).
 ENV MAVEN_USER_HOME=/cache/maven
-RUN --mount=type=cache,target=/cache/maven ./mvnw -B -q -Dmaven.repo.local=/cache/maven/repository -DskipTests package \
- && cp target/ai-pipeline.jar /ai-pipeline.jar
+RUN --mount=type=cache,target=/cache/maven ./mvnw -B -q -Dmaven.repo.local=/cache/maven/repository -Pcluster \
+      -Dmaven.test.skip=true package \
+ && cp target/ai-pipeline-cluster.jar /ai-pipeline.jar
+# Spring Boot's layers, each one a layer of the image: dependencies (they change with the pom only),
+# the loader, snapshot dependencies and the application (its classes and resources: what a code
+# change rebuilds and a node pulls again). Then the natives of other platforms out of the dependencies.
+RUN java -Djarmode=tools -jar /ai-pipeline.jar extract --layers --destination /layers \
+ && src/main/docker/keep-linux-x64-natives /layers/dependencies/lib
 
 FROM debian:bookworm-slim
 # the JRE (openjdk's post-install needs the man folder that slim images leave out), Tesseract with
@@ -34,7 +43,11 @@ WORKDIR /app
 # so pods need no download at start
 ADD --chmod=644 --checksum=sha256:4903c9058f6e2553834e9905be1ae5d67e262cb6321964dbc57a49edc6fa10da \
     https://github.com/Megvii-BaseDetection/YOLOX/releases/download/0.1.1rc0/yolox_nano.onnx /app/models/yolox_nano.onnx
-COPY --from=build /ai-pipeline.jar /app/ai-pipeline.jar
+# least changing first; /app/ai-pipeline.jar finds its dependencies in /app/lib (its manifest's Class-Path)
+COPY --from=build /layers/dependencies/ /app/
+COPY --from=build /layers/spring-boot-loader/ /app/
+COPY --from=build /layers/snapshot-dependencies/ /app/
+COPY --from=build /layers/application/ /app/
 
 # Tesseract: one OpenMP thread per page; the OCR pool gives the parallelism
 ENV OMP_THREAD_LIMIT=1 \

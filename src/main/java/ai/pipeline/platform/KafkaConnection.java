@@ -1,5 +1,6 @@
 package ai.pipeline.platform;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -7,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.util.ClassUtils;
 
 /**
  * Where Kafka is: the configured cluster, or an in-process broker started here when none is
@@ -18,13 +20,21 @@ public class KafkaConnection implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
 
+    /** A class of the broker, absent from the cluster jar (-Pcluster), where only a configured cluster works. */
+    private static final String BROKER_CLASS = "kafka.server.KafkaRaftServer";
+
     private final EmbeddedKafkaBroker embeddedBroker;
     private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final Admin admin;
     private volatile boolean running;
 
     public KafkaConnection(KafkaSettings settings, DataDirectory dataDirectory) {
         if (settings.embedded()) {
+            if (!ClassUtils.isPresent(BROKER_CLASS, KafkaConnection.class.getClassLoader())) {
+                throw new IllegalStateException("This jar has no embedded Kafka broker (built with -Pcluster, for"
+                        + " Kubernetes): set app.kafka.bootstrap-servers (APP_KAFKA_BOOTSTRAP_SERVERS) to a Kafka cluster");
+            }
             embeddedBroker = EmbeddedKafkaBroker.start(dataDirectory.kafka(), settings.partitions());
             bootstrapServers = embeddedBroker.bootstrapServers();
         } else {
@@ -33,14 +43,29 @@ public class KafkaConnection implements SmartLifecycle {
             log.info("Using the Kafka cluster at {} (app.kafka.bootstrap-servers); no embedded broker started",
                     bootstrapServers);
         }
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        clientProperties = settings.clientProperties(bootstrapServers);
+        admin = Admin.create(clientConfig(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)));
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * The configuration of a Kafka client: its own settings, then the ones every client shares
+     * (bootstrap servers, TLS, SASL: {@code app.kafka.properties}), which win.
+     */
+    public Map<String, Object> clientConfig(Map<String, Object> own) {
+        Map<String, Object> config = new HashMap<>(own);
+        config.putAll(clientProperties);
+        return config;
+    }
+
+    /** The settings every client shares, as {@link #clientConfig} adds them. */
+    public Map<String, Object> sharedClientProperties() {
+        return clientProperties;
     }
 
     public boolean embedded() {

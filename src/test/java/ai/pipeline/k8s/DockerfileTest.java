@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Dockerfile cannot be built here (no Docker engine), so its key lines are read: the jar is
@@ -33,12 +37,64 @@ class DockerfileTest {
         List<Instruction> froms = all("FROM");
         assertThat(froms).hasSize(2);
         assertThat(froms.get(0).arguments()).endsWith(" AS build");
+        // the cluster jar: no embedded broker (the pom's profile "cluster")
         assertThat(all("RUN")).filteredOn(i -> i.stage() == 0).anySatisfy(run -> assertThat(run.arguments())
-                .contains("./mvnw", "-DskipTests", " package", "target/ai-pipeline.jar"));
-        assertThat(Files.readString(Path.of("pom.xml"))).as("the jar's name").contains("<finalName>ai-pipeline</finalName>");
-        assertThat(all("COPY")).filteredOn(i -> i.stage() == 1)
-                .anySatisfy(copy -> assertThat(copy.arguments()).startsWith("--from=build ").endsWith(" /app/ai-pipeline.jar"));
+                .contains("./mvnw", "-Pcluster", "-Dmaven.test.skip=true", " package", "target/ai-pipeline-cluster.jar"));
+        assertThat(Files.readString(Path.of("pom.xml"))).as("the jar's name").contains("<finalName>ai-pipeline</finalName>")
+                .contains("<id>cluster</id>").contains("<finalName>ai-pipeline-cluster</finalName>");
         assertThat(last("ENTRYPOINT").arguments()).isEqualTo("[\"java\", \"-jar\", \"/app/ai-pipeline.jar\"]");
+    }
+
+    @Test
+    void theImageHasSpringBootsLayersLeastChangingFirstWithOnlyLinuxX64Natives() {
+        assertThat(all("RUN")).filteredOn(i -> i.stage() == 0).anySatisfy(run -> assertThat(run.arguments())
+                .contains("-Djarmode=tools -jar /ai-pipeline.jar extract --layers --destination /layers")
+                .contains("src/main/docker/keep-linux-x64-natives /layers/dependencies/lib"));
+        assertThat(all("COPY")).filteredOn(i -> i.stage() == 1 && i.arguments().startsWith("--from=build "))
+                .extracting(Instruction::arguments).containsExactly(
+                        "--from=build /layers/dependencies/ /app/",
+                        "--from=build /layers/spring-boot-loader/ /app/",
+                        "--from=build /layers/snapshot-dependencies/ /app/",
+                        "--from=build /layers/application/ /app/");
+    }
+
+    /**
+     * The script the image build runs, on copies of the real jars: every native library keeps its
+     * linux-x86_64 build and loses the others (skipped without Debian's zip, which the build stage installs).
+     */
+    @Test
+    void theNativesOfOtherPlatformsLeaveTheJarsAndLinuxX64Stays(@TempDir Path lib) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/zip")), "no /usr/bin/zip (apt-get install zip)");
+        Map<Class<?>, String> linuxX64 = Map.of(
+                ai.onnxruntime.OrtEnvironment.class, "ai/onnxruntime/native/linux-x64/libonnxruntime.so",
+                ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.class, "native/lib/linux-x86_64/cpu/libtokenizers.so",
+                com.github.luben.zstd.Zstd.class, "linux/amd64/libzstd-jni-",
+                org.xerial.snappy.Snappy.class, "org/xerial/snappy/native/Linux/x86_64/libsnappyjava.so",
+                com.sun.jna.Native.class, "com/sun/jna/linux-x86-64/libjnidispatch.so",
+                net.sourceforge.tess4j.Tesseract.class, "net/sourceforge/tess4j/Tesseract.class",
+                net.sourceforge.lept4j.Leptonica.class, "net/sourceforge/lept4j/Leptonica.class");
+        for (Class<?> type : linuxX64.keySet()) {
+            Path jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Files.copy(jar, lib.resolve(jar.getFileName()));
+        }
+
+        Process script = new ProcessBuilder("src/main/docker/keep-linux-x64-natives", lib.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(script.getInputStream().readAllBytes());
+        assertThat(script.waitFor()).as(output).isZero();
+
+        Pattern otherPlatform = Pattern.compile("(?i).*(win32|win-|/win/|windows|osx|darwin|/mac/|aix|freebsd|openbsd|sunos|"
+                + "dragonfly|aarch64|arm|ppc|s390|riscv|loongarch|mips).*\\.(so|dll|dylib|a|pdb|jnilib)$|.*\\.dSYM/.*");
+        for (Map.Entry<Class<?>, String> library : linuxX64.entrySet()) {
+            Path jar = lib.resolve(Path.of(library.getKey().getProtectionDomain().getCodeSource().getLocation().toURI()).getFileName());
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                List<String> entries = zip.stream().map(ZipEntry::getName).toList();
+                assertThat(entries).as("%s keeps its linux-x86_64 build", jar.getFileName())
+                        .anyMatch(e -> e.startsWith(library.getValue()));
+                assertThat(entries).as("%s: natives of other platforms", jar.getFileName())
+                        .noneMatch(e -> otherPlatform.matcher(e).matches());
+            }
+        }
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,24 +40,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.util.FileSystemUtils;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The manifests of every overlay, rendered without a cluster: each object matches the schema of
- * its kind, and the deployment agrees with itself and with the application's code — topics and
+ * The manifests of every overlay, rendered by {@code kubectl kustomize} without a cluster (skipped
+ * without kubectl): each object matches the schema of its kind, and the deployment agrees with itself and with the application's code — topics and
  * their partitions, the roles and the tasks each runs, KEDA's triggers, probes, credentials,
  * storage. {@link KubernetesManifestsIT} compares them with the running application as well.
  */
 class KubernetesManifestsTest {
 
     static final String CONFIG = "ai-pipeline-config";
+    /** Variables of app.kafka.properties, the settings every Kafka client of the application takes. */
+    static final String KAFKA_PROPERTIES = "APP_KAFKA_PROPERTIES_";
+    private static final Set<String> KAFKA_CLIENT_SETTINGS = Stream.of(ProducerConfig.configNames(),
+            ConsumerConfig.configNames(), AdminClientConfig.configNames()).flatMap(Set::stream).collect(Collectors.toSet());
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token|api_?key|credential).*");
     private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
 
@@ -178,19 +188,113 @@ class KubernetesManifestsTest {
         String cluster = database.path("metadata").path("name").asString();
         String name = database.path("spec").path("bootstrap").path("initdb").path("database").asString();
 
+        Map<String, String> kafkaClient = kafkaClientEnvironment(manifests);
         for (Deployment deployment : manifests.deployments()) {
             Map<String, String> environment = manifests.environment(deployment);
             assertThat(environment).as(deployment.getMetadata().getName())
                     .containsEntry("APP_KAFKA_BOOTSTRAP_SERVERS", bootstrap)
+                    .containsAllEntriesOf(kafkaClient)
                     .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://" + cluster + "-rw:5432/" + name)
                     .containsEntry("SPRING_DATASOURCE_USERNAME", "secret:" + cluster + "-app/username")
                     .containsEntry("SPRING_DATASOURCE_PASSWORD", "secret:" + cluster + "-app/password")
                     .containsEntry("OMP_THREAD_LIMIT", "1");
+            assertThat(environment.keySet().stream().filter(v -> v.startsWith(KAFKA_PROPERTIES)))
+                    .as("%s: Kafka client settings of the listener only", deployment.getMetadata().getName())
+                    .containsExactlyInAnyOrderElementsOf(kafkaClient.keySet());
         }
+        // KEDA reaches Kafka as the pods do: their bootstrap variable, the listener's TLS and SASL
+        Map<String, String> keda = kedaAuthentication(manifests);
         for (JsonNode scaledObject : manifests.nodes("ScaledObject")) {
-            scaledObject.path("spec").path("triggers").forEach(trigger ->
-                    assertThat(trigger.path("metadata").path("bootstrapServers").asString()).isEqualTo(bootstrap));
+            String target = scaledObject.path("spec").path("scaleTargetRef").path("name").asString();
+            for (JsonNode trigger : scaledObject.path("spec").path("triggers")) {
+                String variable = trigger.path("metadata").path("bootstrapServersFromEnv").asString();
+                assertThat(manifests.environment(manifests.deployment(target))).as("%s: %s", target, variable)
+                        .containsEntry(variable, bootstrap);
+                assertThat(trigger.path("metadata").has("bootstrapServers")).isFalse();
+                assertThat(triggerAuthentication(manifests, trigger.path("authenticationRef").path("name").asString()))
+                        .as("authentication of %s", trigger.path("name").asString()).isEqualTo(keda);
+            }
         }
+    }
+
+    /**
+     * The app.kafka.properties the listener of APP_KAFKA_BOOTSTRAP_SERVERS asks of every client (as
+     * environment variables; a Secret's key as secret:name/key): none for plain text, TLS with the
+     * cluster CA and SCRAM-SHA-512 with the JAAS configuration of a KafkaUser of the cluster.
+     */
+    static Map<String, String> kafkaClientEnvironment(Manifests manifests) {
+        JsonNode listener = listener(manifests);
+        String cluster = kafkaCluster(manifests).path("metadata").path("name").asString();
+        String authentication = listener.path("authentication").path("type").asString();
+        if (!listener.path("tls").asBoolean()) {
+            assertThat(authentication).as("a plain listener: no credentials in clear text").isEmpty();
+            return Map.of();
+        }
+        assertThat(authentication).as("authentication of the TLS listener").isEqualTo("scram-sha-512");
+        return Map.of(
+                KAFKA_PROPERTIES + "SECURITY_PROTOCOL", "SASL_SSL",
+                KAFKA_PROPERTIES + "SASL_MECHANISM", "SCRAM-SHA-512",
+                KAFKA_PROPERTIES + "SASL_JAAS_CONFIG", "secret:" + scramUser(manifests) + "/sasl.jaas.config",
+                KAFKA_PROPERTIES + "SSL_TRUSTSTORE_TYPE", "PEM",
+                KAFKA_PROPERTIES + "SSL_TRUSTSTORE_CERTIFICATES", "secret:" + cluster + "-cluster-ca-cert/ca.crt");
+    }
+
+    /** KEDA's parameters for the listener, as a TriggerAuthentication resolves them (secret:name/key for a Secret's). */
+    private static Map<String, String> kedaAuthentication(Manifests manifests) {
+        JsonNode listener = listener(manifests);
+        if (!listener.path("tls").asBoolean()) {
+            return Map.of("sasl", "none", "tls", "disable");
+        }
+        String user = scramUser(manifests);
+        return Map.of("sasl", "scram_sha512", "tls", "enable", "username", user, "password", "secret:" + user + "/password",
+                "ca", "secret:" + kafkaCluster(manifests).path("metadata").path("name").asString() + "-cluster-ca-cert/ca.crt");
+    }
+
+    private static Map<String, String> triggerAuthentication(Manifests manifests, String name) {
+        JsonNode spec = manifests.node("TriggerAuthentication", name).path("spec");
+        Map<String, String> parameters = new TreeMap<>();
+        for (JsonNode reference : spec.path("configMapTargetRef")) {
+            Map<String, String> data = ManifestSchemas.typed(manifests.get("ConfigMap", reference.path("name").asString()),
+                    ConfigMap.class).getData();
+            assertThat(data).containsKey(reference.path("key").asString());
+            parameters.put(reference.path("parameter").asString(), data.get(reference.path("key").asString()));
+        }
+        for (JsonNode reference : spec.path("secretTargetRef")) {
+            parameters.put(reference.path("parameter").asString(),
+                    "secret:" + reference.path("name").asString() + "/" + reference.path("key").asString());
+        }
+        return parameters;
+    }
+
+    /** The one KafkaUser of the cluster, authenticated by SCRAM-SHA-512 (Strimzi names its Secret after it). */
+    private static String scramUser(Manifests manifests) {
+        String cluster = kafkaCluster(manifests).path("metadata").path("name").asString();
+        List<JsonNode> users = manifests.nodes("KafkaUser").stream()
+                .filter(u -> u.path("metadata").path("labels").path("strimzi.io/cluster").asString().equals(cluster))
+                .filter(u -> u.path("spec").path("authentication").path("type").asString().equals("scram-sha-512")).toList();
+        assertThat(users).as("SCRAM users of %s", cluster).hasSize(1);
+        assertThat(kafkaCluster(manifests).path("spec").path("entityOperator").has("userOperator"))
+                .as("Strimzi's user operator, which creates the user and its Secret").isTrue();
+        return users.get(0).path("metadata").path("name").asString();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theApplicationsKafkaUserMayUseItsTopicsAndGroupsWhereKafkaEnforcesAcls(String overlay) {
+        Manifests manifests = rendered(overlay);
+        JsonNode kafka = kafkaCluster(manifests).path("spec").path("kafka");
+        if (!kafka.path("authorization").has("type")) {
+            assertThat(manifests.nodes("KafkaUser")).isEmpty();
+            return;
+        }
+        JsonNode user = manifests.node("KafkaUser", scramUser(manifests));
+        List<String> rights = new ArrayList<>();
+        user.path("spec").path("authorization").path("acls").forEach(acl -> acl.path("operations").forEach(operation ->
+                rights.add(String.join(" ", acl.path("resource").path("type").asString(), acl.path("resource").path("name").asString(),
+                        acl.path("resource").path("patternType").asString(), operation.asString()).replaceAll(" +", " "))));
+        String prefix = Topics.TASK_PREFIX.substring(0, Topics.TASK_PREFIX.indexOf('.') + 1);
+        assertThat(manifests.topicNames()).as("every topic under the ACL's prefix").allMatch(t -> t.startsWith(prefix));
+        assertThat(rights).contains("topic " + prefix + " prefix All", "group * literal All", "cluster Describe");
     }
 
     @ParameterizedTest
@@ -245,17 +349,27 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void theSharedSettingsAreAConfigMapNamedByItsContentSoThatAChangeRollsEveryRole(String overlay) {
+    void theSharedSettingsAreAConfigMapNamedByItsContentSoThatAChangeRollsEveryRole(String overlay, @TempDir Path copy)
+            throws IOException {
         Manifests manifests = rendered(overlay);
-        Map<String, Object> config = manifests.generatedConfigMap(CONFIG);
-        String name = Kustomize.name(config);
+        String name = Kustomize.name(manifests.generatedConfigMap(CONFIG));
 
-        assertThat(name).isEqualTo(CONFIG + "-" + Kustomize.configMapHash(config));
         assertThat(manifests.ofKind("ConfigMap")).extracting(Kustomize::name).doesNotContain(CONFIG);
         for (Deployment deployment : manifests.deployments()) {
             assertThat(Manifests.appContainer(deployment).getEnvFrom())
                     .as("envFrom of %s", deployment.getMetadata().getName())
                     .extracting(source -> source.getConfigMapRef().getName()).containsExactly(name);
+        }
+        // one more setting in a copy of k8s/: a new name, and every Deployment refers to it
+        FileSystemUtils.copyRecursively(Manifests.ROOT, copy);
+        Files.writeString(copy.resolve("base/config.env"), "APP_STORAGE_MAX_FILE_SIZE=50MB\n", StandardOpenOption.APPEND);
+        Manifests changed = Manifests.render(copy, overlay);
+        String renamed = Kustomize.name(changed.generatedConfigMap(CONFIG));
+        assertThat(renamed).isNotEqualTo(name);
+        assertThat(config(changed)).containsEntry("APP_STORAGE_MAX_FILE_SIZE", "50MB");
+        for (Deployment deployment : changed.deployments()) {
+            assertThat(Manifests.appContainer(deployment).getEnvFrom()).extracting(source -> source.getConfigMapRef().getName())
+                    .containsExactly(renamed);
         }
     }
 
@@ -270,7 +384,12 @@ class KubernetesManifestsTest {
         for (Deployment deployment : manifests.deployments()) {
             Map<String, String> environment = manifests.environment(deployment);
             for (String variable : environment.keySet()) {
-                if (variable.startsWith("APP_") || variable.startsWith("SPRING_")) {
+                if (variable.startsWith(KAFKA_PROPERTIES)) {
+                    // app.kafka.properties.<Kafka client setting>, a map: its keys are Kafka's names
+                    String key = variable.substring(KAFKA_PROPERTIES.length()).toLowerCase().replace('_', '.');
+                    assertThat(AppProperties.kafka(environment).properties()).as(variable).containsKey(key);
+                    assertThat(KAFKA_CLIENT_SETTINGS).as("%s: a setting of Kafka's clients", variable).contains(key);
+                } else if (variable.startsWith("APP_") || variable.startsWith("SPRING_")) {
                     assertThat(AppProperties.propertiesSetBy(variable, properties))
                             .as("%s of %s sets no property in application.yml", variable, deployment.getMetadata().getName())
                             .isNotEmpty();
@@ -292,11 +411,13 @@ class KubernetesManifestsTest {
     void everyPodIsProbedOnTheApplicationsLivenessAndReadinessEndpoints(String overlay) {
         assertThat(AppProperties.value("management.endpoint.health.probes.add-additional-paths"))
                 .as("/livez and /readyz on the main port").isEqualTo("true");
+        int management = Integer.parseInt(config(rendered(overlay)).get("MANAGEMENT_SERVER_PORT"));
+        assertThat(management).as("the actuator on a port of its own").isNotEqualTo(8080);
         for (Deployment deployment : rendered(overlay).deployments()) {
             Container container = Manifests.appContainer(deployment);
             String name = deployment.getMetadata().getName();
             assertThat(container.getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-                    .as(name).containsExactly(tuple("http", 8080));
+                    .as(name).containsExactly(tuple("http", 8080), tuple("management", management));
             assertHttpProbe(name + " liveness", container.getLivenessProbe(), "/livez");
             assertHttpProbe(name + " readiness", container.getReadinessProbe(), "/readyz");
             Probe startup = container.getStartupProbe();
@@ -372,7 +493,7 @@ class KubernetesManifestsTest {
                     .as("PodMonitors of %s", name).singleElement()
                     .satisfies(monitor -> assertThat(monitor.path("spec").path("podMetricsEndpoints"))
                             .anySatisfy(endpoint -> {
-                                assertThat(endpoint.path("port").asString()).isEqualTo("http");
+                                assertThat(endpoint.path("port").asString()).isEqualTo("management");
                                 assertThat(endpoint.path("path").asString()).isEqualTo("/actuator/prometheus");
                             }));
             assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
@@ -428,9 +549,10 @@ class KubernetesManifestsTest {
             for (JsonNode policy : applying) {
                 for (JsonNode rule : policy.path("spec").path("ingress")) {
                     assertThat(rule.path("ports")).as("%s: ports of %s", name, policy.path("metadata").path("name").asString())
-                            .isNotEmpty()
-                            .allSatisfy(port -> assertThat(port.path("port").asString()).isEqualTo("http"));
-                    peers(rule.path("from")).forEach(sources::add);
+                            .isNotEmpty();
+                    for (String peer : peers(rule.path("from"))) {
+                        rule.path("ports").forEach(port -> sources.add(peer + " " + port.path("port").asString()));
+                    }
                 }
                 for (JsonNode rule : policy.path("spec").path("egress")) {
                     assertThat(rule.path("ports")).as("%s: egress to all ports", name).isNotEmpty();
@@ -440,9 +562,9 @@ class KubernetesManifestsTest {
                     }
                 }
             }
-            assertThat(sources).as("%s: who may connect to its http port", name).isEqualTo(served
-                    ? Set.of("namespace monitoring", "namespace ingress-nginx", "this namespace")
-                    : Set.of("namespace monitoring"));
+            assertThat(sources).as("%s: who may connect to which port", name).isEqualTo(served
+                    ? Set.of("namespace monitoring management", "namespace ingress-nginx http", "this namespace http")
+                    : Set.of("namespace monitoring management"));
             assertThat(destinations).as("%s: where it may connect", name).isEqualTo(egress);
         }
     }
@@ -515,7 +637,7 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void theIngressExposesTheApiAndTheDashboardOnlyNotTheActuator(String overlay) throws IOException {
+    void theIngressAndServicesExposeTheApiAndTheDashboardOnlyNotTheActuator(String overlay) throws IOException {
         List<Ingress> ingresses = rendered(overlay).typed("Ingress", Ingress.class);
         assertThat(ingresses).hasSize(overlay.equals("local") ? 0 : 1);
         Path statics = Path.of("src/main/resources/static");
@@ -531,6 +653,10 @@ class KubernetesManifestsTest {
                         assertThat(path.getBackend().getService().getName()).isEqualTo("ai-pipeline-api"));
             });
             assertThat(ingress.getSpec().getDefaultBackend()).as("no default backend: every other path is refused").isNull();
+        }
+        for (Service service : rendered(overlay).typed("Service", Service.class)) {
+            assertThat(service.getSpec().getPorts()).as("Service %s: not to the actuator's port", service.getMetadata().getName())
+                    .allSatisfy(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
         }
     }
 
@@ -600,15 +726,23 @@ class KubernetesManifestsTest {
         return manifests.nodes("Kafka").get(0);
     }
 
-    /** Strimzi's bootstrap service of the cluster's plain internal listener. */
+    /** APP_KAFKA_BOOTSTRAP_SERVERS: Strimzi's bootstrap service of the cluster, at the port of one of its listeners. */
     static String bootstrapServers(Manifests manifests) {
+        listener(manifests);
+        return config(manifests).get("APP_KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    /** The internal listener that APP_KAFKA_BOOTSTRAP_SERVERS names. */
+    static JsonNode listener(Manifests manifests) {
         JsonNode kafka = kafkaCluster(manifests);
+        String bootstrap = config(manifests).get("APP_KAFKA_BOOTSTRAP_SERVERS");
         for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
-            if (listener.path("type").asString().equals("internal") && !listener.path("tls").asBoolean()) {
-                return kafka.path("metadata").path("name").asString() + "-kafka-bootstrap:" + listener.path("port").asInt();
+            if (listener.path("type").asString().equals("internal") && bootstrap.equals(
+                    kafka.path("metadata").path("name").asString() + "-kafka-bootstrap:" + listener.path("port").asInt())) {
+                return listener;
             }
         }
-        throw new AssertionError("no plain internal listener");
+        throw new AssertionError("no internal listener of the Kafka cluster at " + bootstrap);
     }
 
     static JsonNode scaledObjectOf(Manifests manifests, String deployment) {

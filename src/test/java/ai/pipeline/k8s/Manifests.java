@@ -54,7 +54,12 @@ final class Manifests {
     }
 
     static Manifests render(String overlay) {
-        return new Manifests(overlay, Kustomize.build(ROOT.resolve("overlays").resolve(overlay)));
+        return render(ROOT, overlay);
+    }
+
+    /** An overlay of a copy of {@code k8s/} at {@code root}. */
+    static Manifests render(Path root, String overlay) {
+        return new Manifests(overlay, Kustomize.build(root.resolve("overlays").resolve(overlay)));
     }
 
     String overlay() {

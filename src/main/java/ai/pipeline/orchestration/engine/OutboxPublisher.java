@@ -68,15 +68,14 @@ public class OutboxPublisher implements DisposableBean {
     public OutboxPublisher(ExecutionStore store, KafkaConnection kafka, KafkaSettings settings) {
         this.store = store;
         this.partitions = settings.partitions();
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,   // a hop costs ~1.3 ms with 0, ~7 ms with 5 (kafka-clients' default)
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000)),
                 new StringSerializer(), new StringSerializer());
         // what no group commit took (this instance does not run the orchestrator, or is idle) is deleted here
         housekeeping.scheduleWithFixedDelay(this::deleteAcknowledged, 1, 1, TimeUnit.SECONDS);
