@@ -38,7 +38,7 @@ public record EngineSettings(
         @DefaultValue("10") int maxNesting,
         @DefaultValue("10000") int maxTasks,
         @DefaultValue("20ms") Duration commitInterval,
-        @DefaultValue("true") boolean chainOnWorkers,
+        @DefaultValue("false") boolean chainOnWorkers,
         Map<String, TimeLimits> timeLimits) {
 
     /** A task type's default time limits; a null field: no such limit. */
