@@ -7,7 +7,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code monitor-worker-reports}: {@code ai.task-results} → {@link WorkerActivity}, so this process
+ * {@code orchestration-worker-reports}: {@code ai.task-results} → {@link WorkerActivity}, so this process
  * knows what every worker runs now. Its own consumer group per process, from the latest record,
  * committing nothing (like the live events' route): it watches, it never takes reports from the engine.
  */
@@ -25,7 +25,7 @@ class WorkerReportRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from("kafka:" + Topics.RESULTS + "?groupId=monitor-" + UUID.randomUUID() + "&autoOffsetReset=latest&autoCommitEnable=false")
-                .routeId("monitor-worker-reports")
+                .routeId("orchestration-worker-reports")
                 .autoStartup(enabled)
                 .process(exchange -> activity.onReport(exchange.getIn().getBody(String.class)));
     }
