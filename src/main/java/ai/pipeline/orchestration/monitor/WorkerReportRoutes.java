@@ -26,6 +26,7 @@ class WorkerReportRoutes extends RouteBuilder {
     public void configure() {
         from("kafka:" + Topics.RESULTS + "?groupId=monitor-" + UUID.randomUUID() + "&autoOffsetReset=latest&autoCommitEnable=false")
                 .routeId("orchestration-worker-reports")
+                .routeConfigurationId("live-events-errors")   // a watcher: a report it cannot read is logged and skipped
                 .autoStartup(enabled)
                 .process(exchange -> activity.onReport(exchange.getIn().getBody(String.class)));
     }
