@@ -457,6 +457,21 @@ public class PipelineEngine implements DisposableBean {
         });
     }
 
+    /**
+     * The input the task at {@code node} of a run was given, recomputed from the run's stored records
+     * by the rules that dispatched it (for display: nothing is held or changed); null for an unknown
+     * run or node.
+     */
+    public JsonNode storedInputOf(String chainId, String node) {
+        ChainRecords records = store.load(List.of(chainId)).get(chainId);
+        if (records == null) {
+            return null;
+        }
+        Plan plan = Plan.of(canvasJson.parse(records.pipeline().canvas));
+        Plan.Node planned = plan.node(node);
+        return planned == null ? null : advancer.inputOf(new Run(records, plan, json, Instant.now()), planned);
+    }
+
     /** Resumes a failed pipeline from its failed tasks, reusing every result that succeeded. */
     public Change resume(String chainId) {
         return resume(chainId, null);
