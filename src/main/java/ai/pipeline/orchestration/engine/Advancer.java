@@ -53,17 +53,12 @@ final class Advancer {
     private final TaskRegistry registry;
     private final Duration defaultJoinTimeout;
     private final int maxTasks;
-    private final boolean chainOnWorkers;
 
-    /**
-     * {@code maxTasks}: most items a map may run over ({@code app.engine.max-tasks}, as for a canvas);
-     * {@code chainOnWorkers}: a task message lists the chain steps after it, for the worker to send.
-     */
-    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks, boolean chainOnWorkers) {
+    /** {@code maxTasks}: most items a map may run over ({@code app.engine.max-tasks}, as for a canvas). */
+    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks) {
         this.registry = registry;
         this.defaultJoinTimeout = defaultJoinTimeout;
         this.maxTasks = maxTasks;
-        this.chainOnWorkers = chainOnWorkers;
     }
 
     // ---- starting ---------------------------------------------------------------------------
@@ -123,9 +118,6 @@ final class Advancer {
             task.result = event.result() == null ? "null" : run.json().writeValueAsString(event.result());
             task.error = null;
             run.records().addAttempt(attempt(task, "SUCCESS", null, event.worker()));
-            if (event.continued() != null) {
-                continuedOnWorker(run, event.continued(), task.finishedAt);
-            }
         } else {
             ErrorInfo error = event.error() != null ? event.error() : new ErrorInfo("error", "unknown error", true);
             task.error = error.describe();
@@ -421,63 +413,12 @@ final class Advancer {
         task.nextAttemptAt = null;
         run.records().changed(task);
         out.dispatch(new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt,
-                node.task().args(), node.task().immutable() ? null : input, run.now(), nextSteps(run, node),
-                node.task().timeLimit()));
-    }
-
-    /**
-     * The task steps that follow {@code node} in its chain, up to the first step that is not a plain
-     * task (a group, chord or map needs the orchestrator) or was already dispatched; null for none.
-     */
-    private List<Messages.NextStep> nextSteps(Run run, Node node) {
-        if (!chainOnWorkers) {
-            return null;
-        }
-        List<Messages.NextStep> steps = new ArrayList<>();
-        for (Node step = nextTaskStep(node); step != null; step = nextTaskStep(step)) {
-            TaskRow row = run.task(step.path());
-            if (row == null || row.state != TaskState.PENDING || row.dispatched()) {
-                break;
-            }
-            steps.add(new Messages.NextStep(row.taskId, row.node, row.name, row.attempt + 1, step.task().args(),
-                    step.task().immutable(), step.task().timeLimit()));
-        }
-        return steps.isEmpty() ? null : steps;
-    }
-
-    /** The chain step right after {@code node} when both are tasks, else null. */
-    private static Node nextTaskStep(Node node) {
-        Node parent = node.parent();
-        if (node.kind() != Kind.TASK || parent == null || parent.kind() != Kind.CHAIN || node.isLastStep()) {
-            return null;
-        }
-        Node next = parent.members().get(node.index() + 1);
-        return next.kind() == Kind.TASK ? next : null;
-    }
-
-    /** A chain step a worker may dispatch on its own: one whose previous step is a task. */
-    private static boolean mayContinueOnWorker(Node node) {
-        Node parent = node.parent();
-        return parent != null && parent.kind() == Kind.CHAIN && node.index() > 0
-                && parent.members().get(node.index() - 1).kind() == Kind.TASK;
-    }
-
-    /** The worker of the step before sent this step's message: it is dispatched, as if the orchestrator had sent it. */
-    private static void continuedOnWorker(Run run, Messages.Continued continued, java.time.Instant at) {
-        TaskRow next = run.task(continued.node());
-        if (next == null || !next.taskId.equals(continued.taskId()) || next.state != TaskState.PENDING
-                || next.dispatched() || continued.attempt() <= next.attempt) {
-            return;   // an older message of this step (a revoked or earlier attempt): not the one that runs
-        }
-        next.attempt = continued.attempt();
-        next.queuedAt = at;
-        next.nextAttemptAt = null;
-        run.records().changed(next);
+                node.task().args(), node.task().immutable() ? null : input, run.now(), node.task().timeLimit()));
     }
 
     private TaskMessage taskMessage(Run run, TaskRow task, Node node) {
         return new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt, node.task().args(),
-                node.task().immutable() ? null : inputOf(run, node), task.queuedAt, null, node.task().timeLimit());
+                node.task().immutable() ? null : inputOf(run, node), task.queuedAt, node.task().timeLimit());
     }
 
     // ---- joins ------------------------------------------------------------------------------
@@ -577,11 +518,6 @@ final class Advancer {
                 task.nextAttemptAt = null;
                 run.records().changed(task);
                 if (task.dispatched()) {
-                    revoked.add(new Messages.RevokedTask(task.node, task.attempt));
-                } else if (chainOnWorkers && mayContinueOnWorker(run.plan().node(task.node))) {
-                    // the step before may still send this step's message: that attempt number is revoked
-                    // (and used up, so a resumed run's next attempt of this step is not)
-                    task.attempt++;
                     revoked.add(new Messages.RevokedTask(task.node, task.attempt));
                 }
                 out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));

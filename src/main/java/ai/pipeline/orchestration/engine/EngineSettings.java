@@ -21,8 +21,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxTasks           most task nodes a canvas may have (for-each items included)
  * @param commitInterval     how long the engine gathers changes into one SQL transaction at most (a run that
  *                           ends, or a client that waits, commits at once)
- * @param chainOnWorkers     a chain's consecutive task steps go worker to worker: the worker that ran a step
- *                           sends the next step's message itself (the orchestrator learns of it from the report)
  * @param timeLimits         default time limits of tasks, by task name, task domain ({@code ocr}) or {@code default}:
  *                           {@code soft} (the task is asked to stop) and {@code hard} (the worker abandons it); a
  *                           canvas step's {@code soft_time_limit_s}/{@code time_limit_s} override them
@@ -38,7 +36,6 @@ public record EngineSettings(
         @DefaultValue("10") int maxNesting,
         @DefaultValue("10000") int maxTasks,
         @DefaultValue("20ms") Duration commitInterval,
-        @DefaultValue("false") boolean chainOnWorkers,
         Map<String, TimeLimits> timeLimits) {
 
     /** A task type's default time limits; a null field: no such limit. */

@@ -17,43 +17,17 @@ public final class Messages {
     }
 
     /**
-     * On {@code ai.tasks.<task>}: run attempt {@code attempt} of the task at {@code node}. {@code then}
-     * (optional) lists the chain steps after it that the worker dispatches itself on success, each
-     * taking the previous step's result as input: a chain's steps go worker to worker, and the
-     * orchestrator hears of each from the reports (see {@link Continued}). {@code timeLimit}: the
-     * step's own time limits, if the canvas gives any (else the worker applies the task type's).
+     * On {@code ai.tasks.<task>}: run attempt {@code attempt} of the task at {@code node}. {@code timeLimit}:
+     * the step's own time limits, if the canvas gives any (else the worker applies the task type's).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskMessage(String chainId, String taskId, String node, String task, int attempt,
-                              Map<String, Object> args, JsonNode input, Instant dispatchedAt, List<NextStep> then,
-                              Canvas.TimeLimit timeLimit) {
+                              Map<String, Object> args, JsonNode input, Instant dispatchedAt, Canvas.TimeLimit timeLimit) {
 
         public TaskMessage(String chainId, String taskId, String node, String task, int attempt,
                            Map<String, Object> args, JsonNode input, Instant dispatchedAt) {
-            this(chainId, taskId, node, task, attempt, args, input, dispatchedAt, null, null);
+            this(chainId, taskId, node, task, attempt, args, input, dispatchedAt, null);
         }
-
-        /** The message of the first step in {@code then}, with {@code result} as its input (none for an immutable step). */
-        public TaskMessage next(JsonNode result, Instant at) {
-            NextStep step = then.get(0);
-            return new TaskMessage(chainId, step.taskId(), step.node(), step.task(), step.attempt(), step.args(),
-                    step.immutable() ? null : result, at, then.size() > 1 ? List.copyOf(then.subList(1, then.size())) : null,
-                    step.timeLimit());
-        }
-    }
-
-    /** A chain step a worker dispatches after the task before it succeeded: everything its task message needs but the input. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record NextStep(String taskId, String node, String task, int attempt, Map<String, Object> args, boolean immutable,
-                           Canvas.TimeLimit timeLimit) {
-    }
-
-    /**
-     * In a report: the worker dispatches this next step once the report is in Kafka (so the step's own
-     * reports come after it), and commits the task's offset only after both; a worker that dies in
-     * between runs the task again, which sends the same step again (applied once, by its attempt).
-     */
-    public record Continued(String node, String taskId, int attempt) {
     }
 
     /** The first tasks of a group's members, multicast to their topics by the {@code orchestration-fan-out} route. */
@@ -67,19 +41,7 @@ public final class Messages {
     /** On {@code ai.task-results}: a worker's report that a task started or finished. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskEvent(Type type, String chainId, String taskId, String node, int attempt, Outcome outcome,
-                            JsonNode result, ErrorInfo error, Instant startedAt, Instant finishedAt, String worker,
-                            Continued continued) {
-
-        public TaskEvent(Type type, String chainId, String taskId, String node, int attempt, Outcome outcome,
-                         JsonNode result, ErrorInfo error, Instant startedAt, Instant finishedAt, String worker) {
-            this(type, chainId, taskId, node, attempt, outcome, result, error, startedAt, finishedAt, worker, null);
-        }
-
-        /** This report, saying that the worker dispatches {@code next} after it. */
-        public TaskEvent continuedWith(TaskMessage next) {
-            return new TaskEvent(type, chainId, taskId, node, attempt, outcome, result, error, startedAt, finishedAt, worker,
-                    new Continued(next.node(), next.taskId(), next.attempt()));
-        }
+                            JsonNode result, ErrorInfo error, Instant startedAt, Instant finishedAt, String worker) {
 
         public enum Type { STARTED, FINISHED }
 

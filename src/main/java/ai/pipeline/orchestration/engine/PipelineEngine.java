@@ -152,7 +152,7 @@ public class PipelineEngine implements DisposableBean {
         this.json = json;
         this.canvasJson = new CanvasJson(json);
         this.plans = new PlanCache(canvasJson);
-        this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks(), settings.chainOnWorkers());
+        this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks());
         this.commitIntervalNanos = settings.commitInterval().toNanos();
         this.committer = new Thread(this::commitLoop, "engine-group-commit");
         committer.setDaemon(true);

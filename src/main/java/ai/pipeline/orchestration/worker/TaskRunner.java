@@ -8,7 +8,6 @@ import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.engine.TaskRegistry;
 import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.platform.HostName;
-import ai.pipeline.platform.KafkaSettings;
 import ai.pipeline.platform.KafkaTopics;
 import ai.pipeline.shared.task.CancellationSignal;
 import ai.pipeline.shared.task.TaskContext;
@@ -49,10 +48,6 @@ public class TaskRunner implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
     /** Exchange property: the task ran at least {@code app.engine.started-report-after} (its offset is committed on its own). */
     static final String RAN_LONG = "aiPipelineTaskRanLong";
-    /** Exchange properties: the next chain step's task message (JSON), its topic and partition, sent once the report is in Kafka. */
-    static final String NEXT_TASK = "aiPipelineNextTask";
-    static final String NEXT_TOPIC = "aiPipelineNextTopic";
-    static final String NEXT_PARTITION = "aiPipelineNextPartition";
 
     private final TaskRegistry registry;
     private final Revocations revocations;
@@ -66,7 +61,6 @@ public class TaskRunner implements DisposableBean {
         thread.setDaemon(true);
         return thread;
     });
-    private final int partitions;
     private final String worker;
     private final ScheduledExecutorService startedReports = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "task-started-reports");
@@ -75,9 +69,8 @@ public class TaskRunner implements DisposableBean {
     });
 
     public TaskRunner(TaskRegistry registry, Revocations revocations, JsonMapper json, ProducerTemplate producer,
-                      EngineSettings settings, KafkaSettings kafka) {
+                      EngineSettings settings) {
         this.registry = registry;
-        this.partitions = kafka.partitions();
         this.settings = settings;
         this.revocations = revocations;
         this.json = json;
@@ -108,25 +101,8 @@ public class TaskRunner implements DisposableBean {
                     + KafkaTopics.MAX_PAYLOAD_BYTES + " bytes (keep large outputs in files and return their paths)");
             report = json.writeValueAsString(finished(message, event.startedAt(), TaskEvent.Outcome.FAILURE, null,
                     new ErrorInfo(tooLarge.reason().code(), tooLarge.getMessage(), false)));
-        } else if (event.outcome() == TaskEvent.Outcome.SUCCESS && message.then() != null
-                && !revocations.isRevoked(message.chainId(), message.node(), message.attempt())) {
-            TaskMessage next = message.next(event.result(), Instant.now());
-            String nextJson = json.writeValueAsString(next);
-            String continuedReport = json.writeValueAsString(event.continuedWith(next));
-            if (KafkaTopics.fits(nextJson) && KafkaTopics.fits(continuedReport)) {
-                report = continuedReport;
-                exchange.setProperty(NEXT_TASK, nextJson);
-                exchange.setProperty(NEXT_TOPIC, Topics.forTask(next.task()));
-                exchange.setProperty(NEXT_PARTITION, Topics.taskPartition(nextJson, partitions));
-            }   // else the orchestrator dispatches the next step, as for any step
         }
         exchange.getIn().setBody(report);
-    }
-
-    /** Body out: the next chain step's task message, to its partition (after the report was sent: see WorkerRoutes). */
-    static void takeNextTask(Exchange exchange) {
-        exchange.getIn().setBody(exchange.getProperty(NEXT_TASK, String.class));
-        exchange.getIn().setHeader(KafkaConstants.PARTITION_KEY, exchange.getProperty(NEXT_PARTITION, Integer.class));
     }
 
     TaskEvent execute(TaskMessage message) {

@@ -23,8 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * process runs tasks of ({@code app.engine.worker-tasks}) as {@code worker-<domain>}; it consumes
  * that domain's task topics with {@code app.engine.worker-concurrency.<domain>} consumers (consumer
  * group {@code worker-<domain>}, the group KEDA scales on), runs each task and publishes its report
- * on {@code ai.task-results} (and, for a chain step, sends the next step's task message: see
- * {@code app.engine.chain-on-workers}), then commits offsets (asynchronously, see {@link #commitOffset}): a
+ * on {@code ai.task-results}, then commits offsets (asynchronously, see {@link #commitOffset}): a
  * worker killed mid-run leaves only the tasks of its last poll to run again elsewhere, and an idle
  * worker sends Kafka nothing but its heartbeats. {@code worker-revocations} keeps this process's list of cancelled
  * chains and revoked tasks.
@@ -64,12 +63,6 @@ class WorkerRoutes extends RouteBuilder {
                 .bean(TaskRunner.class, "run")
                 .filter(body().isNotNull())
                     .to("kafka:" + Topics.RESULTS)
-                    // the chain's next step goes out only once its report is in Kafka: the step's own reports
-                    // come after it on the chain's partition of ai.task-results, and the offset after both
-                    .filter(exchangeProperty(TaskRunner.NEXT_TASK).isNotNull())
-                        .process(TaskRunner::takeNextTask)
-                        .toD("kafka:${exchangeProperty." + TaskRunner.NEXT_TOPIC + "}")
-                    .end()
                 .end()
                 .process(WorkerRoutes::commitOffset);
 

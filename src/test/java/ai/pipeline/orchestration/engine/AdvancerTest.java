@@ -35,7 +35,7 @@ class AdvancerTest {
     private final TaskRegistry registry = new TaskRegistry(List.of(
             TaskDefinition.of("core.echo", "", TaskArguments.none(), (c, a) -> null),
             TaskDefinition.of("core.fail", "", TaskArguments.none(), (c, a) -> null)));
-    private Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, false);
+    private Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000);
 
     @Test
     void aChainDispatchesOneStepAtATimePassingEachResultOn() {
@@ -267,87 +267,6 @@ class AdvancerTest {
         assertThat(run.task("2").state).isEqualTo(TaskState.PENDING);
     }
 
-    // ---- chains on workers (app.engine.chain-on-workers) ---------------------------------------
-
-    @Test
-    void onWorkersAChainStepCarriesTheStepsAfterItAndItsReportsDispatchThemWithoutAMessage() {
-        advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, true);
-        Run run = start(chain(task("core.echo"), task("core.echo").arg("k", 1), task("core.echo")), "{}");
-        JsonNode first = dispatch(lastOut, "0");
-        assertThat(first.path("then").size()).isEqualTo(2);
-        assertThat(first.path("then").path(0).path("node").asString()).isEqualTo("1");
-        assertThat(first.path("then").path(0).path("attempt").asInt()).isEqualTo(1);
-        assertThat(first.path("then").path(0).path("args").path("k").asInt()).isEqualTo(1);
-
-        Outbound out = finishContinued(run, "0", "{\"r\": 1}", "1");
-        assertThat(dispatchedNodes(out)).as("the worker sent step 1").isEmpty();
-        assertThat(run.task("1").dispatched()).isTrue();
-        assertThat(run.task("1").attempt).isEqualTo(1);
-
-        finishContinued(run, "1", "{\"r\": 2}", "2");
-        finish(run, "2", "{\"r\": 3}");
-        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.SUCCESS);
-        assertThat(run.pipeline().result).isEqualTo("{\"r\":3}");
-    }
-
-    @Test
-    void onWorkersAReportThatDidNotContinueLetsTheOrchestratorDispatchTheNextStep() {
-        advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, true);
-        Run run = start(chain(task("core.echo"), task("core.echo"), task("core.echo")), "{}");
-
-        Outbound out = finish(run, "0", "{\"r\": 1}");
-
-        assertThat(dispatchedNodes(out)).containsExactly("1");
-        assertThat(dispatch(out, "1").path("then").path(0).path("node").asString()).isEqualTo("2");
-    }
-
-    @Test
-    void onWorkersTheStepsAfterAGroupWaitForTheOrchestrator() {
-        advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, true);
-        start(chain(task("core.echo"), group(task("core.echo"), task("core.echo")), task("core.echo")), "{}");
-        assertThat(dispatch(lastOut, "0").has("then")).isFalse();
-    }
-
-    @Test
-    void onWorkersAFailedRunRevokesTheStepsAWorkerMightStillSendAndAResumeUsesFreshAttempts() {
-        advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, true);
-        Run run = start(chain(task("core.echo"), task("core.echo"), task("core.echo")), "{}");
-        Outbound failed = new Outbound(json);
-        advancer.cancel(run, failed);
-        JsonNode revocation = json.readTree(failed.messages().stream().filter(m -> m.topic().equals(Topics.CONTROL))
-                .findFirst().orElseThrow().payload());
-        assertThat(revocation.path("tasks").toString()).contains("{\"node\":\"1\",\"attempt\":1}")
-                .contains("{\"node\":\"2\",\"attempt\":1}");
-
-        run.pipeline().status = PipelineStatus.FAILURE;   // resume takes a failed run up again
-        Outbound resumed = new Outbound(json);
-        advancer.resume(run, resumed);
-        JsonNode first = dispatch(resumed, "0");
-        assertThat(first.path("attempt").asInt()).isEqualTo(2);
-        assertThat(first.path("then").path(0).path("attempt").asInt()).as("above the revoked attempt").isEqualTo(2);
-        assertThat(first.path("then").path(1).path("attempt").asInt()).isEqualTo(2);
-    }
-
-    @Test
-    void onWorkersALateContinuationOfARevokedAttemptIsNotTakenForTheStepsDispatch() {
-        advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, true);
-        Run run = start(chain(task("core.echo"), task("core.echo")), "{}");
-        advancer.cancel(run, new Outbound(json));
-        run.pipeline().status = PipelineStatus.FAILURE;
-        advancer.resume(run, new Outbound(json));
-        TaskRow first = run.task("0");
-
-        // the first attempt's report arrives now, saying it sent step 1 as attempt 1 (revoked)
-        TaskEvent stale = new TaskEvent(TaskEvent.Type.FINISHED, run.chainId(), first.taskId, "0", 2, TaskEvent.Outcome.SUCCESS,
-                json.readTree("{}"), null, Instant.now(), Instant.now(), "test", new Messages.Continued("1", run.task("1").taskId, 1));
-        Outbound out = new Outbound(json);
-        advancer.apply(run, stale, out);
-        advancer.reconcile(run, out);
-
-        assertThat(dispatchedNodes(out)).as("attempt 1 of step 1 is revoked: the orchestrator sends attempt 2").containsExactly("1");
-        assertThat(dispatch(out, "1").path("attempt").asInt()).isEqualTo(2);
-    }
-
     // ---- helpers ----------------------------------------------------------------------------
 
     private Outbound lastOut;
@@ -363,19 +282,6 @@ class AdvancerTest {
     private Outbound finish(Run run, String node, String result) {
         Outbound out = new Outbound(json);
         assertThat(advancer.apply(run, event(run, node, TaskEvent.Outcome.SUCCESS, result, null), out)).isTrue();
-        advancer.reconcile(run, out);
-        return out;
-    }
-
-    /** A report of {@code node}'s success whose worker sent the next step ({@code next}) itself. */
-    private Outbound finishContinued(Run run, String node, String result, String next) {
-        TaskEvent plain = event(run, node, TaskEvent.Outcome.SUCCESS, result, null);
-        TaskRow nextRow = run.task(next);
-        TaskEvent continued = new TaskEvent(plain.type(), plain.chainId(), plain.taskId(), plain.node(), plain.attempt(),
-                plain.outcome(), plain.result(), null, plain.startedAt(), plain.finishedAt(), plain.worker(),
-                new Messages.Continued(next, nextRow.taskId, nextRow.attempt + 1));
-        Outbound out = new Outbound(json);
-        assertThat(advancer.apply(run, continued, out)).isTrue();
         advancer.reconcile(run, out);
         return out;
     }

@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.orchestration.canvas.Canvas;
 import ai.pipeline.orchestration.engine.EngineSettings;
-import ai.pipeline.orchestration.engine.Messages.Continued;
-import ai.pipeline.orchestration.engine.Messages.NextStep;
-import ai.pipeline.orchestration.engine.Messages.Revocation;
-import ai.pipeline.orchestration.engine.Messages.RevokedTask;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.engine.TaskRegistry;
-import ai.pipeline.platform.KafkaSettings;
 import ai.pipeline.platform.KafkaTopics;
 import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskDefinition;
@@ -48,51 +43,6 @@ class TaskRunnerTest {
             assertThat(event.error().retryable()).isFalse();
             assertThat(event.error().reason()).isEqualTo("too_large");
             assertThat(event.error().message()).contains("the result of test.grows is").contains("bytes of JSON");
-            assertThat(exchange.getProperty(TaskRunner.NEXT_TASK)).as("a failed step does not continue").isNull();
-        } finally {
-            runner.destroy();
-        }
-    }
-
-    @Test
-    void aChainStepThatSucceedsHandsItsResultToTheNextStepAndSaysSoInItsReport() {
-        TaskRunner runner = runner(UPPER, new Revocations());
-        try {
-            Exchange exchange = exchangeOf(new TaskMessage("chain-1", "task-1", "0", "test.upper", 1, Map.of(),
-                    json.valueToTree("abc"), Instant.now(), List.of(
-                            new NextStep("task-2", "1", "test.upper", 1, Map.of("k", 1), false, null),
-                            new NextStep("task-3", "2", "core.echo", 1, Map.of(), true, null)), null));
-
-            runner.run(exchange);
-
-            TaskEvent report = json.readValue(exchange.getIn().getBody(String.class), TaskEvent.class);
-            assertThat(report.outcome()).isEqualTo(TaskEvent.Outcome.SUCCESS);
-            assertThat(report.continued()).isEqualTo(new Continued("1", "task-2", 1));
-            TaskMessage next = json.readValue(exchange.getProperty(TaskRunner.NEXT_TASK, String.class), TaskMessage.class);
-            assertThat(next.taskId()).isEqualTo("task-2");
-            assertThat(next.input().asString()).isEqualTo("ABC");
-            assertThat(next.args()).containsEntry("k", 1);
-            assertThat(next.then()).containsExactly(new NextStep("task-3", "2", "core.echo", 1, Map.of(), true, null));
-            assertThat(exchange.getProperty(TaskRunner.NEXT_TOPIC)).isEqualTo("ai.tasks.test.upper");
-            assertThat(exchange.getProperty(TaskRunner.NEXT_PARTITION, Integer.class)).isBetween(0, 11);
-        } finally {
-            runner.destroy();
-        }
-    }
-
-    @Test
-    void aStepRevokedWhileItRanDoesNotContinue() {
-        Revocations revocations = new Revocations();
-        TaskRunner runner = runner(UPPER, revocations);
-        try {
-            Exchange exchange = exchangeOf(new TaskMessage("chain-1", "task-1", "0", "test.upper", 1, Map.of(),
-                    json.valueToTree("abc"), Instant.now(), List.of(new NextStep("task-2", "1", "test.upper", 1, Map.of(), false, null)), null));
-            revocations.revoke(new Revocation("chain-1", List.of(new RevokedTask("0", 1)), Instant.now()));
-
-            runner.run(exchange);
-
-            assertThat(exchange.getIn().getBody()).as("a revoked task is skipped").isNull();
-            assertThat(exchange.getProperty(TaskRunner.NEXT_TASK)).isNull();
         } finally {
             runner.destroy();
         }
@@ -108,7 +58,7 @@ class TaskRunnerTest {
         try {
             long begin = System.nanoTime();
             TaskEvent event = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.stuck", 1, Map.of(), null,
-                    Instant.now(), null, new Canvas.TimeLimit(null, 300L)));
+                    Instant.now(), new Canvas.TimeLimit(null, 300L)));
 
             assertThat((System.nanoTime() - begin) / 1_000_000).as("ms until the worker moved on").isLessThan(10_000);
             assertThat(event.outcome()).isEqualTo(TaskEvent.Outcome.FAILURE);
@@ -131,7 +81,7 @@ class TaskRunnerTest {
         TaskRunner runner = runner(polite, new Revocations());
         try {
             TaskEvent event = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.polite", 1, Map.of(), null,
-                    Instant.now(), null, new Canvas.TimeLimit(200L, null)));
+                    Instant.now(), new Canvas.TimeLimit(200L, null)));
 
             assertThat(event.error().reason()).isEqualTo("time_limit");
             assertThat(event.error().message()).isEqualTo("soft time limit of 0.2 s reached: test.polite stopped when asked");
@@ -143,7 +93,7 @@ class TaskRunnerTest {
     @Test
     void aTaskTypesDefaultLimitAppliesUnlessTheStepGivesItsOwn() {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
-                Duration.ofMillis(5), true, Map.of("ocr", new EngineSettings.TimeLimits(Duration.ofMinutes(9), Duration.ofMinutes(10)),
+                Duration.ofMillis(5), Map.of("ocr", new EngineSettings.TimeLimits(Duration.ofMinutes(9), Duration.ofMinutes(10)),
                 "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))));
 
         assertThat(settings.timeLimit("ocr.extract_text", "ocr", null)).isEqualTo(new Canvas.TimeLimit(540_000L, 600_000L));
@@ -152,18 +102,9 @@ class TaskRunnerTest {
         assertThat(settings.timeLimit("core.echo", "core", null)).isEqualTo(new Canvas.TimeLimit(null, 1_200_000L));
     }
 
-    private static final TaskDefinition UPPER = TaskDefinition.of("test.upper", "upper-cases its input", TaskArguments.none(),
-            (context, args) -> String.valueOf(context.input()).toUpperCase(java.util.Locale.ROOT));
-
     private TaskRunner runner(TaskDefinition task, Revocations revocations) {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
-                Duration.ofMillis(5), true, Map.of());
-        return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings, new KafkaSettings("", 12, (short) 1));
-    }
-
-    private Exchange exchangeOf(TaskMessage message) {
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getIn().setBody(json.writeValueAsString(message));
-        return exchange;
+                Duration.ofMillis(5), Map.of());
+        return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings);
     }
 }
