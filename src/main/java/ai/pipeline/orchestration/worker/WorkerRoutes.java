@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,9 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * process runs tasks of ({@code app.engine.worker-tasks}) as {@code worker-<domain>}; it consumes
  * that domain's task topics with {@code app.engine.worker-concurrency.<domain>} consumers (consumer
  * group {@code worker-<domain>}, the group KEDA scales on), runs each task and publishes its report
- * on {@code ai.task-results}, then commits offsets (asynchronously, see {@link #commitOffset}): a
- * worker killed mid-run leaves only the tasks of its last poll to run again elsewhere, and an idle
- * worker sends Kafka nothing but its heartbeats. {@code worker-revocations} keeps this process's list of cancelled
+ * on {@code ai.task-results} at once, and commits the poll's offsets once Kafka has acknowledged its
+ * reports ({@link WorkerReports}): a worker killed mid-run leaves only the tasks of its last poll to
+ * run again elsewhere, and an idle worker sends Kafka nothing but its heartbeats. {@code worker-revocations} keeps this process's list of cancelled
  * chains and revoked tasks.
  */
 @Component
@@ -39,8 +35,11 @@ class WorkerRoutes extends RouteBuilder {
     private final EngineSettings settings;
     private final Revocations revocations;
     private final JsonMapper json;
+    private final WorkerReports reports;
 
-    WorkerRoutes(TaskRegistry registry, EngineSettings settings, Revocations revocations, JsonMapper json) {
+    WorkerRoutes(TaskRegistry registry, EngineSettings settings, Revocations revocations, JsonMapper json,
+                 WorkerReports reports) {
+        this.reports = reports;
         this.registry = registry;
         this.settings = settings;
         this.revocations = revocations;
@@ -60,11 +59,13 @@ class WorkerRoutes extends RouteBuilder {
                         // round-robin: consecutive partitions (a group's members) go to different consumers
                         + "&partitionAssignor=org.apache.kafka.clients.consumer.RoundRobinAssignor")
                 .routeConfigurationId(ENGINE_ERRORS)
-                .bean(TaskRunner.class, "run")
-                .filter(body().isNotNull())
-                    .to("kafka:" + Topics.RESULTS)
-                .end()
-                .process(WorkerRoutes::commitOffset);
+                .doTry()
+                    .bean(TaskRunner.class, "run")
+                    .process(reports::send)
+                .doFinally()
+                    // also after a task message that could not be read: the poll's other reports settle
+                    .process(reports::settle)
+                .end();
 
         Map<String, List<String>> topicsByDomain = new TreeMap<>();
         for (TaskDefinition task : registry.all()) {
@@ -85,20 +86,6 @@ class WorkerRoutes extends RouteBuilder {
                     .routeConfigurationId(ENGINE_ERRORS)
                     .process(exchange -> revocations.revoke(
                             json.readValue(exchange.getIn().getBody(String.class), Revocation.class)));
-        }
-    }
-
-    /**
-     * Commits the record's offset (asynchronously) once its report is sent: for the last record of its
-     * partition in this poll, which covers the ones before it, and for a task that ran long. Short
-     * tasks polled together (core's 20 per poll) thus cost one offset commit per partition and poll,
-     * not one each; a kill re-runs at most those of one poll, and each is applied once.
-     */
-    private static void commitOffset(Exchange exchange) {
-        Message record = exchange.getIn();
-        if (Boolean.TRUE.equals(record.getHeader(KafkaConstants.LAST_RECORD_BEFORE_COMMIT, Boolean.class))
-                || exchange.getProperty(TaskRunner.RAN_LONG, false, Boolean.class)) {
-            record.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
         }
     }
 
