@@ -150,6 +150,18 @@ public class PipelineService {
         }
     }
 
+    /** Revokes one task of a run that has not ended (see {@code PipelineEngine#revokeTask}). */
+    public void revokeTask(String chainId, String node) {
+        switch (engine.revokeTask(chainId, node)) {
+            case NOT_FOUND -> throw unknownToEngine(chainId, " and has no task to revoke");
+            case NOT_ALLOWED -> throw new TaskFailure(TaskFailure.Reason.CONFLICT, "pipeline " + chainId + " is "
+                    + get(chainId).status + " and its task at " + node + " is " + tasks(chainId).stream()
+                            .filter(task -> task.node.equals(node)).map(task -> task.state.name()).findFirst().orElse("unknown")
+                    + ": only a task that has not ended can be revoked");
+            default -> { }
+        }
+    }
+
     public void retry(String chainId) {
         retry(chainId, null);
     }

@@ -135,6 +135,12 @@ class PipelineApi {
         return ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, false));
     }
 
+    public ApiResponse<PipelineView> revokeTask(Message request) {
+        String chainId = chainId(request);
+        pipelines.revokeTask(chainId, ApiRequests.param(request, "node"));
+        return ApiResponse.ok(PipelineView.of(pipelines.get(chainId), json, false));
+    }
+
     public ApiAnswer retry(Message request) {
         String chainId = chainId(request);
         pipelines.retry(chainId, ApiRequests.param(request, "from"));

@@ -507,6 +507,32 @@ final class Advancer {
         return true;
     }
 
+    /**
+     * Revokes one task of a run that has not ended (Celery's {@code revoke(task_id)}): a task not yet
+     * started is skipped, a running one is told to stop, a retry waiting for its backoff never comes.
+     * The task ends REVOKED and the run goes on as after a failed task: a chain stops there, a
+     * fail-fast chord fails, an all_settled chord takes it as a failed member. Refused, before
+     * anything changes, for a node the run has no task at; false when the task or run already ended.
+     */
+    boolean revokeTask(Run run, String nodePath, Outbound out) {
+        TaskRow task = run.task(nodePath);
+        if (task == null) {
+            throw noTaskAt(run, nodePath);
+        }
+        if (task.state.terminal() || run.pipeline().status.terminal()) {
+            return false;
+        }
+        revoke(run, run.plan().node(nodePath), out);
+        settled(run, run.plan().node(nodePath), out);
+        reconcile(run, out);
+        return true;
+    }
+
+    private static TaskFailure noTaskAt(Run run, String node) {
+        return TaskFailure.invalidInput("pipeline " + run.chainId() + " has no task at node '" + node + "'; its tasks are at "
+                + run.records().tasks().stream().map(t -> t.node).toList());
+    }
+
     /** Every unfinished task at or below {@code node} becomes REVOKED; workers hear it on the control topic. */
     private void revoke(Run run, Node node, Outbound out) {
         String prefix = node.path().isEmpty() ? "" : node.path() + ".";
@@ -550,8 +576,7 @@ final class Advancer {
     private Set<String> rerunFrom(Run run, String fromNode) {
         Node from = run.plan().node(fromNode);
         if (from == null || from.kind() != Kind.TASK || run.task(fromNode) == null) {
-            throw TaskFailure.invalidInput("pipeline " + run.chainId() + " has no task at node '" + fromNode + "'; its tasks are at "
-                    + run.records().tasks().stream().map(t -> t.node).toList());
+            throw noTaskAt(run, fromNode);
         }
         Set<String> nodes = new HashSet<>();
         nodes.add(fromNode);

@@ -457,6 +457,11 @@ public class PipelineEngine implements DisposableBean {
         });
     }
 
+    /** Revokes one task of a run that has not ended (see {@code Advancer#revokeTask}); an unknown node is a {@code TaskFailure}. */
+    public Change revokeTask(String chainId, String node) {
+        return change(chainId, (run, out) -> advancer.revokeTask(run, node, out));
+    }
+
     /**
      * The input the task at {@code node} of a run was given, recomputed from the run's stored records
      * by the rules that dispatched it (for display: nothing is held or changed); null for an unknown

@@ -41,7 +41,8 @@ import org.springframework.stereotype.Component;
 class WorkerReports implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerReports.class);
-    private static final Duration ACK_WAIT = Duration.ofSeconds(30);
+    /** Kafka's producer answers within its delivery timeout (2 min); a report not answered by then is sent again. */
+    private static final Duration ACK_WAIT = Duration.ofMinutes(3);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private record Sent(String report, String key, CompletableFuture<Exchange> acknowledged) {

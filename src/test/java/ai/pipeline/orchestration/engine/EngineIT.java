@@ -296,6 +296,38 @@ class EngineIT {
     }
 
     @Test
+    void revokingOneTaskEndsItRevokedAndTheRunGoesOnAsAfterAFailedTask() {
+        // an all_settled chord: the revoked member is a failed member, the body still runs
+        String chord = pipelines.run("""
+                {"chord": {"header": [{"task": "core.sleep", "args": {"ms": 5000}}, {"task": "core.echo", "args": {"ok": true}}],
+                           "body": {"task": "core.echo"}, "policy": "all_settled"}}""", "{}");
+        await().atMost(Duration.ofSeconds(15)).until(() -> pipelines.task(chord, "0.h0").path("state").asString().equals("STARTED"));
+        assertThat(api.postJson("/api/v1/pipelines/" + chord + "/tasks/0.h0/revoke", "{}").status()).isEqualTo(200);
+        JsonNode settled = pipelines.awaitEnd(chord);
+        assertThat(settled.path("status").asString()).isEqualTo("SUCCESS");
+        assertThat(settled.path("result").path("input").get(0).path("status").asString()).isEqualTo("FAILURE");
+        assertThat(settled.path("result").path("input").get(0).path("error").asString()).isEqualTo("revoked");
+        assertThat(pipelines.task(chord, "0.h0").path("state").asString()).isEqualTo("REVOKED");
+        assertThat(settled.path("result").path("input").get(1).path("status").asString()).isEqualTo("SUCCESS");
+
+        // a chain stops at the revoked step, and the run can be retried from it
+        String chain = pipelines.run("""
+                {"chain": [{"task": "core.sleep", "args": {"ms": 5000}}, {"task": "core.echo"}]}""", "{}");
+        await().atMost(Duration.ofSeconds(15)).until(() -> pipelines.task(chain, "0").path("state").asString().equals("STARTED"));
+        assertThat(api.postJson("/api/v1/pipelines/" + chain + "/tasks/9/revoke", "{}").status()).as("no task there").isEqualTo(400);
+        assertThat(api.postJson("/api/v1/pipelines/" + chain + "/tasks/0/revoke", "{}").status()).isEqualTo(200);
+        JsonNode failed = pipelines.awaitEnd(chain);
+        assertThat(failed.path("status").asString()).isEqualTo("FAILURE");
+        assertThat(failed.path("error").asString()).contains("(0) failed: revoked");
+        assertThat(pipelines.task(chain, "0").path("state").asString()).isEqualTo("REVOKED");
+        assertThat(pipelines.task(chain, "1").path("state").asString()).isEqualTo("REVOKED");
+        ApiClient.Response again = api.postJson("/api/v1/pipelines/" + chain + "/tasks/0/revoke", "{}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body()).contains("only a task that has not ended can be revoked");
+        assertThat(api.postJson("/api/v1/pipelines/no-such-run/tasks/0/revoke", "{}").status()).isEqualTo(404);
+    }
+
+    @Test
     void aResultDeliveredTwiceAdvancesThePipelineOnce() throws Exception {
         String id = pipelines.run("""
                 {"chain": [{"task": "core.echo"}, {"task": "core.sleep", "args": {"ms": 1500}}]}""", "{}");
