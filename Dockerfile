@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1.7
 # The one image every role runs (k8s/ picks the role by environment):
 #   docker build -t ai-pipeline:0.1.0 .
-# Sizes and start times before and after the layers: README, "Deploying to Kubernetes", "The image".
+# Sizes and start times before and after the layers: docs/kubernetes.md, "The image".
 # Debian 12 (bookworm) in both stages: its Tesseract 5.3 and Leptonica are the ones tess4j 5.14 is
-# built and tested against (README, "OCR domain").
+# built and tested against (docs/domains.md, "OCR domain").
 
 FROM debian:bookworm-slim AS build
 RUN apt-get update \

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.pipeline.orchestration.engine.TaskRegistry;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.testsupport.AppTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,7 +23,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * route file (in any folder under {@code routes/}) is loaded as the route its file is named after
  * (those under {@code routes/pipelines/} as the pipeline, never as a route of the context; those
  * under {@code routes/rest/} as one route per verb, named after the file),
- * the engine's routes and one worker per task are there, and every route opts into a configuration.
+ * the engine's routes and one worker per task are there, every route opts into a configuration,
+ * and the routes table of {@code docs/engine.md} lists every route.
  */
 @AppTest
 class RouteConventionsIT {
@@ -86,6 +90,24 @@ class RouteConventionsIT {
         List<String> workers = tasks.all().stream().map(task -> "worker-" + task.domain()).distinct().toList();
         assertThat(loaded).containsAll(workers);
         assertThat(workers).contains("worker-core", "worker-ocr", "worker-vision", "worker-llm", "worker-media", "worker-pipeline");
+    }
+
+    /** docs/engine.md's "Routes" table names every route: by its id, as {@code api-*} or as {@code worker-<domain>}. */
+    @Test
+    void theRoutesTableInTheDocsListsEveryRoute() throws IOException {
+        String engine = Files.readString(Path.of("docs/engine.md"));
+        int start = engine.indexOf("\n## Routes\n");
+        assertThat(start).as("the \"Routes\" section of docs/engine.md").isNotNegative();
+        int end = engine.indexOf("\n## ", start + 1);
+        String routes = engine.substring(start, end < 0 ? engine.length() : end);
+        Set<String> workers = new TreeSet<>();
+        tasks.all().forEach(task -> workers.add("worker-" + task.domain()));
+        List<String> missing = routeIds().stream()
+                .filter(id -> !routes.contains("`" + id + "`"))
+                .filter(id -> !(id.startsWith("api-") && routes.contains("`api-*`")))
+                .filter(id -> !(workers.contains(id) && routes.contains("`worker-<domain>`")))
+                .toList();
+        assertThat(missing).as("routes the table in docs/engine.md does not list").isEmpty();
     }
 
     private Set<String> routeIds() {

@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Opt-in ({@code -Ddashboard.scale=true}; minutes of CPU, so not in the default suite): the page with
  * 10,000 runs in history and a run of a 500-member map, all run by the real engine with core.echo,
- * measured in headless Chromium. Prints the load times; the README's Dashboard section quotes them.
+ * measured in headless Chromium. Prints the load times; docs/operations.md (Dashboard) quotes them.
  */
 @AppTest
 @EnabledIfSystemProperty(named = "dashboard.scale", matches = "true")

@@ -99,7 +99,7 @@ class DockerfileTest {
 
     @Test
     void theRuntimeIsDebian12WithTesseractEnglishAndKoreanAndAJre() {
-        // tess4j 5.14 is tested against Debian 12's Tesseract and Leptonica (README, "OCR domain")
+        // tess4j 5.14 is tested against Debian 12's Tesseract and Leptonica (docs/domains.md, "OCR domain")
         assertThat(all("FROM").get(1).arguments()).isEqualTo("debian:bookworm-slim");
         List<String> packages = new ArrayList<>();
         all("RUN").stream().filter(i -> i.stage() == 1).forEach(run -> {

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Pipelines written as Camel routes (YAML and Java DSL) compile to the canvas they describe, or are refused precisely. */
 class PipelineRouteCompilerTest {
@@ -178,11 +180,14 @@ class PipelineRouteCompilerTest {
         });
     }
 
-    @Test
-    void theReadmeExampleCompilesToTheCanvasItDescribes() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("# data/pipelines/ocr-and-summary.camel.yaml");
-        String yaml = readme.substring(start, readme.indexOf("```", start));
+    /** The README's tour and the pipelines reference both show it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"README.md", "docs/pipelines.md"})
+    void theDocumentedExampleCompilesToTheCanvasItDescribes(String document) throws IOException {
+        String text = Files.readString(Path.of(document));
+        int start = text.indexOf("# data/pipelines/ocr-and-summary.camel.yaml");
+        assertThat(start).as("the example in %s", document).isNotNegative();
+        String yaml = text.substring(start, text.indexOf("```", start));
 
         PipelineDefinition pipeline = compile("ocr-and-summary", yaml);
 

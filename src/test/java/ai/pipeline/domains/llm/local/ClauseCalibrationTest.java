@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The calibration of the offline clause classifier (app.llm.clauses.min-similarity and min-margin):
  * sentences written for calibration — labelled clauses, contract boilerplate that is no CUAD
  * category, and everyday prose — none of them in the exemplars or the other tests. It prints each
- * sentence's scores and asserts the rates the README states for the default thresholds.
+ * sentence's scores and asserts the rates docs/domains.md (LLM domain) states for the default thresholds.
  */
 class ClauseCalibrationTest {
 
