@@ -434,7 +434,7 @@ function renderDetail() {
   renderGraph($('graph'), state.canvas, {tasks: state.tasks, stages: state.stages, failedNode: p.failed_node,
     selectedNode: state.selectedNode, onSelect: chooseTask});
   renderTimeline($('timeline'), p, state.tasks, now, state.selectedNode, chooseTask);
-  showTaskStory($('task-detail'), p.chain_id, state.tasks.find(t => t.node === state.selectedNode));
+  showTaskStory($('task-detail'), p.chain_id, state.tasks.find(t => t.node === state.selectedNode), p.status);
   $('detail-input').textContent = prettyJson(p.input);
   $('detail-result').textContent = prettyJson(p.result);
 }
@@ -460,7 +460,7 @@ async function act(method, suffix, doing, done) {
   }
 }
 
-const showTaskStory = taskStory(reportError);
+const showTaskStory = taskStory(reportError, act);
 
 // ---- start a canvas, API key, wiring --------------------------------------------------------------
 

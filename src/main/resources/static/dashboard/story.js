@@ -1,15 +1,17 @@
 // A task's full story in the run's detail panel: what the canvas gave it (arguments), what it was
-// given (input, its start only until asked for all), its result and every finished attempt.
+// given (input, its start only until asked for all), its result and every finished attempt; and
+// what can be done to it: revoke it while it has not ended, retry the failed run from it.
 
 import {call, parseTime} from './api.js';
-import {badge, duration, el, prettyJson, timeElement} from './format.js';
+import {badge, duration, el, prettyJson, TERMINAL_PIPELINE, TERMINAL_TASK, timeElement} from './format.js';
 
 /**
  * Fills box with the story of task (a row of …/tasks) read from GET …/tasks/{node}; reads again
  * only when the task changed (state or attempt), so the live refreshes cost nothing.
  */
-export function taskStory(reportError) {
+export function taskStory(reportError, act) {
   let shown = '';
+  let runStatus = '';
   let story = null;
   let full = false;
 
@@ -33,8 +35,20 @@ export function taskStory(reportError) {
         el('td', {class: 'num'}, duration(a.duration_ms)), el('td', {class: 'worker'}, a.worker || ''),
         el('td', {class: 'error-text'}, a.error || '')));
     const input = s && s.input;
+    const node = encodeURIComponent(task.node);
+    const ended = TERMINAL_TASK.has(task.state) || TERMINAL_PIPELINE.has(runStatus);
     box.replaceChildren(
         el('h4', {}, el('span', {class: 'node'}, task.node), ' ', task.name, ' ', badge(task.state)),
+        el('p', {class: 'task-actions'},
+            el('button', {type: 'button', class: 'revoke-task', disabled: ended,
+              title: 'Skip this task, or stop it if it runs; the run goes on as after a failed task',
+              onclick: () => act('POST', '/tasks/' + node + '/revoke', 'Revoking task ' + task.node + ' failed',
+                  'Revoked task ' + task.node + ' of')}, 'Revoke task'),
+            ' ',
+            el('button', {type: 'button', class: 'retry-from', disabled: runStatus !== 'FAILURE',
+              title: 'Retry the failed run from this task: it and the steps after it run again',
+              onclick: () => act('POST', '/retry?from=' + node, 'Retrying from ' + task.node + ' failed',
+                  'Retrying from ' + task.node + ':')}, 'Retry from here')),
         el('p', {}, `Attempt ${task.attempt} of ${task.max_attempts}`,
             task.duration_ms != null ? ' · ' + duration(task.duration_ms) : '', ' · task id ', el('code', {}, task.task_id)),
         task.error ? el('p', {class: 'error-text'}, task.error) : '',
@@ -59,7 +73,8 @@ export function taskStory(reportError) {
             el('tbody', {}, attempts)) : el('p', {class: 'empty'}, 'No finished attempt yet.'));
   }
 
-  return function show(box, chainId, task) {
+  return function show(box, chainId, task, status) {
+    runStatus = status;
     box.hidden = !task;
     if (!task) {
       box.replaceChildren();

@@ -52,6 +52,8 @@ class DashboardIT {
             {"chain": [{"task": "core.echo"}, {"task": "core.fail", "args": {"times": 1}, "retry": {"max": 1}}]}""";
     private static final String LONG_SLEEP = """
             {"chain": [{"task": "core.sleep", "args": {"ms": 20000}}]}""";
+    private static final String SLEEP_THEN_ECHO = """
+            {"chain": [{"task": "core.sleep", "args": {"ms": 20000}}, {"task": "core.echo"}]}""";
 
     /** An echo, then a fail that fails once and is retried: a task with arguments, a long input, two attempts. */
     private static final String STORY_CHAIN = """
@@ -169,6 +171,25 @@ class DashboardIT {
         assertThat(browser.findElement(By.id("message")).getText()).contains("Cancelled");
         assertThat(pipelines.pipeline(sleeping).path("status").asString()).isEqualTo("CANCELLED");
         screenshot("dashboard-cancelled.png");
+
+        // revoke one task from its story: the chain stops there and the run fails naming it
+        String revoking = pipelines.run(SLEEP_THEN_ECHO, "{}");
+        open(revoking);
+        awaitStatus(revoking, "RUNNING");
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+            browser.findElement(By.cssSelector("#timeline tr[data-node='0'] .task-link")).click();
+            return browser.findElement(By.cssSelector("#task-detail button.revoke-task")).isEnabled();
+        });
+        assertThat(browser.findElement(By.cssSelector("#task-detail button.retry-from")).isEnabled()).isFalse();
+        browser.findElement(By.cssSelector("#task-detail button.revoke-task")).click();
+        awaitStatus(revoking, "FAILURE");
+        assertThat(browser.findElement(By.id("detail-error")).getText()).contains("revoked");
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> attribute("#timeline tbody tr", "data-state", 2),
+                states -> states.equals(List.of("REVOKED", "REVOKED")));
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
+                By.cssSelector("#task-detail button.retry-from")).isEnabled());
+        assertThat(browser.findElement(By.cssSelector("#task-detail button.revoke-task")).isEnabled()).isFalse();
+        assertThat(browser.findElement(By.id("message")).getText()).contains("Revoked task 0");
 
         // an API error reaches the user with the API's own message
         browser.findElement(By.cssSelector("#start summary")).click();

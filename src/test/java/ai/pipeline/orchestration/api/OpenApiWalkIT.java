@@ -76,6 +76,11 @@ class OpenApiWalkIT {
             startedRuns.add(sleeping);
             return api.delete("/api/v1/pipelines/" + sleeping + "/cancel");
         }));
+        calls.put("POST /api/v1/pipelines/{chain_id}/tasks/{node}/revoke", new Call(200, () -> {
+            String sleeping = pipelines.run("{\"chain\": [{\"task\": \"core.sleep\", \"args\": {\"ms\": 30000}}]}", "{}");
+            startedRuns.add(sleeping);
+            return api.post("/api/v1/pipelines/" + sleeping + "/tasks/0/revoke", "application/json", new byte[0]);
+        }));
         calls.put("POST /api/v1/pipelines/{chain_id}/retry", new Call(202, () -> api.post("/api/v1/pipelines/" + failed + "/retry",
                 "application/json", new byte[0])));
         calls.put("POST /api/v1/pipelines/{chain_id}/rerun", new Call(202, () -> api.post("/api/v1/pipelines/" + done + "/rerun",
