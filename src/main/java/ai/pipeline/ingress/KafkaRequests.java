@@ -1,5 +1,6 @@
 package ai.pipeline.ingress;
 
+import ai.pipeline.platform.TimeOrderedIds;
 import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.InvalidCanvasException;
@@ -11,8 +12,6 @@ import ai.pipeline.orchestration.scheduling.ScheduledStarts;
 import ai.pipeline.orchestration.scheduling.StartControls;
 import ai.pipeline.platform.KafkaBatches;
 import ai.pipeline.platform.KafkaBatches.DeferredCommits;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.apache.camel.component.kafka.KafkaConstants;
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.ArrayList;
@@ -92,9 +91,10 @@ public class KafkaRequests {
 
     /** The same record always names the same run: its partition, offset and timestamp. */
     private static String chainIdOf(Exchange record) {
+        Long timestamp = record.getIn().getHeader(KafkaConstants.TIMESTAMP, Long.class);
         String place = Topics.REQUESTS + "/" + record.getIn().getHeader(KafkaConstants.PARTITION) + "/"
-                + record.getIn().getHeader(KafkaConstants.OFFSET) + "/" + record.getIn().getHeader(KafkaConstants.TIMESTAMP);
-        return UUID.nameUUIDFromBytes(place.getBytes(StandardCharsets.UTF_8)).toString();
+                + record.getIn().getHeader(KafkaConstants.OFFSET) + "/" + timestamp;
+        return TimeOrderedIds.fromName(timestamp == null ? 0 : timestamp, place);
     }
 
     private record Parsed(PipelineEngine.StartRequest request, StartControls controls) {

@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.engine;
 
+import ai.pipeline.platform.TimeOrderedIds;
 import ai.pipeline.orchestration.canvas.ChordPolicy;
 import ai.pipeline.orchestration.engine.Messages.ErrorInfo;
 import ai.pipeline.orchestration.engine.Messages.PipelineEvent;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -75,7 +75,7 @@ final class Advancer {
 
     private TaskRow newTaskRow(Run run, Node node) {
         RetryPolicy retry = retryPolicy(node);
-        return new TaskRow(UUID.randomUUID().toString(), run.chainId(), node.path(), node.task().name(), run.now(),
+        return new TaskRow(TimeOrderedIds.next(), run.chainId(), node.path(), node.task().name(), run.now(),
                 TaskState.PENDING, 0, retry.maxAttempts());
     }
 

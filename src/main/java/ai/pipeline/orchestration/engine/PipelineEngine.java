@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.engine;
 
+import ai.pipeline.platform.TimeOrderedIds;
 import ai.pipeline.orchestration.canvas.Canvas;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -270,7 +270,7 @@ public class PipelineEngine implements DisposableBean {
                 started.add(new Started(existing, true));
                 continue;
             }
-            String chainId = request.chainId() != null ? request.chainId() : UUID.randomUUID().toString();
+            String chainId = request.chainId() != null ? request.chainId() : TimeOrderedIds.next();
             PipelineRow row = new PipelineRow(chainId, request.pipeline(), canvasJson.write(request.canvas()),
                     request.input() == null ? null : json.writeValueAsString(request.input()), request.requestId(),
                     request.source(), now, PipelineStatus.PENDING);

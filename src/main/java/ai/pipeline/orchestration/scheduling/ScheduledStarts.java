@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.scheduling;
 
+import ai.pipeline.platform.TimeOrderedIds;
 import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.engine.PipelineEngine;
@@ -11,7 +12,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -128,7 +128,7 @@ public class ScheduledStarts {
         if (controls.dueAt() == null && controls.callbackUrl() == null) {
             return pipelines.start(request);
         }
-        String chainId = UUID.randomUUID().toString();
+        String chainId = TimeOrderedIds.next();
         if (controls.callbackUrl() != null) {
             callbacks.register(chainId, controls.callbackUrl());
         }
