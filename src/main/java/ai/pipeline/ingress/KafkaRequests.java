@@ -10,8 +10,8 @@ import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineInputs;
 import ai.pipeline.orchestration.scheduling.ScheduledStarts;
 import ai.pipeline.orchestration.scheduling.StartControls;
-import ai.pipeline.platform.KafkaBatches;
 import ai.pipeline.platform.KafkaBatches.DeferredCommits;
+import ai.pipeline.platform.KafkaBatches.PollBatches;
 import org.apache.camel.component.kafka.KafkaConstants;
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Starts pipelines from JSON requests on {@code ai.pipeline.requests}, a batch at a time:
+ * Starts pipelines from JSON requests on {@code ai.pipeline.requests}, a poll at a time:
  * {@code {"pipeline": "document", "input": {…}, "options": {…}}} or {@code {"canvas": {…}, "input": …}},
  * with an optional {@code request_id} that makes a resend start nothing new, and optional
  * {@code countdown_s} or {@code eta} and {@code callback_url} as on the REST starts. A named pipeline's input
@@ -49,6 +49,7 @@ public class KafkaRequests {
     private final JsonMapper json;
     private final ProducerTemplate producer;
     private final DeferredCommits offsets;
+    private final PollBatches polls = new PollBatches();
     private final ScheduledStarts starts;
 
     KafkaRequests(PipelineService pipelines, PipelineCatalog catalog, PipelineInputs inputs, CanvasJson canvasJson,
@@ -63,11 +64,14 @@ public class KafkaRequests {
         this.offsets = new DeferredCommits(pipelines::committedSequence);
     }
 
-    /** The body is the batch: a list of the Kafka records' exchanges. */
-    public void startAll(Exchange batch) {
+    /** One request record; the poll's requests are started together at its last record. */
+    public void startAll(Exchange record) {
+        polls.gather(record, this::startPoll);
+    }
+
+    private void startPoll(List<Exchange> records) {
         pipelines.checkCommitting();
         offsets.commitDurable();
-        List<Exchange> records = KafkaBatches.records(batch);
         List<PipelineEngine.StartRequest> valid = new ArrayList<>();
         for (Exchange record : records) {
             String body = record.getIn().getBody(String.class);

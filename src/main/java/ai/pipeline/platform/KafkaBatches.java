@@ -1,25 +1,52 @@
 package ai.pipeline.platform;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 
-/** Helpers for routes that consume Kafka in batches ({@code batching=true&allowManualCommit=true}). */
+/** Helpers for routes that handle Kafka records a poll at a time, committing offsets by hand ({@code allowManualCommit=true}). */
 public final class KafkaBatches {
+
+    /** Consumer options of such routes: up to 500 records per poll, offsets committed by the route. */
+    public static final String POLLS = "&maxPollRecords=500&allowManualCommit=true&autoCommitEnable=false"
+            + "&kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualAsyncCommitFactory";
 
     private KafkaBatches() {
     }
 
-    /** The records of a batch: the body of a batching consumer's exchange. */
-    @SuppressWarnings("unchecked")
-    public static List<Exchange> records(Exchange batch) {
-        return batch.getIn().getBody(List.class);
+    /**
+     * The records of one poll, handled together by a route that consumes record by record. Camel's
+     * batching consumer ({@code batching=true}) hands a batch on only after a poll that brought
+     * nothing, {@code pollTimeoutMs} later: at 1 ms that added a millisecond to every hop and kept
+     * its consumers spinning when idle. A record-by-record consumer marks the last record of each
+     * poll, so the poll's records are handled as soon as they are all read. Each consumer thread
+     * gathers its own (Camel runs a consumer's records, and their synchronous redeliveries, on its
+     * thread); a batch whose handling failed stays gathered, and is handled again whole when Camel
+     * redelivers its last record.
+     */
+    public static final class PollBatches {
+
+        private final ThreadLocal<List<Exchange>> gathered = ThreadLocal.withInitial(ArrayList::new);
+
+        /** Adds the record; at the last record of its poll, hands the poll's records to {@code handler}. */
+        public void gather(Exchange record, Consumer<List<Exchange>> handler) {
+            List<Exchange> records = gathered.get();
+            if (records.isEmpty() || records.get(records.size() - 1) != record) {
+                records.add(record);   // a redelivered last record is not added twice
+            }
+            if (Boolean.TRUE.equals(record.getIn().getHeader(KafkaConstants.LAST_POLL_RECORD, Boolean.class))) {
+                handler.accept(List.copyOf(records));
+                records.clear();
+            }
+        }
     }
 
     private static List<KafkaManualCommit> lastPerPartition(List<Exchange> records) {

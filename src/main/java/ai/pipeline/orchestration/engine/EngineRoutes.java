@@ -5,6 +5,7 @@ import ai.pipeline.orchestration.engine.Messages.FanOut;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.platform.KafkaBatches;
 import ai.pipeline.platform.KafkaBatches.DeferredCommits;
+import ai.pipeline.platform.KafkaBatches.PollBatches;
 import ai.pipeline.platform.KafkaSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,7 @@ class EngineRoutes extends RouteBuilder {
     private final ProducerTemplate producer;
 
     private final DeferredCommits reportOffsets;
+    private final PollBatches reportPolls = new PollBatches();
 
     EngineRoutes(EngineSettings settings, KafkaSettings kafka, PipelineEngine engine, MemoryAggregationRepository joinRepository,
                  JsonMapper json, ConsumerLagMetrics consumerLag, ProducerTemplate producer, OutboxPublisher publisher) {
@@ -69,22 +71,18 @@ class EngineRoutes extends RouteBuilder {
         }
     }
 
-    /** Consumer options of the engine's batch routes: a batch is what one poll brought (waiting at most 1 ms for more). */
-    static final String BATCHES = "&batching=true&maxPollRecords=500&pollTimeoutMs=1&allowManualCommit=true&autoCommitEnable=false"
-            + "&kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualAsyncCommitFactory";
-
     @Override
     public void configure() {
         if (!settings.orchestrator()) {
             return;
         }
-        // Reports are applied in batches (in memory, by the engine); their offsets are committed once
+        // Reports are applied a poll at a time (in memory, by the engine); their offsets are committed once
         // the engine's group commit has stored what they changed.
         from("kafka:" + Topics.RESULTS + "?groupId=orchestrator&consumersCount=" + settings.orchestratorConsumers()
-                + BATCHES + "&autoOffsetReset=earliest")
+                + KafkaBatches.POLLS + "&autoOffsetReset=earliest")
                 .routeId("orchestration-advance").group(OrchestratorLease.SINGLETON).autoStartup(false)
                 .routeConfigurationId(ERRORS)
-                .process(this::advance);
+                .process(record -> reportPolls.gather(record, this::advance));
 
         from(JOIN)
                 .routeId("orchestration-join")
@@ -134,10 +132,9 @@ class EngineRoutes extends RouteBuilder {
     }
 
     /** A report that is not one (not JSON, no chain) goes to {@code ai.task-results.dead-letter}; the rest are applied. */
-    private void advance(Exchange batch) {
+    private void advance(List<Exchange> records) {
         engine.checkCommitting();   // while the database refuses commits, reports wait in Kafka
         reportOffsets.commitDurable();
-        List<Exchange> records = KafkaBatches.records(batch);
         List<TaskEvent> events = new ArrayList<>(records.size());
         for (Exchange record : records) {
             String body = record.getIn().getBody(String.class);
