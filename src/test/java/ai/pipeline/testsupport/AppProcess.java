@@ -89,6 +89,9 @@ public final class AppProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     public void kill() {
+        if (process == null) {
+            return;   // never started (its start failed): the failure that stopped it is what the test reports
+        }
         process.destroyForcibly();
         waitFor();
     }
