@@ -355,6 +355,30 @@ class AdvancerTest {
     }
 
     @Test
+    void aRunTakenUpAgainWhileItsOnFailureCanvasRunsDispatchesNothingTwiceAndALateReportChangesNothing() {
+        Run run = start(onFailure(chain(task("core.echo"), task("core.fail")), task("core.echo")), "{}");
+        finish(run, "0", "{}");
+        failForGood(run, "1", "invalid_input", "bad");
+        Outbound redelivered = new Outbound(json);
+        assertThat(advancer.apply(run, event(run, "1", TaskEvent.Outcome.FAILURE, null,
+                new Messages.ErrorInfo("invalid_input", "bad", false)), redelivered)).isFalse();
+
+        // after a restart: the stored records in a new Run, taken up as the engine does (rejoin, reconcile)
+        Run takenUp = new Run(run.records(), Plan.of(onFailure(chain(task("core.echo"), task("core.fail")), task("core.echo"))),
+                json, Instant.now());
+        Outbound out = new Outbound(json);
+        advancer.rejoin(takenUp, out);
+        advancer.reconcile(takenUp, out);
+
+        assertThat(dispatchedNodes(redelivered)).isEmpty();
+        assertThat(dispatchedNodes(out)).isEmpty();
+        assertThat(takenUp.records().tasks()).extracting(t -> t.node).containsExactly("0", "1", "on_failure.0");
+        assertThat(takenUp.pipeline().status).isEqualTo(PipelineStatus.RUNNING);
+        finish(takenUp, "on_failure.0", "{}");
+        assertThat(takenUp.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+    }
+
+    @Test
     void aRunThatSucceedsNeverRecordsItsOnFailureTasks() {
         Run run = start(onFailure(task("core.echo"), task("core.echo")), "{}");
         finish(run, "0", "1");
