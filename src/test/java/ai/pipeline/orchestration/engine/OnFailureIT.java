@@ -7,11 +7,7 @@ import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
 import ai.pipeline.testsupport.Pipelines;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,25 +43,14 @@ class OnFailureIT {
         pipelines = new Pipelines(api);
     }
 
-    private String textPng(String... lines) throws IOException {
-        Path dir = Files.createDirectories(storage.root().resolve("on-failure-test"));
-        return storage.relativize(TestInputs.textPng(dir.resolve(UUID.randomUUID() + ".png"), lines));
-    }
-
     private long attempts(String chainId, String node) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM task_attempt a JOIN task_execution t ON t.task_id = a.task_id "
                 + "WHERE t.chain_id = ? AND t.node = ?", Long.class, chainId, node);
     }
 
-    private static void assertError(ApiClient.Response response, int status, String code, String message) {
-        assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(response.json().path("error").path("code").asString()).isEqualTo(code);
-        assertThat(response.json().path("error").path("message").asString()).contains(message);
-    }
-
     @Test
-    void aFailedRunRunsItsOnFailureCanvasOnceWithTheFailureAndItsCompensationRemovesTheFilesTheRunWrote() throws IOException {
-        String input = textPng("A run that fails after writing a file");
+    void aFailedRunRunsItsOnFailureCanvasOnceWithTheFailureAndItsCompensationRemovesTheFilesTheRunWrote() {
+        String input = TestInputs.storedTextPng(storage, "on-failure-test", "A run that fails after writing a file");
         String chainId = pipelines.run("""
                 {"chain": [{"task": "media.normalize"}, {"task": "core.fail", "args": {"retryable": false}}],
                  "on_failure": {"group": [{"task": "core.echo"}, {"task": "core.remove_run_files"}]}}""",
@@ -101,7 +86,7 @@ class OnFailureIT {
         assertThat(api.get("/api/v1/pipelines/" + chainId + "/tasks").json().path("data").path("canvas").path("on_failure")
                 .path("group").size()).isEqualTo(2);
 
-        assertError(api.postJson("/api/v1/pipelines/" + chainId + "/retry", ""), 409, "conflict", "ran its on-failure canvas");
+        api.postJson("/api/v1/pipelines/" + chainId + "/retry", "").assertError(409, "conflict", "ran its on-failure canvas");
     }
 
     @Test
@@ -124,8 +109,8 @@ class OnFailureIT {
     }
 
     @Test
-    void theShippedAiPipelineRemovesTheNormalizedImageOfARunThatFailed() throws IOException {
-        String input = textPng("The AI pipeline fails at OCR");
+    void theShippedAiPipelineRemovesTheNormalizedImageOfARunThatFailed() {
+        String input = TestInputs.storedTextPng(storage, "on-failure-test", "The AI pipeline fails at OCR");
         ApiClient.Response started = api.postJson("/api/v1/pipelines/ai-pipeline",
                 "{\"image_path\": \"" + input + "\", \"options\": {\"languages\": [\"zzz\"]}}");
         assertThat(started.status()).as(started.body()).isEqualTo(202);
@@ -147,15 +132,15 @@ class OnFailureIT {
 
     @Test
     void aBadOnFailureIsA400NamingIt() {
-        assertError(api.postJson("/api/v1/workflows", "{\"canvas\": {\"task\": \"core.fail\", \"on_failure\": "
-                + "{\"task\": \"core.nope\"}}, \"input\": {}}"), 400, "invalid_input", "$.on_failure: unknown task 'core.nope'");
-        assertError(api.postJson("/api/v1/workflows", "{\"canvas\": {\"task\": \"core.fail\", \"on_failure\": \"core.echo\"}, "
-                + "\"input\": {}}"), 400, "invalid_input", "$.on_failure: expected a canvas");
-        assertError(api.postJson("/api/v1/workflows", "{\"canvas\": {\"task\": \"core.fail\", \"on_failure\": {\"task\": "
-                + "\"core.echo\", \"on_failure\": {\"task\": \"core.echo\"}}}, \"input\": {}}"), 400, "invalid_input",
+        api.postJson("/api/v1/workflows", "{\"canvas\": {\"task\": \"core.fail\", \"on_failure\": "
+                + "{\"task\": \"core.nope\"}}, \"input\": {}}").assertError(400, "invalid_input", "$.on_failure: unknown task 'core.nope'");
+        api.postJson("/api/v1/workflows", "{\"canvas\": {\"task\": \"core.fail\", \"on_failure\": \"core.echo\"}, "
+                + "\"input\": {}}").assertError(400, "invalid_input", "$.on_failure: expected a canvas");
+        api.postJson("/api/v1/workflows", "{\"canvas\": {\"task\": \"core.fail\", \"on_failure\": {\"task\": "
+                + "\"core.echo\", \"on_failure\": {\"task\": \"core.echo\"}}}, \"input\": {}}").assertError(400, "invalid_input",
                 "$.on_failure.on_failure: an on-failure canvas has no on_failure of its own");
-        assertError(api.postJson("/api/v1/workflows", "{\"canvas\": {\"chain\": [{\"task\": \"core.fail\", \"on_failure\": "
-                + "{\"task\": \"core.echo\"}}]}, \"input\": {}}"), 400, "invalid_input",
+        api.postJson("/api/v1/workflows", "{\"canvas\": {\"chain\": [{\"task\": \"core.fail\", \"on_failure\": "
+                + "{\"task\": \"core.echo\"}}]}, \"input\": {}}").assertError(400, "invalid_input",
                 "$.chain[0].on_failure: on_failure is taken by the whole canvas only");
     }
 }
