@@ -233,6 +233,10 @@ final class Advancer {
                 run.records().addTask(newTaskRow(run, node));
             }
         }
+        if (run.pipeline().status == PipelineStatus.PENDING) {   // failed before any task reported: it runs now
+            run.pipeline().status = PipelineStatus.RUNNING;
+            run.pipeline().startedAt = run.now();
+        }
         run.records().pipelineChanged();
         out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
         advanceOnFailure(run, out);
@@ -252,29 +256,31 @@ final class Advancer {
     /**
      * The on-failure canvas's input, from the records alone (so a retry of one of its tasks gets the
      * same): {@code chain_id}, {@code pipeline}; {@code failed_task} and {@code node}, the task that
-     * failed (the first to fail below a failed join; no task, and the join's node, when a join timed
-     * out or a map was refused); {@code error} as {@code {"reason", "message"}}; the run's
+     * failed or was revoked (the first to fail below a failed join; no task, and the join's node, when a
+     * join timed out or a map was refused); {@code error} as {@code {"reason", "message"}}; the run's
      * {@code input}; and {@code files}, the storage files the run's results name ({@link RunFiles}).
      */
     JsonNode onFailureInput(Run run) {
         String failedNode = run.pipeline().failedNode;
-        TaskRow failed = run.records().tasks().stream()
-                .filter(t -> t.state == TaskState.FAILURE && !Plan.inOnFailure(t.node)
-                        && (t.node.equals(failedNode) || failedNode.isEmpty() || t.node.startsWith(failedNode + ".")))
+        TaskRow failed = run.task(failedNode) != null ? run.task(failedNode) : run.records().tasks().stream()
+                .filter(t -> t.state == TaskState.FAILURE && t.node.startsWith(failedNode + "."))
                 .min(Comparator.comparing((TaskRow t) -> t.finishedAt, Comparator.nullsLast(Comparator.naturalOrder()))
                         .thenComparing(t -> t.node))
                 .orElse(null);
         Node node = run.plan().node(failedNode);
-        String error = failed != null ? failed.error : node == null ? run.pipeline().error : outcome(run, node).error();
+        String error = failed == null ? (node == null ? run.pipeline().error : outcome(run, node).error())
+                : failed.state == TaskState.REVOKED ? "revoked: the task was revoked" : failed.error;
         ObjectNode input = run.json().createObjectNode();
         input.put("chain_id", run.chainId());
         input.put("pipeline", run.pipeline().pipeline);
         input.put("failed_task", failed == null ? null : failed.name);
         input.put("node", failed == null ? failedNode : failed.node);
-        int colon = error == null ? -1 : error.indexOf(": ");
+        // "reason: message" as the worker reported it; a join's own error ("chord 1 failed: …") has no reason of its own
+        String reason = error == null || error.indexOf(": ") < 0 ? "" : error.substring(0, error.indexOf(": "));
+        boolean reasoned = reason.matches("[a-z_]+");
         ObjectNode errorNode = input.putObject("error");
-        errorNode.put("reason", colon < 0 ? "error" : error.substring(0, colon));
-        errorNode.put("message", colon < 0 ? error : error.substring(colon + 2));
+        errorNode.put("reason", reasoned ? reason : "error");
+        errorNode.put("message", reasoned ? error.substring(reason.length() + 2) : error);
         input.set("input", run.input());
         List<JsonNode> results = run.records().tasks().stream()
                 .filter(t -> t.state == TaskState.SUCCESS && !Plan.inOnFailure(t.node))

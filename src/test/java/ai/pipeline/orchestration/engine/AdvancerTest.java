@@ -379,6 +379,34 @@ class AdvancerTest {
     }
 
     @Test
+    void aRevokedTaskFailsTheRunAsAFailedOneWouldAndRevokingAnOnFailureTaskEndsIt() {
+        Run run = start(onFailure(chain(task("core.echo"), task("core.echo")), task("core.echo")), "{}");
+        Outbound revoked = new Outbound(json);
+        assertThat(advancer.revokeTask(run, "0", revoked)).isTrue();
+
+        JsonNode input = dispatch(revoked, "on_failure.0").path("input");
+        assertThat(input.path("failed_task").asString()).isEqualTo("core.echo");
+        assertThat(input.path("node").asString()).isEqualTo("0");
+        assertThat(input.path("error").path("reason").asString()).isEqualTo("revoked");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.RUNNING);
+
+        assertThat(advancer.revokeTask(run, "on_failure.0", new Outbound(json))).isTrue();
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.pipeline().error).isEqualTo("task core.echo (0) failed: revoked");
+    }
+
+    @Test
+    void aRefusedMapNamesItsNodeAndItsReason() {
+        Run run = start(onFailure(chain(task("core.echo"), forEach("items", task("core.echo"))), task("core.echo")), "{}");
+        Outbound out = finish(run, "0", "{\"no_items\": true}");
+        JsonNode input = dispatch(out, "on_failure.0").path("input");
+        assertThat(input.path("failed_task").isNull()).isTrue();
+        assertThat(input.path("node").asString()).isEqualTo("1");
+        assertThat(input.path("error").path("reason").asString()).isEqualTo("invalid_input");
+        assertThat(input.path("error").path("message").asString()).isEqualTo("the input has no list at 'items'");
+    }
+
+    @Test
     void aRunThatSucceedsNeverRecordsItsOnFailureTasks() {
         Run run = start(onFailure(task("core.echo"), task("core.echo")), "{}");
         finish(run, "0", "1");
