@@ -39,20 +39,17 @@ public class CompensationTasks {
         if (!(context.input() instanceof Map<?, ?> input) || !(input.get("files") instanceof List<?> listed)) {
             throw TaskFailure.invalidInput("core.remove_run_files takes the on-failure input: an object with a list 'files'");
         }
-        List<String> files = new ArrayList<>();
+        int removed = 0;
         List<String> skipped = new ArrayList<>();
         for (Object file : listed) {
-            if (file instanceof String path && RunFiles.inOutputFolder(path)) {
-                files.add(path);
+            if (file instanceof String path && RunFiles.delete(storage, List.of(path)) == 1) {
+                removed++;
             } else {
                 skipped.add(String.valueOf(file));
             }
         }
-        List<String> existing = files.stream()
-                .filter(path -> !RunFiles.existing(storage, List.of(path)).isEmpty()).toList();
-        files.stream().filter(path -> !existing.contains(path)).forEach(skipped::add);
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("removed", RunFiles.delete(storage, existing));
+        result.put("removed", removed);
         result.put("skipped", skipped);
         return result;
     }
