@@ -3,7 +3,8 @@
 // with its member count. Tasks are coloured by state when a run's tasks are given; without them
 // (a pipeline's definition) every node is drawn as not run. Node paths are the engine's (Plan.java):
 // the root is a chain ("" + step index), group members and chain steps are numbered, chord header
-// members are h0, h1, …, a chord's body is "body", a map's items are numbered below the map.
+// members are h0, h1, …, a chord's body is "body", a map's items are numbered below the map; an
+// on-failure canvas is a second chain, "on_failure", drawn below.
 
 import {duration} from './format.js';
 
@@ -277,11 +278,19 @@ export function renderGraph(container, canvas, {tasks = [], stages = [], failedN
     return;
   }
   const root = measure(canvas.chain ? canvas : {chain: [canvas]}, '');
+  // the on-failure canvas (run only if the canvas fails) is drawn below it, as its own chain "on_failure"
+  const handler = canvas.on_failure
+    ? measure(canvas.on_failure.chain ? canvas.on_failure : {chain: [canvas.on_failure]}, 'on_failure') : null;
   const top = PAD + (stages.length ? STAGE_H : 0);
-  const width = root.w + 2 * PAD + 8;
-  const height = root.h + top + PAD + 8;
+  const handlerTop = top + root.h + GAP_Y + STAGE_H;
+  const width = Math.max(root.w, handler ? handler.w : 0) + 2 * PAD + 8;
+  const height = (handler ? handlerTop + handler.h : top + root.h) + PAD + 8;
   const drawing = new Drawing(tasks, failedNode, selectedNode, onSelect, definition);
   drawing.place(root, PAD, top + root.h / 2);
+  if (handler) {
+    drawing.nodes.append(svg('text', {class: 'on-failure-label', x: PAD, y: handlerTop - 8}, 'on failure'));
+    drawing.place(handler, PAD, handlerTop + handler.h / 2);
+  }
 
   const stageLayer = svg('g', {class: 'stages'});
   let left = PAD;

@@ -202,6 +202,22 @@ class DashboardIT {
     }
 
     @Test
+    void drawsARunsOnFailureCanvasBelowItsCanvas() {
+        String failed = pipelines.run("""
+                {"chain": [{"task": "core.echo"}, {"task": "core.fail", "args": {"retryable": false}}],
+                 "on_failure": {"task": "core.echo", "args": {"note": "compensate"}}}""", "{}");
+        pipelines.awaitEnd(failed);
+        browser.get("http://127.0.0.1:" + port + "/dashboard/#/pipelines/" + failed);
+        awaitStatus(failed, "FAILURE");
+
+        WebElement handler = await().atMost(PATIENCE).ignoreExceptions().until(() -> graphNode("on_failure.0"), e -> true);
+        assertThat(handler.getDomAttribute("data-state")).isEqualTo("SUCCESS");
+        assertThat(graphNode("1").getDomAttribute("data-failed")).isEqualTo("true");
+        assertThat(browser.findElement(By.cssSelector("#graph .on-failure-label")).getText()).isEqualTo("on failure");
+        assertThat(handler.getRect().getY()).as("below the canvas").isGreaterThan(graphNode("1").getRect().getY());
+    }
+
+    @Test
     void drawsARunsCanvasWithItsFoldedMapItsChordJoinAndTheNodeWhereItFailedAndEachPipelinesDefinition() throws IOException {
         String failed = pipelines.run(MAP_THEN_FAILING_CHORD, "{\"pages\": [1, 2, 3, 4, 5]}");
         pipelines.awaitEnd(failed);

@@ -28,6 +28,15 @@ public final class ApiClient {
     }
 
     public record Response(int status, String body) {
+
+        /** Asserts an error answer: this status, {@code success: false}, this error code and a message containing {@code message}. */
+        public void assertError(int status, String code, String message) {
+            org.assertj.core.api.Assertions.assertThat(this.status).as(body).isEqualTo(status);
+            org.assertj.core.api.Assertions.assertThat(json().path("success").asBoolean()).as(body).isFalse();
+            org.assertj.core.api.Assertions.assertThat(json().path("error").path("code").asString()).isEqualTo(code);
+            org.assertj.core.api.Assertions.assertThat(json().path("error").path("message").asString()).contains(message);
+        }
+
         public JsonNode json() {
             return JSON.readTree(body);
         }

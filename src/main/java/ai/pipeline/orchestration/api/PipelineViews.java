@@ -81,7 +81,8 @@ public final class PipelineViews {
     record TaskList(String chainId, String pipeline, String status,
                     @Schema(description = "only for pipelines with named stages (ai-pipeline)") List<StageView> stages,
                     @Schema(description = "the run's canvas as it was recorded, in the JSON POST /api/v1/workflows takes; "
-                            + "task nodes are paths into it (0, 1.h0, 1.body, a map's items 2.0, 2.1, ...)") JsonNode canvas,
+                            + "task nodes are paths into it (0, 1.h0, 1.body, a map's items 2.0, 2.1, ...; its on_failure canvas's "
+                            + "on_failure.0, ...)") JsonNode canvas,
                     List<TaskView> tasks) {
 
         static TaskList of(PipelineRow pipeline, PipelineDefinition definition, List<TaskRow> tasks,

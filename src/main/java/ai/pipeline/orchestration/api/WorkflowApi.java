@@ -24,7 +24,8 @@ class WorkflowApi {
 
     @Schema(description = "a canvas and its input")
     record WorkflowRequest(
-            @Schema(description = "{\"task\"}, {\"chain\"}, {\"group\"}, {\"chord\"} or {\"map\"}, nested as needed",
+            @Schema(description = "{\"task\"}, {\"chain\"}, {\"group\"}, {\"chord\"} or {\"map\"}, nested as needed; "
+                    + "the whole canvas may add \"on_failure\": a canvas run once if it fails (docs/on-failure.md)",
                     example = "{\"chain\": [{\"task\": \"core.echo\"}, {\"task\": \"core.sleep\", \"args\": {\"ms\": 10}}]}",
                     requiredMode = Schema.RequiredMode.REQUIRED)
             @NotNull(message = "is required: a canvas such as {\"task\": \"core.echo\"}") JsonNode canvas,

@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
  * that gets all results) and a for-each (Celery's {@code map}: one task per item of a list in the
  * input, in parallel). Built with {@link WorkflowBuilder} or read from JSON with {@link CanvasJson}.
  */
-public sealed interface Canvas permits Canvas.Task, Canvas.Chain, Canvas.Group, Canvas.Chord, Canvas.ForEach {
+public sealed interface Canvas permits Canvas.Task, Canvas.Chain, Canvas.Group, Canvas.Chord, Canvas.ForEach, Canvas.OnFailure {
 
     /**
      * One task: {@code name} is the operation ({@code ocr.extract_text}), {@code args} its own
@@ -108,6 +108,29 @@ public sealed interface Canvas permits Canvas.Task, Canvas.Chain, Canvas.Group, 
     record ForEach(Task task, String items) implements Canvas {
     }
 
+    /**
+     * A whole canvas with an on-failure canvas (Celery's {@code link_error}): when {@code canvas} fails,
+     * {@code handler} runs once, as tasks of the same run, with the failure described in its input;
+     * the run still ends FAILURE. Only the whole canvas takes one, and a handler has none of its own
+     * ({@link CanvasValidator}).
+     */
+    record OnFailure(Canvas canvas, Canvas handler) implements Canvas {
+        public OnFailure {
+            Objects.requireNonNull(canvas, "canvas");
+            Objects.requireNonNull(handler, "handler");
+        }
+    }
+
+    /** The canvas without its on-failure canvas, if it has one. */
+    default Canvas withoutOnFailure() {
+        return this instanceof OnFailure f ? f.canvas() : this;
+    }
+
+    /** The on-failure canvas of the whole canvas, or null. */
+    default Canvas onFailure() {
+        return this instanceof OnFailure f ? f.handler() : null;
+    }
+
     /** The names of every task signature in the canvas. */
     default Set<String> taskNames() {
         Set<String> names = new TreeSet<>();
@@ -133,6 +156,8 @@ public sealed interface Canvas permits Canvas.Task, Canvas.Chain, Canvas.Group, 
         } else if (this instanceof Chord c) {
             return new Chord(c.header().stream().map(m -> m.withTasks(replace)).toList(), c.body().withTasks(replace),
                     c.policy(), c.timeout());
+        } else if (this instanceof OnFailure f) {
+            return new OnFailure(f.canvas().withTasks(replace), f.handler().withTasks(replace));
         }
         ForEach f = (ForEach) this;
         return new ForEach(replace.apply(f.task()), f.items());
@@ -150,6 +175,9 @@ public sealed interface Canvas permits Canvas.Task, Canvas.Chain, Canvas.Group, 
             collectTasks(c.body(), tasks);
         } else if (canvas instanceof ForEach f) {
             tasks.add(f.task());
+        } else if (canvas instanceof OnFailure f) {
+            collectTasks(f.canvas(), tasks);
+            collectTasks(f.handler(), tasks);
         }
     }
 }

@@ -18,12 +18,14 @@ import tools.jackson.databind.node.ObjectNode;
  * {"chain": [ … ]}   {"group": [ … ]}   {"map": {"items": "pages", "task": {…}}}
  * {"chord": {"header": [ … ], "body": { … }, "policy": "fail_fast" | "all_settled", "timeout_s": 300}}
  * </pre>
+ * The whole canvas may also have {@code "on_failure": { … }}, a canvas run once if it fails ({@link Canvas.OnFailure}).
  * Structural mistakes are reported with the path of the offending node ({@code $.chain[1].chord.body}).
  */
 public final class CanvasJson {
 
     private static final Set<String> TASK_KEYS = Set.of("task", "args", "immutable", "retry", "time_limit_s", "soft_time_limit_s");
     private static final Set<String> KINDS = Set.of("task", "chain", "group", "chord", "map");
+    static final String ON_FAILURE = "on_failure";
 
     private final JsonMapper json;
 
@@ -42,12 +44,25 @@ public final class CanvasJson {
     }
 
     public Canvas parse(JsonNode node) {
+        if (node != null && node.isObject() && node.has(ON_FAILURE)) {
+            JsonNode handler = node.get(ON_FAILURE);
+            if (handler == null || !handler.isObject()) {
+                throw new InvalidCanvasException("$." + ON_FAILURE, "expected a canvas (an object with one of " + KINDS
+                        + ") to run once if the canvas fails");
+            }
+            ObjectNode rest = ((ObjectNode) node).deepCopy();
+            rest.remove(ON_FAILURE);
+            return new Canvas.OnFailure(parse(rest, "$"), parse(handler, "$." + ON_FAILURE));
+        }
         return parse(node, "$");
     }
 
     private Canvas parse(JsonNode node, String path) {
         if (node == null || !node.isObject()) {
             throw new InvalidCanvasException(path, "expected an object with one of " + KINDS);
+        }
+        if (node.has(ON_FAILURE)) {
+            throw CanvasValidator.misplacedOnFailure(path);
         }
         List<String> kinds = new ArrayList<>();
         node.propertyNames().forEach(name -> {
@@ -201,6 +216,11 @@ public final class CanvasJson {
     }
 
     public JsonNode toJson(Canvas canvas) {
+        if (canvas instanceof Canvas.OnFailure f) {
+            ObjectNode node = (ObjectNode) toJson(f.canvas());
+            node.set(ON_FAILURE, toJson(f.handler()));
+            return node;
+        }
         ObjectNode node = json.createObjectNode();
         if (canvas instanceof Canvas.Task t) {
             node.put("task", t.name());

@@ -26,7 +26,12 @@ public final class CanvasValidator {
 
     public void validate(Canvas canvas) {
         int[] tasks = {0};
-        check(canvas, "$", 1, tasks);
+        if (canvas instanceof Canvas.OnFailure f) {
+            check(f.canvas(), "$", 1, tasks);
+            check(f.handler(), "$.on_failure", 1, tasks);
+        } else {
+            check(canvas, "$", 1, tasks);
+        }
     }
 
     private void check(Canvas canvas, String path, int depth, int[] tasks) {
@@ -50,7 +55,16 @@ public final class CanvasValidator {
                 throw new InvalidCanvasException(path + ".map.items", "expected the key of a list in the input");
             }
             checkTask(forEach.task(), path + ".map.task", tasks);
+        } else if (canvas instanceof Canvas.OnFailure) {
+            throw misplacedOnFailure(path);
         }
+    }
+
+    /** An on_failure below the top of the canvas: inside an on-failure canvas, or on one step. */
+    static InvalidCanvasException misplacedOnFailure(String path) {
+        return new InvalidCanvasException(path + ".on_failure", path.startsWith("$.on_failure")
+                ? "an on-failure canvas has no on_failure of its own"
+                : "on_failure is taken by the whole canvas only (at $), not by one step");
     }
 
     private void checkAll(List<Canvas> items, String path, int depth, int[] tasks) {

@@ -38,6 +38,11 @@ public final class WorkflowBuilder {
         return new Canvas.ForEach(task, items);
     }
 
+    /** {@code canvas} with an on-failure canvas, run once if it fails (Celery's {@code link_error}). */
+    public static Canvas.OnFailure onFailure(Canvas canvas, Canvas handler) {
+        return new Canvas.OnFailure(canvas, handler);
+    }
+
     /** A chord's header and options, waiting for its body. */
     public record ChordBuilder(List<Canvas> header, ChordPolicy policy, Duration timeout) {
 

@@ -13,10 +13,12 @@ import ai.pipeline.orchestration.store.JoinRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.orchestration.store.TaskRow;
 import ai.pipeline.orchestration.store.TaskState;
+import ai.pipeline.shared.storage.RunFiles;
 import ai.pipeline.shared.task.RetryPolicy;
 import ai.pipeline.shared.task.TaskFailure;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +36,11 @@ import tools.jackson.databind.node.ObjectNode;
  * the next, and dispatches every task whose input is ready and that has not been dispatched yet.
  * Because it works from the records alone, the same walk starts a pipeline, advances it after a
  * result, and resumes it after a retry request or a crash.
+ *
+ * <p>A canvas with an on-failure canvas ({@link Plan#onFailure()}) does not end when it fails: the
+ * failure is recorded ({@code failedNode}, {@code error}), its unfinished tasks are revoked, and the
+ * on-failure canvas's tasks are recorded and dispatched with the failure as their input
+ * ({@link #onFailureInput}); the run ends FAILURE, with the same error, once they have all finished.
  */
 final class Advancer {
 
@@ -190,19 +197,98 @@ final class Advancer {
         if (run.pipeline().status.terminal()) {
             return;
         }
+        if (onFailureRunning(run)) {
+            advanceOnFailure(run, out);
+            return;
+        }
         Outcome outcome = visit(run, run.plan().root(), run::input, out);
         if (outcome.done()) {
             run.pipeline().status = PipelineStatus.SUCCESS;
             run.pipeline().result = run.json().writeValueAsString(outcome.result());
             finish(run, out);
         } else if (outcome.failed()) {
-            run.pipeline().status = PipelineStatus.FAILURE;
             run.pipeline().failedNode = outcome.failedNode();
-            TaskRow failed = run.task(outcome.failedNode());
             run.pipeline().error = describeFailure(run, outcome);
             revoke(run, run.plan().root(), out);
+            if (run.plan().onFailure() != null) {
+                startOnFailure(run, out);
+            } else {
+                run.pipeline().status = PipelineStatus.FAILURE;
+                finish(run, out);
+            }
+        }
+    }
+
+    // ---- on failure (Celery's link_error) -------------------------------------------------------
+
+    /** The run failed (its failure is recorded) and its on-failure canvas has not finished. */
+    private static boolean onFailureRunning(Run run) {
+        return run.plan().onFailure() != null && run.pipeline().failedNode != null;
+    }
+
+    /** Records the on-failure canvas's tasks (PENDING) and dispatches its first ones; the run goes on, failed. */
+    private void startOnFailure(Run run, Outbound out) {
+        for (Node node : run.plan().below(run.plan().onFailure())) {
+            if (node.kind() == Kind.TASK && run.task(node.path()) == null) {
+                run.records().addTask(newTaskRow(run, node));
+            }
+        }
+        if (run.pipeline().status == PipelineStatus.PENDING) {   // failed before any task reported: it runs now
+            run.pipeline().status = PipelineStatus.RUNNING;
+            run.pipeline().startedAt = run.now();
+        }
+        run.records().pipelineChanged();
+        out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
+        advanceOnFailure(run, out);
+    }
+
+    /** Dispatches what is ready of the on-failure canvas; once it has finished (either way) the run ends FAILURE. */
+    private void advanceOnFailure(Run run, Outbound out) {
+        Node handler = run.plan().onFailure();
+        Outcome outcome = visit(run, handler, () -> onFailureInput(run), out);
+        if (outcome.done() || outcome.failed()) {
+            revoke(run, handler, out);   // a failed on-failure canvas's steps that never ran: nothing retries it
+            run.pipeline().status = PipelineStatus.FAILURE;
             finish(run, out);
         }
+    }
+
+    /**
+     * The on-failure canvas's input, from the records alone (so a retry of one of its tasks gets the
+     * same): {@code chain_id}, {@code pipeline}; {@code failed_task} and {@code node}, the task that
+     * failed or was revoked (the first to fail below a failed join; no task, and the join's node, when a
+     * join timed out or a map was refused); {@code error} as {@code {"reason", "message"}}; the run's
+     * {@code input}; and {@code files}, the storage files the run's results name ({@link RunFiles}).
+     */
+    JsonNode onFailureInput(Run run) {
+        String failedNode = run.pipeline().failedNode;
+        TaskRow failed = run.task(failedNode) != null ? run.task(failedNode) : run.records().tasks().stream()
+                .filter(t -> t.state == TaskState.FAILURE && t.node.startsWith(failedNode + "."))
+                .min(Comparator.comparing((TaskRow t) -> t.finishedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(t -> t.node))
+                .orElse(null);
+        Node node = run.plan().node(failedNode);
+        String error = failed == null ? (node == null ? run.pipeline().error : outcome(run, node).error())
+                : failed.state == TaskState.REVOKED ? "revoked: the task was revoked" : failed.error;
+        ObjectNode input = run.json().createObjectNode();
+        input.put("chain_id", run.chainId());
+        input.put("pipeline", run.pipeline().pipeline);
+        input.put("failed_task", failed == null ? null : failed.name);
+        input.put("node", failed == null ? failedNode : failed.node);
+        // "reason: message" as the worker reported it; a join's own error ("chord 1 failed: …") has no reason of its own
+        String reason = error == null || error.indexOf(": ") < 0 ? "" : error.substring(0, error.indexOf(": "));
+        boolean reasoned = reason.matches("[a-z_]+");
+        ObjectNode errorNode = input.putObject("error");
+        errorNode.put("reason", reasoned ? reason : "error");
+        errorNode.put("message", reasoned ? error.substring(reason.length() + 2) : error);
+        input.set("input", run.input());
+        List<JsonNode> results = run.records().tasks().stream()
+                .filter(t -> t.state == TaskState.SUCCESS && !Plan.inOnFailure(t.node))
+                .sorted(Comparator.comparing((TaskRow t) -> t.node))
+                .map(t -> run.parse(t.result)).toList();
+        ArrayNode files = input.putArray("files");
+        RunFiles.written(run.input(), results).forEach(files::add);
+        return input;
     }
 
     /** "task core.fail (1.h0) failed: invalid_input: …", or "chord 1 failed: …" for a join. */
@@ -486,8 +572,12 @@ final class Advancer {
 
     /** Cancels a run that has not ended: nothing more starts, running tasks are told to stop. */
     void cancel(Run run, Outbound out) {
-        run.pipeline().status = PipelineStatus.CANCELLED;
-        run.pipeline().error = "cancelled";
+        if (onFailureRunning(run)) {
+            run.pipeline().status = PipelineStatus.FAILURE;   // it had failed: cancel stops its on-failure canvas
+        } else {
+            run.pipeline().status = PipelineStatus.CANCELLED;
+            run.pipeline().error = "cancelled";
+        }
         revoke(run, run.plan().root(), out);
         finish(run, out);
     }
@@ -604,6 +694,11 @@ final class Advancer {
     }
 
     private void resume(Run run, Outbound out, Set<String> alsoRerun) {
+        if (run.records().tasks().stream().anyMatch(t -> Plan.inOnFailure(t.node))) {
+            throw new TaskFailure(TaskFailure.Reason.CONFLICT, "pipeline " + run.chainId() + " ran its on-failure canvas, "
+                    + "which may have undone what a resume would reuse (a compensation removes the run's files): "
+                    + "re-run it instead (POST /api/v1/pipelines/" + run.chainId() + "/rerun)");
+        }
         List<String> reset = new ArrayList<>();
         for (TaskRow task : run.records().tasks()) {
             if (task.state == TaskState.FAILURE || task.state == TaskState.REVOKED || alsoRerun.contains(task.node)) {
@@ -659,7 +754,7 @@ final class Advancer {
     JsonNode inputOf(Run run, Node node) {
         Node parent = node.parent();
         if (parent == null) {
-            return run.input();
+            return node == run.plan().onFailure() ? onFailureInput(run) : run.input();
         }
         if (parent.kind() == Kind.CHAIN && node.index() > 0) {
             Outcome previous = outcome(run, parent.members().get(node.index() - 1));

@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * numbered ({@code 0}, {@code 1.2}), chord header members are {@code h0}, {@code h1}, a chord's
  * body is {@code body}, and the i-th item of a for-each is {@code i} below it, created at run time.
  * Example: {@code chain(a, chord([b, chain(c, d)], e))} has tasks {@code 0}, {@code 1.h0},
- * {@code 1.h1.0}, {@code 1.h1.1} and {@code 1.body}.
+ * {@code 1.h1.0}, {@code 1.h1.1} and {@code 1.body}. A canvas's on-failure canvas is a second
+ * implicit chain, path {@code on_failure} (its steps {@code on_failure.0}, …), whose tasks are
+ * recorded only when the run fails.
  */
 public final class Plan {
 
@@ -99,13 +101,21 @@ public final class Plan {
         }
     }
 
+    /** The path of the on-failure canvas's implicit chain. */
+    public static final String ON_FAILURE = "on_failure";
+
     private final Node root;
+    private final Node onFailure;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<String, Node> forEachItems = new ConcurrentHashMap<>();
 
     private Plan(Canvas canvas) {
-        Canvas top = canvas instanceof Canvas.Chain ? canvas : new Canvas.Chain(List.of(canvas));
-        root = build(top, "", null, -1);
+        root = build(asChain(canvas.withoutOnFailure()), "", null, -1);
+        onFailure = canvas.onFailure() == null ? null : build(asChain(canvas.onFailure()), ON_FAILURE, null, -1);
+    }
+
+    private static Canvas asChain(Canvas canvas) {
+        return canvas instanceof Canvas.Chain ? canvas : new Canvas.Chain(List.of(canvas));
     }
 
     public static Plan of(Canvas canvas) {
@@ -114,6 +124,16 @@ public final class Plan {
 
     public Node root() {
         return root;
+    }
+
+    /** The on-failure canvas's implicit chain, or null when the canvas has none. */
+    public Node onFailure() {
+        return onFailure;
+    }
+
+    /** Whether {@code path} is a node of the on-failure canvas. */
+    public static boolean inOnFailure(String path) {
+        return path.equals(ON_FAILURE) || path.startsWith(ON_FAILURE + ".");
     }
 
     /** The node at {@code path}, including for-each items; null if there is none. */
@@ -145,15 +165,19 @@ public final class Plan {
         return forEachItems.computeIfAbsent(path, p -> new Node(p, Kind.TASK, forEach, index, forEach.forEach().task()));
     }
 
-    /** Every task node known before the run starts (for-each items are added when their list is known). */
+    /**
+     * Every task node known before the run starts (for-each items are added when their list is known),
+     * without the on-failure canvas's (added when the run fails).
+     */
     public List<Node> staticTasks() {
-        return nodes.values().stream().filter(n -> n.kind == Kind.TASK).toList();
+        return nodes.values().stream().filter(n -> n.kind == Kind.TASK && !inOnFailure(n.path)).toList();
     }
 
-    /** Every node at or below {@code node}'s path, static ones only. */
+    /** Every node at or below {@code node}'s path, static ones only (for the root: not the on-failure canvas's). */
     public List<Node> below(Node node) {
         String prefix = node.path.isEmpty() ? "" : node.path + ".";
-        return nodes.values().stream().filter(n -> n == node || n.path.startsWith(prefix)).toList();
+        return nodes.values().stream().filter(n -> n == node || n.path.startsWith(prefix))
+                .filter(n -> node != root || !inOnFailure(n.path)).toList();
     }
 
     public int depth() {

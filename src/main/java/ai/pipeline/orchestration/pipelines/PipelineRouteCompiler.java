@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.model.FromDefinition;
 import org.apache.camel.model.MulticastDefinition;
+import org.apache.camel.model.OnCompletionDefinition;
 import org.apache.camel.model.OptionalIdentifiedDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
@@ -46,7 +47,10 @@ import org.apache.camel.util.URISupport;
  * <li>{@code split} with {@code jsonpath: $.<key>} and one {@code to} runs that task per element of
  *     the list at {@code <key>} of the previous result;</li>
  * <li>{@code pipeline} nests a chain;</li>
- * <li>an {@code id} on a step of the top-level chain names a stage (its description describes it).</li>
+ * <li>an {@code id} on a step of the top-level chain names a stage (its description describes it);</li>
+ * <li>{@code onCompletion} with {@code onFailureOnly: true}, one per pipeline, in the top-level steps:
+ *     its steps are the pipeline's on-failure canvas (Celery's {@code link_error}), run once if the
+ *     pipeline fails.</li>
  * </ul>
  * Anything else is refused with the file, the line and what is wrong: a pipeline that compiles
  * runs exactly as its canvas says.
@@ -108,10 +112,12 @@ public final class PipelineRouteCompiler {
             }
             List<InputKind> inputs = inputs(from, input);
             String description = route.getDescription() != null ? route.getDescription() : from.getDescription();
-            if (route.getOutputs().isEmpty()) {
+            List<ProcessorDefinition<?>> outputs = new ArrayList<>(route.getOutputs());
+            Canvas onFailure = onFailure(outputs);
+            if (outputs.isEmpty()) {
                 throw error(from, "pipeline:" + name + " has no steps; " + STEPS);
             }
-            List<Step> steps = chain(route.getOutputs());
+            List<Step> steps = chain(outputs);
             List<Stage> stages = new ArrayList<>();
             for (int i = 0; i < steps.size(); i++) {
                 ProcessorDefinition<?> head = steps.get(i).head();
@@ -123,8 +129,39 @@ public final class PipelineRouteCompiler {
                 throw error(steps.get(0).head(), "an id names a stage, a step of the pipeline's top-level chain; "
                         + "a pipeline of one step has no stages");
             }
-            return new PipelineDefinition(name, description == null ? "" : description, canvasOf(steps), inputs, stages,
-                    source);
+            Canvas canvas = onFailure == null ? canvasOf(steps) : new Canvas.OnFailure(canvasOf(steps), onFailure);
+            return new PipelineDefinition(name, description == null ? "" : description, canvas, inputs, stages, source);
+        }
+
+        /**
+         * Takes the pipeline's {@code onCompletion} out of its top-level steps and compiles its steps,
+         * the on-failure canvas; null when it has none. Only {@code onFailureOnly: true} and steps:
+         * Camel's other options (onWhen, mode, useOriginalMessage, …) have no meaning for a pipeline.
+         */
+        private Canvas onFailure(List<ProcessorDefinition<?>> outputs) {
+            List<OnCompletionDefinition> found = outputs.stream().filter(OnCompletionDefinition.class::isInstance)
+                    .map(OnCompletionDefinition.class::cast).toList();
+            if (found.isEmpty()) {
+                return null;
+            }
+            OnCompletionDefinition onCompletion = found.get(0);
+            if (found.size() > 1) {
+                throw error(found.get(1), "a pipeline has one onCompletion (its on-failure steps)");
+            }
+            if (!"true".equals(onCompletion.getOnFailureOnly()) || "true".equals(onCompletion.getOnCompleteOnly())
+                    || onCompletion.getOnWhen() != null || onCompletion.getMode() != null
+                    || onCompletion.getUseOriginalMessage() != null || onCompletion.getParallelProcessing() != null
+                    || onCompletion.getExecutorService() != null) {
+                throw error(onCompletion, "a pipeline's onCompletion takes onFailureOnly: true and steps (the on-failure "
+                        + "canvas, run once if the pipeline fails), no other option");
+            }
+            if (onCompletion.getOutputs().isEmpty()) {
+                throw error(onCompletion, "the onCompletion has no steps; " + STEPS);
+            }
+            outputs.remove(onCompletion);
+            List<Step> steps = chain(onCompletion.getOutputs());
+            steps.forEach(step -> refuseId(step.head()));
+            return canvasOf(steps);
         }
 
         private List<InputKind> inputs(FromDefinition from, Object input) {
@@ -191,6 +228,9 @@ public final class PipelineRouteCompiler {
                 List<Step> steps = chain(pipeline.getOutputs());
                 steps.forEach(step -> refuseId(step.head()));
                 return canvasOf(steps);
+            } else if (definition instanceof OnCompletionDefinition) {
+                throw error(definition, "onCompletion (the on-failure steps) belongs to the pipeline's top-level steps, "
+                        + "and an on-failure canvas has none of its own");
             }
             throw error(definition, "'" + definition.getShortName() + "' is not a pipeline step; " + STEPS);
         }

@@ -54,24 +54,12 @@ class RerunAndDeleteIT {
         pipelines = new Pipelines(api);
     }
 
-    private static void assertError(ApiClient.Response response, int status, String code, String message) {
-        assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(response.json().path("success").asBoolean()).isFalse();
-        assertThat(response.json().path("error").path("code").asString()).isEqualTo(code);
-        assertThat(response.json().path("error").path("message").asString()).contains(message);
-    }
-
     private String rerun(String chainId) {
         ApiClient.Response response = api.postJson("/api/v1/pipelines/" + chainId + "/rerun", "");
         assertThat(response.status()).as(response.body()).isEqualTo(202);
         String rerun = response.json().path("data").path("chain_id").asString();
         assertThat(rerun).isNotBlank().isNotEqualTo(chainId);
         return rerun;
-    }
-
-    private String textPng(String... lines) throws IOException {
-        Path dir = Files.createDirectories(storage.root().resolve("rerun-test"));
-        return storage.relativize(TestInputs.textPng(dir.resolve(UUID.randomUUID() + ".png"), lines));
     }
 
     @Test
@@ -117,13 +105,13 @@ class RerunAndDeleteIT {
     @Test
     void unknownAndUnfinishedRunsCanBeNeitherRerunNorDeleted() {
         String unknown = UUID.randomUUID().toString();
-        assertError(api.postJson("/api/v1/pipelines/" + unknown + "/rerun", ""), 404, "not_found", unknown);
-        assertError(api.delete("/api/v1/pipelines/" + unknown), 404, "not_found", unknown);
+        api.postJson("/api/v1/pipelines/" + unknown + "/rerun", "").assertError(404, "not_found", unknown);
+        api.delete("/api/v1/pipelines/" + unknown).assertError(404, "not_found", unknown);
 
         String sleeping = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 30000}}", "{}");
-        assertError(api.postJson("/api/v1/pipelines/" + sleeping + "/rerun", ""), 409, "conflict",
+        api.postJson("/api/v1/pipelines/" + sleeping + "/rerun", "").assertError(409, "conflict",
                 "only a finished run (SUCCESS, FAILURE, CANCELLED) can be re-run");
-        assertError(api.delete("/api/v1/pipelines/" + sleeping), 409, "conflict",
+        api.delete("/api/v1/pipelines/" + sleeping).assertError(409, "conflict",
                 "only a finished run (SUCCESS, FAILURE, CANCELLED) can be deleted");
         assertThat(pipelines.pipeline(sleeping).path("status").asString()).isIn("PENDING", "RUNNING");
 
@@ -135,7 +123,7 @@ class RerunAndDeleteIT {
 
     @Test
     void deletingARunRemovesItsRecordsAndTheFilesItWroteButNotItsInput() throws IOException {
-        String input = textPng("Deleting a run");
+        String input = TestInputs.storedTextPng(storage, "rerun-test", "Deleting a run");
         String chainId = pipelines.run("{\"task\": \"media.normalize\"}", "{\"image_path\": \"" + input + "\"}");
         JsonNode run = pipelines.awaitEnd(chainId, RUN);
         assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("SUCCESS");
@@ -155,20 +143,20 @@ class RerunAndDeleteIT {
         assertThat(storage.root().resolve(normalized)).doesNotExist();
         assertThat(storage.root().resolve(input)).as("the run's input stays").isRegularFile();
         assertThat(storage.root().resolve(rerunFile)).as("the re-run's own file stays").isRegularFile();
-        assertError(api.get("/api/v1/pipelines/" + chainId), 404, "not_found", chainId);
-        assertError(api.get("/api/v1/pipelines/" + chainId + "/tasks"), 404, "not_found", chainId);
+        api.get("/api/v1/pipelines/" + chainId).assertError(404, "not_found", chainId);
+        api.get("/api/v1/pipelines/" + chainId + "/tasks").assertError(404, "not_found", chainId);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM task_execution WHERE chain_id = ?", Long.class, chainId)).isZero();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM task_attempt a JOIN task_execution t ON t.task_id = a.task_id "
                 + "WHERE t.chain_id = ?", Long.class, chainId)).isZero();
-        assertError(api.delete("/api/v1/pipelines/" + chainId), 404, "not_found", chainId);
+        api.delete("/api/v1/pipelines/" + chainId).assertError(404, "not_found", chainId);
         // the re-run still says where it came from, though that run is gone
         assertThat(pipelines.pipeline(rerun).path("rerun_of").asString()).isEqualTo(chainId);
-        assertError(api.postJson("/api/v1/pipelines/" + chainId + "/rerun", ""), 404, "not_found", chainId);
+        api.postJson("/api/v1/pipelines/" + chainId + "/rerun", "").assertError(404, "not_found", chainId);
     }
 
     @Test
     void aNamedPipelineIsRerunAsItselfAndItsOutboxFileGoesWithItsDeletion() throws IOException {
-        String input = textPng("The re-run of a named pipeline");
+        String input = TestInputs.storedTextPng(storage, "rerun-test", "The re-run of a named pipeline");
         ApiClient.Response started = api.postJson("/api/v1/pipelines/document", "{\"document_path\": \"" + input + "\"}");
         assertThat(started.status()).as(started.body()).isEqualTo(202);
         String chainId = started.json().path("data").path("chain_id").asString();
@@ -191,7 +179,7 @@ class RerunAndDeleteIT {
 
         // the input is gone: a re-run is refused up front instead of starting a run bound to fail
         Files.delete(storage.root().resolve(input));
-        assertError(api.postJson("/api/v1/pipelines/" + rerun + "/rerun", ""), 409, "conflict",
+        api.postJson("/api/v1/pipelines/" + rerun + "/rerun", "").assertError(409, "conflict",
                 "cannot be re-run: no such file in storage: " + input);
         List<String> runs = new ArrayList<>(jdbc.queryForList("SELECT chain_id FROM pipeline_execution WHERE rerun_of = ?",
                 String.class, rerun));

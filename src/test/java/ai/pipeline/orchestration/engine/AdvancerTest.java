@@ -4,6 +4,7 @@ import static ai.pipeline.orchestration.canvas.WorkflowBuilder.chain;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.chord;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.forEach;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.group;
+import static ai.pipeline.orchestration.canvas.WorkflowBuilder.onFailure;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -267,6 +268,152 @@ class AdvancerTest {
         assertThat(run.task("2").state).isEqualTo(TaskState.PENDING);
     }
 
+    // ---- on failure ---------------------------------------------------------------------------
+
+    @Test
+    void anOnFailureCanvasRunsOnceWithTheFailureAndTheRunEndsFailureWhenItHasFinished() {
+        Run run = start(onFailure(chain(task("core.echo"), task("core.fail")), task("core.echo")),
+                "{\"image_path\": \"uploads/a.png\"}");
+        assertThat(run.records().tasks()).extracting(t -> t.node).containsExactly("0", "1");
+        finish(run, "0", "{\"image_path\": \"normalized/d/a.png\", \"source\": \"uploads/a.png\"}");
+        Outbound failed = failForGood(run, "1", "invalid_input", "bad page");
+
+        assertThat(run.pipeline().status).as("not ended while its on-failure canvas runs").isEqualTo(PipelineStatus.RUNNING);
+        assertThat(run.pipeline().failedNode).isEqualTo("1");
+        assertThat(run.pipeline().error).isEqualTo("task core.fail (1) failed: invalid_input: bad page");
+        assertThat(dispatchedNodes(failed)).containsExactly("on_failure.0");
+        assertThat(dispatch(failed, "on_failure.0").path("input")).isEqualTo(json.readTree("""
+                {"chain_id": "chain-1", "pipeline": "test", "failed_task": "core.fail", "node": "1",
+                 "error": {"reason": "invalid_input", "message": "bad page"},
+                 "input": {"image_path": "uploads/a.png"}, "files": ["normalized/d/a.png"]}"""));
+
+        Outbound again = new Outbound(json);
+        advancer.reconcile(run, again);
+        assertThat(dispatchedNodes(again)).as("dispatched once").isEmpty();
+
+        finish(run, "on_failure.0", "{\"removed\": 1}");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.pipeline().error).isEqualTo("task core.fail (1) failed: invalid_input: bad page");
+        assertThat(run.task("on_failure.0").state).isEqualTo(TaskState.SUCCESS);
+        assertThatThrownBy(() -> advancer.resume(run, new Outbound(json)))
+                .isInstanceOfSatisfying(TaskFailure.class, e -> assertThat(e.reason()).isEqualTo(TaskFailure.Reason.CONFLICT))
+                .hasMessageContaining("ran its on-failure canvas").hasMessageContaining("/rerun");
+    }
+
+    @Test
+    void aFailingOnFailureCanvasEndsTheRunWithoutRunningItAgainAndARetriedStepGetsTheSameInput() {
+        Run run = start(onFailure(task("core.fail"),
+                chain(task("core.fail").retry(2, Duration.ZERO), task("core.echo"))), "{}");
+        Outbound failed = failForGood(run, "0", "error", "boom");
+        JsonNode input = dispatch(failed, "on_failure.0").path("input");
+
+        advancer.apply(run, event(run, "on_failure.0", TaskEvent.Outcome.FAILURE, null,
+                new Messages.ErrorInfo("error", "flaky", true)), new Outbound(json));
+        Outbound retried = new Outbound(json);
+        assertThat(advancer.retryNow(run, "on_failure.0", retried)).isTrue();
+        assertThat(dispatch(retried, "on_failure.0").path("input")).isEqualTo(input);
+
+        Outbound out = failForGood(run, "on_failure.0", "error", "compensation broke");
+        assertThat(dispatchedNodes(out)).isEmpty();
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.pipeline().error).isEqualTo("task core.fail (0) failed: error: boom");
+        assertThat(run.task("on_failure.0").state).isEqualTo(TaskState.FAILURE);
+        assertThat(run.task("on_failure.1").state).isEqualTo(TaskState.REVOKED);
+    }
+
+    @Test
+    void aCancelNeverRunsTheOnFailureCanvasAndACancelDuringItStopsItLeavingTheRunFailed() {
+        Run cancelled = start(onFailure(task("core.echo"), task("core.echo")), "{}");
+        advancer.cancel(cancelled, new Outbound(json));
+        assertThat(cancelled.pipeline().status).isEqualTo(PipelineStatus.CANCELLED);
+        assertThat(cancelled.task("on_failure.0")).isNull();
+
+        Run failing = start(onFailure(task("core.fail"), task("core.echo")), "{}");
+        failForGood(failing, "0", "error", "boom");
+        advancer.cancel(failing, new Outbound(json));
+        assertThat(failing.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(failing.pipeline().error).isEqualTo("task core.fail (0) failed: error: boom");
+        assertThat(failing.task("on_failure.0").state).isEqualTo(TaskState.REVOKED);
+    }
+
+    @Test
+    void aFailedJoinNamesItsFailedMemberOrItsOwnNodeWhenItTimedOut() {
+        Run failFast = start(onFailure(chord(task("core.echo"), task("core.fail")).then(task("core.echo")), task("core.echo")), "{}");
+        failForGood(failFast, "0.h1", "invalid_input", "bad");
+        Outbound joined = new Outbound(json);
+        advancer.completeJoin(failFast, "0", false, joined);
+        assertThat(dispatch(joined, "on_failure.0").path("input").path("failed_task").asString()).isEqualTo("core.fail");
+        assertThat(dispatch(joined, "on_failure.0").path("input").path("node").asString()).isEqualTo("0.h1");
+
+        Run timedOut = start(onFailure(group(task("core.echo"), task("core.echo")), task("core.echo")), "{}");
+        Outbound late = new Outbound(json);
+        advancer.completeJoin(timedOut, "0", true, late);
+        JsonNode input = dispatch(late, "on_failure.0").path("input");
+        assertThat(input.path("failed_task").isNull()).isTrue();
+        assertThat(input.path("node").asString()).isEqualTo("0");
+        assertThat(input.path("error").path("reason").asString()).isEqualTo("timeout");
+    }
+
+    @Test
+    void aRunTakenUpAgainWhileItsOnFailureCanvasRunsDispatchesNothingTwiceAndALateReportChangesNothing() {
+        Run run = start(onFailure(chain(task("core.echo"), task("core.fail")), task("core.echo")), "{}");
+        finish(run, "0", "{}");
+        failForGood(run, "1", "invalid_input", "bad");
+        Outbound redelivered = new Outbound(json);
+        assertThat(advancer.apply(run, event(run, "1", TaskEvent.Outcome.FAILURE, null,
+                new Messages.ErrorInfo("invalid_input", "bad", false)), redelivered)).isFalse();
+
+        // after a restart: the stored records in a new Run, taken up as the engine does (rejoin, reconcile)
+        Run takenUp = new Run(run.records(), Plan.of(onFailure(chain(task("core.echo"), task("core.fail")), task("core.echo"))),
+                json, Instant.now());
+        Outbound out = new Outbound(json);
+        advancer.rejoin(takenUp, out);
+        advancer.reconcile(takenUp, out);
+
+        assertThat(dispatchedNodes(redelivered)).isEmpty();
+        assertThat(dispatchedNodes(out)).isEmpty();
+        assertThat(takenUp.records().tasks()).extracting(t -> t.node).containsExactly("0", "1", "on_failure.0");
+        assertThat(takenUp.pipeline().status).isEqualTo(PipelineStatus.RUNNING);
+        finish(takenUp, "on_failure.0", "{}");
+        assertThat(takenUp.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+    }
+
+    @Test
+    void aRevokedTaskFailsTheRunAsAFailedOneWouldAndRevokingAnOnFailureTaskEndsIt() {
+        Run run = start(onFailure(chain(task("core.echo"), task("core.echo")), task("core.echo")), "{}");
+        Outbound revoked = new Outbound(json);
+        assertThat(advancer.revokeTask(run, "0", revoked)).isTrue();
+
+        JsonNode input = dispatch(revoked, "on_failure.0").path("input");
+        assertThat(input.path("failed_task").asString()).isEqualTo("core.echo");
+        assertThat(input.path("node").asString()).isEqualTo("0");
+        assertThat(input.path("error").path("reason").asString()).isEqualTo("revoked");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.RUNNING);
+
+        assertThat(advancer.revokeTask(run, "on_failure.0", new Outbound(json))).isTrue();
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(run.pipeline().error).isEqualTo("task core.echo (0) failed: revoked");
+    }
+
+    @Test
+    void aRefusedMapNamesItsNodeAndItsReason() {
+        Run run = start(onFailure(chain(task("core.echo"), forEach("items", task("core.echo"))), task("core.echo")), "{}");
+        Outbound out = finish(run, "0", "{\"no_items\": true}");
+        JsonNode input = dispatch(out, "on_failure.0").path("input");
+        assertThat(input.path("failed_task").isNull()).isTrue();
+        assertThat(input.path("node").asString()).isEqualTo("1");
+        assertThat(input.path("error").path("reason").asString()).isEqualTo("invalid_input");
+        assertThat(input.path("error").path("message").asString()).isEqualTo("the input has no list at 'items'");
+    }
+
+    @Test
+    void aRunThatSucceedsNeverRecordsItsOnFailureTasks() {
+        Run run = start(onFailure(task("core.echo"), task("core.echo")), "{}");
+        finish(run, "0", "1");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.SUCCESS);
+        assertThat(run.records().tasks()).extracting(t -> t.node).containsExactly("0");
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     private Outbound lastOut;
@@ -286,10 +433,11 @@ class AdvancerTest {
         return out;
     }
 
-    private void failForGood(Run run, String node, String reason, String message) {
+    private Outbound failForGood(Run run, String node, String reason, String message) {
         Outbound out = new Outbound(json);
         advancer.apply(run, event(run, node, TaskEvent.Outcome.FAILURE, null, new Messages.ErrorInfo(reason, message, false)), out);
         advancer.reconcile(run, out);
+        return out;
     }
 
     private TaskEvent event(Run run, String node, TaskEvent.Outcome outcome, String result, Messages.ErrorInfo error) {

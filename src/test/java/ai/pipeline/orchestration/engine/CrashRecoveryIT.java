@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
  * SIGKILL mid-run: the application runs as its own process, is killed without any shutdown while
  * pipelines of every shape are in flight, and is started again on the same data directory. Every
  * pipeline must then complete, with each task's success recorded exactly once and every chord
- * body's result applied once.
+ * body's result applied once, and every on-failure canvas run once.
  */
 class CrashRecoveryIT {
 
@@ -77,6 +77,48 @@ class CrashRecoveryIT {
             }
             ApiClient api = restarted.api();
             assertThat(api.get("/api/v1/pipelines/history?status=RUNNING").json().path("data").path("total").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void onFailureCanvasesInFlightAtASigkillEachRunOnceAfterARestart() {
+        String canvas = """
+                {"task": "core.fail", "args": {"retryable": false},
+                 "on_failure": {"chain": [{"task": "core.sleep", "args": {"ms": 500}}, {"task": "core.echo"}]}}""";
+        List<String> started = new ArrayList<>();
+        AppProcess app = new AppProcess(dataDir, Map.of()).start();
+        try {
+            Pipelines pipelines = new Pipelines(app.api());
+            for (int i = 0; i < 16; i++) {
+                started.add(pipelines.run(canvas, "{\"x\": " + i + "}"));
+            }
+            // kill while some runs have ended and others are still in their on-failure canvas (failed, not ended)
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                List<JsonNode> runs = started.stream().map(pipelines::pipeline).toList();
+                return runs.stream().filter(p -> "FAILURE".equals(p.path("status").asString())).count() >= 3
+                        && runs.stream().anyMatch(p -> "RUNNING".equals(p.path("status").asString()) && p.hasNonNull("error"));
+            });
+        } finally {
+            app.kill();
+        }
+
+        try (AppProcess restarted = new AppProcess(dataDir, Map.of()).start()) {
+            Pipelines pipelines = new Pipelines(restarted.api());
+            for (String chainId : started) {
+                JsonNode pipeline = pipelines.awaitEnd(chainId, Duration.ofSeconds(90));
+                assertThat(pipeline.path("status").asString()).as("pipeline %s: %s", chainId, pipeline).isEqualTo("FAILURE");
+                assertThat(pipeline.path("error").asString()).startsWith("task core.fail (0) failed: invalid_input");
+                JsonNode tasks = pipelines.tasks(chainId);
+                assertThat(tasks).extracting(t -> t.path("node").asString()).containsExactly("0", "on_failure.0", "on_failure.1");
+                for (JsonNode task : tasks) {
+                    if (task.path("node").asString().startsWith("on_failure")) {
+                        List<String> outcomes = new ArrayList<>();
+                        task.path("attempts").forEach(a -> outcomes.add(a.path("outcome").asString()));
+                        assertThat(outcomes).as("attempts of %s in %s", task.path("node").asString(), chainId)
+                                .containsExactly("SUCCESS");
+                    }
+                }
+            }
         }
     }
 

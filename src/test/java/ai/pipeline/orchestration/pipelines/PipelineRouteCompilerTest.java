@@ -4,6 +4,7 @@ import static ai.pipeline.orchestration.canvas.WorkflowBuilder.chain;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.chord;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.forEach;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.group;
+import static ai.pipeline.orchestration.canvas.WorkflowBuilder.onFailure;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -349,6 +350,80 @@ class PipelineRouteCompilerTest {
                 - to:
                     id: body
                     uri: task:core.echo"""), 7, "the step after a multicast is the chord's body");
+    }
+
+    @Test
+    void anOnCompletionOnFailureOnlyIsThePipelinesOnFailureCanvasInYamlAndJava() {
+        PipelineDefinition pipeline = compile("compensated", """
+                - from:
+                    uri: pipeline:compensated?input=document
+                    steps:
+                      - onCompletion:
+                          onFailureOnly: true
+                          steps:
+                            - to: task:core.echo?note=cleanup
+                            - to: task:core.sleep?ms=5
+                      - to:
+                          id: first
+                          uri: task:core.echo
+                      - to:
+                          id: second
+                          uri: task:ocr.split_pages
+                """);
+
+        assertThat(pipeline.canvas()).isEqualTo(onFailure(chain(task("core.echo"), task("ocr.split_pages")),
+                chain(task("core.echo").arg("note", "cleanup"), task("core.sleep").arg("ms", 5L))));
+        assertThat(pipeline.stages()).extracting(Stage::node).containsExactly("0", "1");
+
+        RouteBuilder routes = new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("pipeline:java?input=image")
+                        .onCompletion().onFailureOnly().to("task:core.echo").end()
+                        .to("task:ocr.split_pages");
+            }
+        };
+        assertThat(files.compile(routes)).singleElement().satisfies(java ->
+                assertThat(java.canvas()).isEqualTo(onFailure(task("ocr.split_pages"), task("core.echo"))));
+    }
+
+    @Test
+    void anOnCompletionThatIsNotOnFailureOnlyTwoOfThemOrOneNestedIsRefusedWithItsLine() {
+        assertRefused("demo", steps("""
+                - onCompletion:
+                    steps:
+                      - to: task:core.echo
+                - to: task:core.echo"""), 4, "a pipeline's onCompletion takes onFailureOnly: true and steps");
+        assertRefused("demo", steps("""
+                - onCompletion:
+                    onFailureOnly: true
+                    steps:
+                      - to: task:nope.task
+                - to: task:core.echo"""), 7, "unknown task 'nope.task'");
+        assertRefused("demo", steps("""
+                - onCompletion:
+                    onFailureOnly: true
+                    steps:
+                      - to: task:core.echo
+                - onCompletion:
+                    onFailureOnly: true
+                    steps:
+                      - to: task:core.echo
+                - to: task:core.echo"""), 8, "a pipeline has one onCompletion");
+        assertRefused("demo", steps("""
+                - onCompletion:
+                    onFailureOnly: true
+                    steps:
+                      - onCompletion:
+                          onFailureOnly: true
+                          steps:
+                            - to: task:core.echo
+                - to: task:core.echo"""), 7, "an on-failure canvas has none of its own");
+        assertRefused("demo", steps("""
+                - onCompletion:
+                    onFailureOnly: true
+                    steps:
+                      - to: task:core.echo"""), 1, "has no steps");
     }
 
     /** {@code - from: pipeline:demo} (line 1) with {@code steps} (given from column 0), whose first step is on line 4. */

@@ -1,14 +1,17 @@
 package ai.pipeline.orchestration.pipelines;
 
 import ai.pipeline.domains.llm.ContractSample;
+import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.testsupport.TextImages;
 import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import javax.imageio.ImageIO;
 
 /**
@@ -48,6 +51,16 @@ public final class TestInputs {
         try {
             ImageIO.write(render(List.of(lines)), "png", file.toFile());
             return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A PNG of these lines of text, stored under {@code folder} in storage; returns its storage path. */
+    public static String storedTextPng(Storage storage, String folder, String... lines) {
+        try {
+            Path dir = Files.createDirectories(storage.root().resolve(folder));
+            return storage.relativize(textPng(dir.resolve(UUID.randomUUID() + ".png"), lines));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
