@@ -23,12 +23,25 @@ public final class TopicLog {
     }
 
     public static List<JsonNode> readAll(String bootstrapServers, String topic) {
+        List<JsonNode> records = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : readRecords(bootstrapServers, topic)) {
+            try {
+                records.add(JSON.readTree(record.value()));
+            } catch (RuntimeException notJson) {
+                // a poison record another test sent on purpose (the suite shares one broker)
+            }
+        }
+        return records;
+    }
+
+    /** The topic's records with their keys and timestamps. */
+    public static List<ConsumerRecord<String, String>> readRecords(String bootstrapServers, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<JsonNode> records = new ArrayList<>();
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -40,13 +53,7 @@ public final class TopicLog {
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("could not read " + topic + " to its end within 2 minutes");
                 }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    try {
-                        records.add(JSON.readTree(record.value()));
-                    } catch (RuntimeException notJson) {
-                        // a poison record another test sent on purpose (the suite shares one broker)
-                    }
-                }
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
         }
         return records;

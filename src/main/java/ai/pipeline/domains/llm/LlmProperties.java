@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * {@code app.llm.*}: which engine serves the LLM tasks, input limits, and each engine's settings.
- * Every key is listed in the README's "LLM domain" section.
+ * Every key is listed in docs/domains.md, "LLM domain".
  */
 @ConfigurationProperties("app.llm")
 public record LlmProperties(
@@ -33,7 +33,7 @@ public record LlmProperties(
     /**
      * The offline clause classifier's calibrated decision rule: a clause gets its best category when
      * the similarity is at least {@code minSimilarity} and beats the best non-CUAD background match
-     * by {@code minMargin} (see the README for how these were chosen).
+     * by {@code minMargin} (see docs/domains.md for how these were chosen).
      */
     public record Clauses(@DefaultValue("0.45") double minSimilarity, @DefaultValue("0.05") double minMargin) {
     }

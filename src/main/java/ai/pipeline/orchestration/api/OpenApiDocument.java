@@ -85,7 +85,7 @@ class OpenApiDocument {
         return RestOpenApiSupport.getJsonFromOpenAPIAsString(api, config).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Server-sent events are served by Spring MVC (see the README, "REST"), so the REST DSL cannot describe them. */
+    /** Server-sent events are served by Spring MVC (see docs/api.md), so the REST DSL cannot describe them. */
     private static void addEventStream(OpenAPI api) {
         Operation stream = new Operation().operationId("eventStream").addTagsItem("live events")
                 .summary("Server-sent events: 'ready' first, then 'pipeline' and 'task' events (JSON: chain_id, pipeline, "

@@ -4,6 +4,7 @@ import static ai.pipeline.orchestration.canvas.WorkflowBuilder.chain;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.chord;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.forEach;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.group;
+import static ai.pipeline.orchestration.canvas.WorkflowBuilder.onFailure;
 import static ai.pipeline.orchestration.canvas.WorkflowBuilder.task;
 
 import ai.pipeline.orchestration.canvas.Canvas;
@@ -80,13 +81,15 @@ class SeedPipelines {
         return new PipelineDefinition(AI_PIPELINE,
                 "Preprocessing, feature extraction, model inference and post-processing of an image or a document, "
                         + "each stage visible with its own state and timing",
-                chain(task("media.normalize"),
+                // on failure, the files the run wrote (normalized/, results/) are removed
+                onFailure(chain(task("media.normalize"),
                         chord(task("core.echo"), task("ocr.extract_text"), task("media.image_features"))
                                 .then(task(PipelineTasks.STAGE2_FEATURE_EXTRACTION)),
                         chord(task("core.echo"), task("vision.detect_objects"), task("llm.summarize"))
                                 .policy(ChordPolicy.ALL_SETTLED)
                                 .then(task(PipelineTasks.STAGE3_MODEL_INFERENCE)),
                         task(PipelineTasks.STAGE4_POST_PROCESSING)),
+                        task("core.remove_run_files")),
                 List.of(InputKind.IMAGE, InputKind.DOCUMENT),
                 List.of(new Stage("stage1_preprocessing", "0",
                                 "format by content, hash, page count, an upright RGB PNG in storage"),
