@@ -261,7 +261,8 @@ class EngineBenchmark {
                 awaitAll(List.of(id), Duration.ofSeconds(30));
             }
             long total = ids.stream().mapToLong(id -> finished.get(id) - submitted.get(id)).sum();
-            return line(name, ids, n / (total / 1e9));
+            return line(name, ids, n / (total / 1e9))
+                    .replaceFirst("}$", ", \"hops_p50\": " + IsolatedHops.of(setup.bootstrapServers(), ids) + "}");
         }
 
         private void awaitAll(List<String> ids, Duration atMost) throws InterruptedException {
