@@ -1,6 +1,5 @@
 package ai.pipeline.ingress;
 
-import ai.pipeline.platform.TimeOrderedIds;
 import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.InvalidCanvasException;
@@ -14,6 +13,8 @@ import ai.pipeline.platform.KafkaBatches.DeferredCommits;
 import ai.pipeline.platform.KafkaBatches.PollBatches;
 import org.apache.camel.component.kafka.KafkaConstants;
 import ai.pipeline.shared.task.TaskFailure;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -95,10 +96,9 @@ public class KafkaRequests {
 
     /** The same record always names the same run: its partition, offset and timestamp. */
     private static String chainIdOf(Exchange record) {
-        Long timestamp = record.getIn().getHeader(KafkaConstants.TIMESTAMP, Long.class);
         String place = Topics.REQUESTS + "/" + record.getIn().getHeader(KafkaConstants.PARTITION) + "/"
-                + record.getIn().getHeader(KafkaConstants.OFFSET) + "/" + timestamp;
-        return TimeOrderedIds.fromName(timestamp == null ? 0 : timestamp, place);
+                + record.getIn().getHeader(KafkaConstants.OFFSET) + "/" + record.getIn().getHeader(KafkaConstants.TIMESTAMP);
+        return UUID.nameUUIDFromBytes(place.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private record Parsed(PipelineEngine.StartRequest request, StartControls controls) {

@@ -1,6 +1,5 @@
 package ai.pipeline.orchestration.engine;
 
-import ai.pipeline.platform.TimeOrderedIds;
 import ai.pipeline.orchestration.canvas.Canvas;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
@@ -15,6 +14,7 @@ import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.orchestration.store.TaskRow;
 import ai.pipeline.platform.KafkaTopics;
 import ai.pipeline.shared.task.TaskFailure;
+import java.util.UUID;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -270,7 +270,7 @@ public class PipelineEngine implements DisposableBean {
                 started.add(new Started(existing, true));
                 continue;
             }
-            String chainId = request.chainId() != null ? request.chainId() : TimeOrderedIds.next();
+            String chainId = request.chainId() != null ? request.chainId() : UUID.randomUUID().toString();
             PipelineRow row = new PipelineRow(chainId, request.pipeline(), canvasJson.write(request.canvas()),
                     request.input() == null ? null : json.writeValueAsString(request.input()), request.requestId(),
                     request.source(), now, PipelineStatus.PENDING);

@@ -225,7 +225,9 @@ public class PeriodicSchedules {
             views.add(new ScheduleView(entry.name(), entry.pipeline(),
                     schedule.canvas() == null ? null : canvasJson.toJson(schedule.canvas()), entry.cron(),
                     schedule.zone().getId(), next == null ? null : next.toInstant(), last == null ? null : last.tickAt(),
-                    last == null ? null : last.chainId(), last == null ? null : last.error(), null));
+                    // a tick's chain id is shown once its run is stored: the API never names a run it then cannot find
+                    last == null || !last.started() || last.error() != null ? null : last.chainId(),
+                    last == null ? null : last.error(), null));
         }
         refused.forEach((name, error) -> views.add(new ScheduleView(name, null, null, null, null, null, null, null, null, error)));
         return views;
