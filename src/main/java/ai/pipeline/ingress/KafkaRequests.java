@@ -66,7 +66,7 @@ public class KafkaRequests {
     }
 
     /** One request record; the poll's requests are started together at its last record. */
-    public void startAll(Exchange record) {
+    public void onRequest(Exchange record) {
         polls.gather(record, this::startPoll);
     }
 
