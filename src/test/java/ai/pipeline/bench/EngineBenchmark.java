@@ -254,6 +254,7 @@ class EngineBenchmark {
 
         String isolated(String name, String canvas, int n) throws InterruptedException {
             List<String> ids = new ArrayList<>(n);
+            Map<String, Long> cpuBefore = cpu();
             for (int i = 0; i < n; i++) {
                 String id = submit(name, canvas, i);
                 producer.flush();
@@ -261,8 +262,12 @@ class EngineBenchmark {
                 awaitAll(List.of(id), Duration.ofSeconds(30));
             }
             long total = ids.stream().mapToLong(id -> finished.get(id) - submitted.get(id)).sum();
-            return line(name, ids, n / (total / 1e9))
-                    .replaceFirst("}$", ", \"hops_p50\": " + IsolatedHops.of(setup.bootstrapServers(), ids) + "}");
+            // CPU a run costs when it runs alone: on two cores, latency follows it as much as any wait
+            StringBuilder perRun = new StringBuilder();
+            cpu().forEach((process, ms) -> perRun.append(perRun.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
+                    "\"%s\": %.1f", process, (ms - cpuBefore.getOrDefault(process, 0L)) / (double) n)));
+            return line(name, ids, n / (total / 1e9)).replaceFirst("}$", ", \"cpu_ms_per_run\": {" + perRun
+                    + "}, \"hops_p50\": " + IsolatedHops.of(setup.bootstrapServers(), ids) + "}");
         }
 
         private void awaitAll(List<String> ids, Duration atMost) throws InterruptedException {
