@@ -123,14 +123,15 @@ public class PipelineService {
     }
 
     /** The run's record; a run started with a countdown or an eta is SCHEDULED until it starts. */
+    /** A run as it is now: the orchestrator's copy first (its record may trail the events by a commit). */
     public PipelineRow get(String chainId) {
-        return store.findPipeline(chainId).or(() -> scheduled.find(chainId))
+        return engine.heldPipeline(chainId).or(() -> store.findPipeline(chainId)).or(() -> scheduled.find(chainId))
                 .orElseThrow(() -> TaskFailure.notFound("no pipeline with chain id " + chainId));
     }
 
     public List<TaskRow> tasks(String chainId) {
         get(chainId);
-        return store.findTasks(chainId);
+        return engine.heldTasks(chainId).orElseGet(() -> store.findTasks(chainId));
     }
 
     public List<AttemptRow> attempts(String chainId) {

@@ -52,12 +52,12 @@ public class OutboxPublisher implements DisposableBean {
         return thread;
     });
     private final AtomicBoolean kafkaFailing = new AtomicBoolean();
-    private final ConcurrentLinkedQueue<OutboxMessage> refusedDispatches = new ConcurrentLinkedQueue<>();
-    /** Task messages sent, and those Kafka acknowledged or refused: a commit waits for the second to reach the first. */
-    private final AtomicLong dispatchesSent = new AtomicLong();
-    private final AtomicLong dispatchesSettled = new AtomicLong();
-    private final Object dispatchMonitor = new Object();
-    private static final Duration DISPATCH_ACK_WAIT = Duration.ofSeconds(2);
+    private final ConcurrentLinkedQueue<OutboxMessage> refusedFirst = new ConcurrentLinkedQueue<>();
+    /** Messages sent first, and those Kafka acknowledged or refused: a commit waits for the second to reach the first. */
+    private final AtomicLong sentFirst = new AtomicLong();
+    private final AtomicLong settledFirst = new AtomicLong();
+    private final Object firstMonitor = new Object();
+    private static final Duration FIRST_ACK_WAIT = Duration.ofSeconds(2);
     private volatile FanOutSender fanOutSender;
 
     /** Sends a group's fan-out ({@link Outbound#FAN_OUT}): Camel's Multicast, one message per member's task topic. */
@@ -98,60 +98,61 @@ public class OutboxPublisher implements DisposableBean {
     }
 
     /**
-     * Sends a task message now, before the state that dispatched it is committed (the engine's
-     * "send first"): {@link #flushDispatches()} makes sure every one of them is in Kafka before that
-     * commit. One that Kafka refused is kept and sent again there, so a committed dispatch is never lost.
+     * Sends a message now, before the state that caused it is committed (the engine's "send first":
+     * task messages, and the events of what Kafka replays after a crash): {@link #flushSentFirst()}
+     * makes sure every one of them is in Kafka before that commit. One that Kafka refused is kept and
+     * sent again there, so a committed change never lacks its message.
      */
-    public void dispatch(OutboxMessage message) {
-        dispatchesSent.incrementAndGet();
-        send(message, this::dispatchSettled, () -> {
-            refusedDispatches.add(message);
-            dispatchSettled();
-        }, this::dispatchSettled);
+    public void sendFirst(OutboxMessage message) {
+        sentFirst.incrementAndGet();
+        send(message, this::firstSettled, () -> {
+            refusedFirst.add(message);
+            firstSettled();
+        }, this::firstSettled);
     }
 
-    private void dispatchSettled() {
-        dispatchesSettled.incrementAndGet();
-        synchronized (dispatchMonitor) {
-            dispatchMonitor.notifyAll();
+    private void firstSettled() {
+        settledFirst.incrementAndGet();
+        synchronized (firstMonitor) {
+            firstMonitor.notifyAll();
         }
     }
 
     /**
-     * Waits until every task message sent so far is acknowledged, sending again those Kafka refused.
+     * Waits until every message sent first so far is acknowledged, sending again those Kafka refused.
      * Throws (a KafkaException, which the engine waits out) while some are still refused, or when Kafka
-     * does not answer within {@link #DISPATCH_ACK_WAIT}: then it also marks Kafka as failing, so new
+     * does not answer within {@link #FIRST_ACK_WAIT}: then it also marks Kafka as failing, so new
      * work is refused at once instead of waiting on a broker that is away.
      */
-    public void flushDispatches() {
+    public void flushSentFirst() {
         for (int round = 0; round < 3; round++) {
-            awaitSettled(dispatchesSent.get());
-            if (refusedDispatches.isEmpty()) {
+            awaitSettled(sentFirst.get());
+            if (refusedFirst.isEmpty()) {
                 return;
             }
             List<OutboxMessage> again = new ArrayList<>();
-            for (OutboxMessage m = refusedDispatches.poll(); m != null; m = refusedDispatches.poll()) {
+            for (OutboxMessage m = refusedFirst.poll(); m != null; m = refusedFirst.poll()) {
                 again.add(m);
             }
-            again.forEach(this::dispatch);
+            again.forEach(this::sendFirst);
         }
-        if (!refusedDispatches.isEmpty()) {
-            throw new org.apache.kafka.common.KafkaException(refusedDispatches.size() + " task messages are not in Kafka yet");
+        if (!refusedFirst.isEmpty()) {
+            throw new org.apache.kafka.common.KafkaException(refusedFirst.size() + " messages sent before their commit are not in Kafka yet");
         }
     }
 
     private void awaitSettled(long sent) {
-        long deadline = System.nanoTime() + DISPATCH_ACK_WAIT.toNanos();
-        synchronized (dispatchMonitor) {
-            while (dispatchesSettled.get() < sent) {
+        long deadline = System.nanoTime() + FIRST_ACK_WAIT.toNanos();
+        synchronized (firstMonitor) {
+            while (settledFirst.get() < sent) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     kafkaFailing.set(true);
-                    throw new org.apache.kafka.common.KafkaException((sent - dispatchesSettled.get())
-                            + " task messages not acknowledged by Kafka within " + DISPATCH_ACK_WAIT.toSeconds() + " s");
+                    throw new org.apache.kafka.common.KafkaException((sent - settledFirst.get())
+                            + " messages sent before their commit not acknowledged by Kafka within " + FIRST_ACK_WAIT.toSeconds() + " s");
                 }
                 try {
-                    dispatchMonitor.wait(Math.max(1, left / 1_000_000));
+                    firstMonitor.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new org.apache.kafka.common.KafkaException("interrupted while waiting for Kafka");

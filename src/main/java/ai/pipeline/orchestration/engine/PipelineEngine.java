@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -30,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,9 +54,10 @@ import tools.jackson.databind.json.JsonMapper;
  * engine's lock, lets the {@link Advancer} decide, and sends the task messages it dispatched at once.
  * What changed is written to SQL by a group commit ({@link #commit()}: at most once per
  * {@code app.engine.commit-interval}, at once when idle and a caller waits or a run ended), in one
- * transaction with the events and revocations, which are published after it (through the outbox).
+ * transaction with the events and revocations not sent first, which are published after it
+ * (through the outbox). Events go first when Kafka records caused them ({@link Sending}).
  *
- * <p>Why this is safe: a task message sent before its commit is in Kafka before the commit (the
+ * <p>Why this is safe: a message sent before its commit is in Kafka before the commit (the
  * commit first waits for every send to be acknowledged); the Kafka offsets of the reports and requests
  * that led to a change are committed only once that change is durable, so after a crash they are
  * read again and applied again to the stored state, which repeats the same decisions. A report applied
@@ -120,6 +123,13 @@ public class PipelineEngine implements DisposableBean {
     private static final int LIGHT_LOAD_RUNS = 16;
     /** Events, revocations and dead letters: published once the commit that stores their cause is done. */
     private List<OutboxMessage> afterCommit = new ArrayList<>();
+    /**
+     * Runs with events, or changes no Kafka record replays, waiting for a commit, with the sequence
+     * number of the last: their next events wait too.
+     */
+    private final Map<String, Long> lastAfterCommit = new HashMap<>();
+    /** The highest sequence number whose commit's messages are handed to Kafka. */
+    private volatile long publishedSequence;
     private List<Outbound.Observation> observations = new ArrayList<>();
     private final ConcurrentLinkedQueue<JoinCompletion> joinCompletions = new ConcurrentLinkedQueue<>();
     /** One commit at a time; what a failed commit took waits here for the next (guarded by commitMutex). */
@@ -221,7 +231,7 @@ public class PipelineEngine implements DisposableBean {
         List<Started> started;
         lock.lock();
         try {
-            started = startLocked(requests, false);
+            started = startLocked(requests, Sending.AFTER_COMMIT);
             sequence = appliedSequence;
         } finally {
             lock.unlock();
@@ -243,14 +253,14 @@ public class PipelineEngine implements DisposableBean {
     public long submitAll(List<StartRequest> requests) {
         lock.lock();
         try {
-            startLocked(requests, true);
+            startLocked(requests, Sending.ALL_FIRST);
             return appliedSequence;
         } finally {
             lock.unlock();
         }
     }
 
-    private List<Started> startLocked(List<StartRequest> requests, boolean sendFirst) {
+    private List<Started> startLocked(List<StartRequest> requests, Sending sending) {
         requireLead();
         Map<String, String> known = new HashMap<>(store.chainIdsForRequests(requests.stream()
                 .map(StartRequest::requestId).filter(Objects::nonNull).filter(id -> !requestIds.containsKey(id)).toList()));
@@ -288,7 +298,7 @@ public class PipelineEngine implements DisposableBean {
             }
         }
         heldRuns = runs.size();
-        emit(out, sendFirst);
+        emit(out, sending);
         return started;
     }
 
@@ -349,7 +359,7 @@ public class PipelineEngine implements DisposableBean {
             requireLead();
             for (Map.Entry<String, List<TaskEvent>> chain : byChain.entrySet()) {
                 try {
-                    withRuns(Set.of(chain.getKey()), true, (run, out) -> applyReports(run, chain.getValue(), out));
+                    withRuns(Set.of(chain.getKey()), Sending.ALL_FIRST, (run, out) -> applyReports(run, chain.getValue(), out));
                 } catch (RuntimeException e) {
                     if (EngineErrorHandling.isRetried(e)) {
                         throw e;
@@ -395,7 +405,7 @@ public class PipelineEngine implements DisposableBean {
             forget(inMemory);
         }
         try {
-            withRuns(Set.of(chainId), true, (run, out) -> advancer.failRun(run, error, out));
+            withRuns(Set.of(chainId), Sending.TASKS_FIRST, (run, out) -> advancer.failRun(run, error, out));
         } catch (RuntimeException e) {
             if (EngineErrorHandling.isRetried(e)) {
                 throw e;
@@ -539,7 +549,7 @@ public class PipelineEngine implements DisposableBean {
         lock.lock();
         try {
             requireLead();
-            changed = withRuns(Set.of(chainId), false, (run, out) -> {
+            changed = withRuns(Set.of(chainId), Sending.AFTER_COMMIT, (run, out) -> {
                 found[0] = true;
                 return operation.test(run, out);
             });
@@ -583,7 +593,7 @@ public class PipelineEngine implements DisposableBean {
             }
             int[] dispatched = {0};
             for (Map.Entry<String, List<String>> chain : due.entrySet()) {
-                withRuns(Set.of(chain.getKey()), true, (run, out) -> {
+                withRuns(Set.of(chain.getKey()), Sending.TASKS_FIRST, (run, out) -> {
                     boolean any = false;
                     for (String node : chain.getValue()) {
                         if (advancer.retryNow(run, node, out)) {
@@ -617,7 +627,7 @@ public class PipelineEngine implements DisposableBean {
                 }
             }
             for (JoinRow join : expired) {
-                withRuns(Set.of(join.chainId), true, (run, out) -> advancer.completeJoin(run, join.node, true, out));
+                withRuns(Set.of(join.chainId), Sending.TASKS_FIRST, (run, out) -> advancer.completeJoin(run, join.node, true, out));
             }
         } finally {
             lock.unlock();
@@ -668,7 +678,7 @@ public class PipelineEngine implements DisposableBean {
     }
 
     private void takeUp(List<String> chainIds) {
-        withRuns(chainIds, true, (run, out) -> {
+        withRuns(chainIds, Sending.TASKS_FIRST, (run, out) -> {
             advancer.rejoin(run, out);
             advancer.reconcile(run, out);
             return false;
@@ -685,7 +695,7 @@ public class PipelineEngine implements DisposableBean {
      * Applies {@code operation} to these runs (from memory, else loaded from SQL); unknown ids are
      * skipped. Call with the lock held. Returns whether any run changed.
      */
-    private boolean withRuns(Collection<String> chainIds, boolean sendFirst, BiPredicate<Run, Outbound> operation) {
+    private boolean withRuns(Collection<String> chainIds, Sending sending, BiPredicate<Run, Outbound> operation) {
         List<String> missing = chainIds.stream().filter(id -> !runs.containsKey(id)).toList();
         if (!missing.isEmpty()) {
             Map<String, ChainRecords> loaded = store.load(missing);
@@ -699,6 +709,7 @@ public class PipelineEngine implements DisposableBean {
         Outbound out = new Outbound(json);
         Instant now = Instant.now();
         boolean changed = false;
+        List<String> changedRuns = new ArrayList<>();
         try {
             for (String chainId : chainIds) {
                 ChainRecords records = runs.get(chainId);
@@ -717,6 +728,7 @@ public class PipelineEngine implements DisposableBean {
                 }
                 if (records.hasChanges()) {
                     dirty.add(records);
+                    changedRuns.add(chainId);
                 }
             }
         } finally {
@@ -729,30 +741,61 @@ public class PipelineEngine implements DisposableBean {
             }
             heldRuns = runs.size();
         }
-        emit(out, sendFirst);
+        emit(out, sending);
+        if (sending != Sending.ALL_FIRST) {
+            // a change no Kafka record brings back after a crash: the run's next events wait until it is stored
+            changedRuns.forEach(chainId -> lastAfterCommit.put(chainId, appliedSequence));
+        }
         return changed;
     }
 
     /**
-     * What an operation decided: task messages go out now ({@code sendFirst}) or after the commit;
-     * events, revocations and dead letters after the commit; the join aggregator hears of joins now.
+     * When an operation's messages go to Kafka: before its commit, or through the outbox after it.
+     * Sent first, a message reaches its reader a commit sooner; it is in Kafka before the commit
+     * ({@link OutboxPublisher#flushSentFirst()}), and so before the offsets of the records that caused it.
      */
-    private void emit(Outbound out, boolean sendFirst) {
+    private enum Sending {
+        /** A change a client waits for: all after the commit. */
+        AFTER_COMMIT,
+        /**
+         * Timers, commands, runs failed by the engine: task messages first (were the change lost in a
+         * crash, a task would run once more, its report applied once), events after the commit.
+         */
+        TASKS_FIRST,
+        /**
+         * What Kafka records caused (workers' reports, Kafka requests): everything first. Were the
+         * change lost in a crash, the records are read again and cause the same change and messages,
+         * so an event never announces what the records will not hold.
+         */
+        ALL_FIRST
+    }
+
+    /**
+     * Task messages too large for Kafka fail their run; the others go out now or after the commit
+     * ({@link Sending}). A run's events keep their order: one with messages still waiting for a
+     * commit sends its new ones after it too.
+     */
+    private void emit(Outbound out, Sending sending) {
         appliedSequence++;
         List<String> tooLarge = new ArrayList<>();
         for (OutboxMessage message : out.messages()) {
-            if (isDispatch(message) && !KafkaTopics.fits(message.payload())) {
+            boolean dispatch = isDispatch(message);
+            if (dispatch && !KafkaTopics.fits(message.payload())) {
                 tooLarge.add(message.key());
                 log.error("A {}-character message to {} is over Kafka's record limit", message.payload().length(), message.topic());
-            } else if (sendFirst && isDispatch(message)) {
-                publisher.dispatch(message);
+            } else if (dispatch && sending != Sending.AFTER_COMMIT
+                    || sending == Sending.ALL_FIRST && KafkaTopics.fits(message.payload()) && !waitsForCommit(message.key())) {
+                publisher.sendFirst(message);
             } else {
                 afterCommit.add(message);
+                if (!dispatch) {
+                    lastAfterCommit.put(message.key(), appliedSequence);
+                }
             }
         }
         observations.addAll(out.observations());
         if (out.observations().stream().anyMatch(o -> o.pipeline() && !PipelineStatus.PENDING.name().equals(o.status()))) {
-            requestCommit();   // a run ended: the client waits for that event, which goes out after the commit
+            requestCommit();   // a run ended: its record (and, unless sent first, its event) at once when idle
         }
         if (!out.joinFeeds().isEmpty()) {
             try {
@@ -768,9 +811,49 @@ public class PipelineEngine implements DisposableBean {
         }
     }
 
+    /** Whether a message of this run is still to be published after a commit. */
+    private boolean waitsForCommit(String chainId) {
+        Long sequence = lastAfterCommit.get(chainId);
+        if (sequence != null && sequence <= publishedSequence) {
+            lastAfterCommit.remove(chainId);
+            return false;
+        }
+        return sequence != null;
+    }
+
     private static boolean isDispatch(OutboxMessage message) {
         return message.topic().equals(Outbound.FAN_OUT)
                 || message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER);
+    }
+
+    // ---- reading what is held ------------------------------------------------------------------
+
+    /**
+     * The run as this orchestrator holds it: newer than its stored record while a change is not
+     * committed yet (its events may already be out, see {@link Sending#ALL_FIRST}). Empty when the
+     * run is not in memory or this instance does not run the orchestrator.
+     */
+    public Optional<PipelineRow> heldPipeline(String chainId) {
+        return held(chainId, records -> records.pipeline().copy());
+    }
+
+    /** The run's tasks as this orchestrator holds them, in the order the store lists them; see {@link #heldPipeline}. */
+    public Optional<List<TaskRow>> heldTasks(String chainId) {
+        return held(chainId, records -> records.tasks().stream().map(TaskRow::copy)
+                .sorted(Comparator.comparing((TaskRow t) -> t.createdAt).thenComparing(t -> t.node)).toList());
+    }
+
+    private <T> Optional<T> held(String chainId, java.util.function.Function<ChainRecords, T> copy) {
+        if (!leading) {
+            return Optional.empty();
+        }
+        lock.lock();
+        try {
+            ChainRecords records = runs.get(chainId);
+            return records == null ? Optional.empty() : Optional.of(copy.apply(records));
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- group commit ----------------------------------------------------------------------------
@@ -855,11 +938,19 @@ public class PipelineEngine implements DisposableBean {
         // published once the mutex is free: a send that waits for a broker that is away (up to its
         // max.block) must not hold back a client that waits for the mutex to learn whether its start
         // was stored (forgetUnstored), nor the next commit's callers
-        publisher.publish(commitStored());
+        Committed done = commitStored();
+        if (done != null) {
+            publisher.publish(done.outbox());
+            publishedSequence = Math.max(publishedSequence, done.sequence());
+        }
     }
 
-    /** One group commit under {@link #commitMutex}; returns the outbox batch it stored, to publish (null: none). */
-    private OutboxBatch commitStored() {
+    /** What a group commit stored: changes up to {@code sequence}, and the outbox batch to publish (null: none). */
+    private record Committed(long sequence, OutboxBatch outbox) {
+    }
+
+    /** One group commit under {@link #commitMutex}; null when nothing could be stored. */
+    private Committed commitStored() {
         commitMutex.lock();
         try {
             Snapshot snapshot = takeSnapshot();
@@ -873,13 +964,16 @@ public class PipelineEngine implements DisposableBean {
             List<ChainRecords> records = new ArrayList<>(failedRecords);
             records.addAll(snapshot.records());
             List<Long> published = publisher.takePublished();
-            if (changes.isEmpty() && messages.isEmpty() && published.isEmpty()) {
+            if (changes.isEmpty() && messages.isEmpty()) {
+                // outbox rows Kafka took are deleted with the next changes, or by the publisher within a second:
+                // not worth a commit of their own after every run that ends when the engine is idle
+                publisher.deleteLater(published);
                 committed(snapshot.sequence(), records, List.of());
-                return null;
+                return new Committed(snapshot.sequence(), null);
             }
             OutboxBatch stored;
             try {
-                publisher.flushDispatches();
+                publisher.flushSentFirst();
                 ChangeSet all = new ChangeSet();
                 changes.values().forEach(all::add);
                 // the outbox rows Kafka took since the last commit are deleted in the same transaction:
@@ -917,7 +1011,7 @@ public class PipelineEngine implements DisposableBean {
             failedRecords = new ArrayList<>();
             lastCommitFailure = null;
             committed(snapshot.sequence(), records, snapshot.observations());
-            return stored;
+            return new Committed(snapshot.sequence(), stored);
         } finally {
             commitMutex.unlock();
         }
@@ -934,7 +1028,7 @@ public class PipelineEngine implements DisposableBean {
             }
             for (JoinCompletion c = joinCompletions.poll(); c != null; c = joinCompletions.poll()) {
                 JoinCompletion completion = c;
-                withRuns(Set.of(c.chainId()), true, (run, out) -> advancer.completeJoin(run, completion.node(), completion.timedOut(), out));
+                withRuns(Set.of(c.chainId()), Sending.TASKS_FIRST, (run, out) -> advancer.completeJoin(run, completion.node(), completion.timedOut(), out));
             }
             Map<String, ChangeSet> changes = new LinkedHashMap<>();
             List<ChainRecords> records = new ArrayList<>(dirty);
@@ -942,6 +1036,7 @@ public class PipelineEngine implements DisposableBean {
                 changes.put(chain.pipeline().chainId, chain.takeChanges());
             }
             dirty.clear();
+            lastAfterCommit.values().removeIf(sequence -> sequence <= publishedSequence);
             Snapshot snapshot = new Snapshot(appliedSequence, changes, records, afterCommit, observations);
             afterCommit = new ArrayList<>();
             observations = new ArrayList<>();
