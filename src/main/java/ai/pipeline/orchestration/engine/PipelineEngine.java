@@ -105,6 +105,7 @@ public class PipelineEngine implements DisposableBean {
     private final CanvasJson canvasJson;
     private final JsonMapper json;
     private final EngineMetrics metrics;
+    private final RunSpans spans;
     private final long commitIntervalNanos;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -143,9 +144,10 @@ public class PipelineEngine implements DisposableBean {
 
     public PipelineEngine(ExecutionStore store, TransactionTemplate transactions, TaskRegistry registry,
                           EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json,
-                          EngineMetrics metrics) {
+                          EngineMetrics metrics, RunSpans spans) {
         this.store = store;
         this.metrics = metrics;
+        this.spans = spans;
         this.transactions = transactions;
         this.publisher = publisher;
         this.joinFeeder = joinFeeder;
@@ -971,6 +973,7 @@ public class PipelineEngine implements DisposableBean {
             lock.unlock();
         }
         metrics.record(done);
+        spans.record(done);
     }
 
     /**

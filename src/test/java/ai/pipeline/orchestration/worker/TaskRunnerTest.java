@@ -8,6 +8,7 @@ import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.engine.TaskRegistry;
 import ai.pipeline.platform.KafkaTopics;
+import ai.pipeline.platform.tracing.Tracing;
 import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskDefinition;
 import java.time.Duration;
@@ -105,6 +106,6 @@ class TaskRunnerTest {
     private TaskRunner runner(TaskDefinition task, Revocations revocations) {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
                 Duration.ofMillis(5), Map.of());
-        return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings);
+        return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings, Tracing.off());
     }
 }
