@@ -4,6 +4,7 @@ import ai.pipeline.platform.HostName;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -16,8 +17,11 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -29,12 +33,14 @@ import org.springframework.stereotype.Component;
  * recorded after the fact with their real start and end, and exported in batches by a background
  * thread (the SDK's {@link BatchSpanProcessor}; a full queue drops spans rather than wait).
  * <p>
- * Off unless {@code app.tracing.otlp-endpoint} is set: then {@link #on()} is false, no
- * {@code traceparent} is handed out and nothing is recorded.
+ * Off unless {@code app.tracing.otlp-endpoint} is set. Off, {@link #on()} is false, no
+ * {@code traceparent} is handed out and nothing is recorded: the callers' only cost is that check.
  */
 @Component
 public class Tracing implements DisposableBean {
 
+    private static final Logger log = LoggerFactory.getLogger(Tracing.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(3);
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
     private static final AttributeKey<String> SERVICE_INSTANCE = AttributeKey.stringKey("service.instance.id");
     /** On every span of a run, root or task: what the dashboard and the API find the run by. */
@@ -83,49 +89,54 @@ public class Tracing implements DisposableBean {
 
     /** The run's root span, with the ids derived from its chain id; {@code error}, if any, marks it failed. */
     public void recordRun(String chainId, String name, Instant start, Instant end, Attributes attributes, String error) {
-        if (!on() || start == null || end == null) {
+        if (!on()) {
             return;
         }
-        Span span;
         rootIds.next.set(RunTraceContext.root(chainId));
         try {
-            span = tracer.spanBuilder(name).setNoParent().setSpanKind(SpanKind.INTERNAL)
-                    .setStartTimestamp(nanos(start), TimeUnit.NANOSECONDS).setAttribute(CHAIN_ID, chainId)
-                    .setAllAttributes(attributes).startSpan();
+            record(tracer.spanBuilder(name).setNoParent(), chainId, start, end, attributes, error);
         } finally {
             rootIds.next.remove();
         }
-        end(span, end, error);
     }
 
     /** A span of the run under the one {@code traceparent} names (absent or invalid: none, the run is not traced). */
-    public void recordChild(String chainId, String traceparent, String name, Instant start, Instant end, Attributes attributes, String error) {
+    public void recordChild(String chainId, String traceparent, String name, Instant start, Instant end,
+                            Attributes attributes, String error) {
         SpanContext parent = on() ? RunTraceContext.parse(traceparent) : SpanContext.getInvalid();
-        if (!parent.isValid() || start == null || end == null) {
-            return;
+        if (parent.isValid()) {
+            record(tracer.spanBuilder(name).setParent(Context.root().with(Span.wrap(parent))), chainId, start, end,
+                    attributes, error);
         }
-        Span span = tracer.spanBuilder(name).setParent(Context.root().with(Span.wrap(parent))).setSpanKind(SpanKind.INTERNAL)
-                .setStartTimestamp(nanos(start), TimeUnit.NANOSECONDS).setAttribute(CHAIN_ID, chainId)
-                .setAllAttributes(attributes).startSpan();
-        end(span, end, error);
     }
 
-    private static void end(Span span, Instant end, String error) {
-        if (error != null) {
-            span.setStatus(StatusCode.ERROR, error);
+    /** Tracing never fails the work it observes: a span it cannot make is logged and dropped. */
+    private static void record(SpanBuilder span, String chainId, Instant start, Instant end, Attributes attributes,
+                               String error) {
+        if (start == null || end == null) {
+            return;
         }
-        span.end(nanos(end), TimeUnit.NANOSECONDS);
+        try {
+            Span started = span.setSpanKind(SpanKind.INTERNAL).setStartTimestamp(nanos(start), TimeUnit.NANOSECONDS)
+                    .setAttribute(CHAIN_ID, chainId).setAllAttributes(attributes).startSpan();
+            if (error != null) {
+                started.setStatus(StatusCode.ERROR, error);
+            }
+            started.end(nanos(end), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            log.warn("A span of {} was not recorded: {}", chainId, e.toString());
+        }
     }
 
     private static long nanos(Instant instant) {
         return TimeUnit.SECONDS.toNanos(instant.getEpochSecond()) + instant.getNano();
     }
 
-    /** Sends what is still queued. */
+    /** Sends what is still queued, waiting a few seconds at most (a collector that is away must not hold up a stop). */
     @Override
     public void destroy() {
         if (provider != null) {
-            provider.close();
+            provider.shutdown().join(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
