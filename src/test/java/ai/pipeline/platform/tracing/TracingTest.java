@@ -6,15 +6,10 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -23,24 +18,9 @@ class TracingTest {
     private static final AttributeKey<String> CHAIN_ID = AttributeKey.stringKey("ai.pipeline.chain_id");
     private static final AttributeKey<String> NODE = AttributeKey.stringKey("ai.task.node");
 
-    private final List<SpanData> exported = new CopyOnWriteArrayList<>();
-    private final Tracing tracing = new Tracing(SimpleSpanProcessor.create(new SpanExporter() {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> spans) {
-            exported.addAll(spans);
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
-    }), "test-service");
+    private final RecordedSpans recorded = new RecordedSpans();
+    private final List<SpanData> exported = recorded.spans();
+    private final Tracing tracing = recorded.tracing();
 
     @Test
     void aRunsRootSpanHasTheDerivedIdsAndItsRealTimesAndATaskSpanIsItsChild() {
