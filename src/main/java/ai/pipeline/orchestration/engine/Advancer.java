@@ -76,7 +76,7 @@ final class Advancer {
             run.records().addTask(newTaskRow(run, node));
         }
         out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
-        out.observePipeline(run.pipeline().pipeline, PipelineStatus.PENDING.name(), null, null);
+        out.observePipeline(run.chainId(), run.pipeline().pipeline, PipelineStatus.PENDING.name(), null, null, null);
         reconcile(run, out);
     }
 
@@ -309,7 +309,8 @@ final class Advancer {
         run.pipeline().finishedAt = run.now();
         run.records().pipelineChanged();
         out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
-        out.observePipeline(run.pipeline().pipeline, run.pipeline().status.name(), run.pipeline().createdAt, run.now());
+        out.observePipeline(run.chainId(), run.pipeline().pipeline, run.pipeline().status.name(), run.pipeline().createdAt, run.now(),
+                run.pipeline().error);
     }
 
     private Outcome visit(Run run, Node node, Supplier<JsonNode> input, Outbound out) {

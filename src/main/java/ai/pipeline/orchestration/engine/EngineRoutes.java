@@ -7,6 +7,8 @@ import ai.pipeline.platform.KafkaBatches;
 import ai.pipeline.platform.KafkaBatches.DeferredCommits;
 import ai.pipeline.platform.KafkaBatches.PollBatches;
 import ai.pipeline.platform.KafkaSettings;
+import ai.pipeline.platform.tracing.RunTraceContext;
+import ai.pipeline.platform.tracing.Tracing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,13 +54,16 @@ class EngineRoutes extends RouteBuilder {
     private final JsonMapper json;
     private final ConsumerLagMetrics consumerLag;
     private final ProducerTemplate producer;
+    private final Tracing tracing;
 
     private final DeferredCommits reportOffsets;
     private final PollBatches reportPolls = new PollBatches();
 
     EngineRoutes(EngineSettings settings, KafkaSettings kafka, PipelineEngine engine, MemoryAggregationRepository joinRepository,
-                 JsonMapper json, ConsumerLagMetrics consumerLag, ProducerTemplate producer, OutboxPublisher publisher) {
+                 JsonMapper json, ConsumerLagMetrics consumerLag, ProducerTemplate producer, OutboxPublisher publisher,
+                 Tracing tracing) {
         this.settings = settings;
+        this.tracing = tracing;
         this.producer = producer;
         this.consumerLag = consumerLag;
         this.kafka = kafka;
@@ -206,6 +211,9 @@ class EngineRoutes extends RouteBuilder {
         copy.getIn().setHeader(KafkaConstants.KEY, cursor.fanOut.chainId());
         copy.getIn().setHeader(KafkaConstants.PARTITION_KEY,
                 Topics.memberPartition(cursor.fanOut.chainId(), index, kafka.partitions()));
+        if (tracing.on()) {
+            copy.getIn().setHeader(RunTraceContext.TRACEPARENT, tracing.traceparent(cursor.fanOut.chainId()));
+        }
         copy.getIn().setBody(payload);
     }
 }

@@ -34,9 +34,15 @@ final class Outbound {
 
     /**
      * Something the metrics should count once the transaction commits: a pipeline started or
-     * finished, a task attempt finished (with how long it ran and waited in its queue).
+     * finished (a finished one also becomes its trace's root span), a task attempt finished (with
+     * when it ran and how long it waited in its queue).
      */
-    record Observation(boolean pipeline, String name, String status, Duration duration, Duration queueWait) {
+    record Observation(boolean pipeline, String chainId, String name, String status, Instant from, Instant to,
+                       Duration queueWait, String error) {
+
+        Duration duration() {
+            return between(from, to);
+        }
     }
 
     Outbound(JsonMapper json) {
@@ -96,12 +102,12 @@ final class Outbound {
         return observations;
     }
 
-    void observePipeline(String pipeline, String status, Instant from, Instant to) {
-        observations.add(new Observation(true, pipeline, status, between(from, to), null));
+    void observePipeline(String chainId, String pipeline, String status, Instant from, Instant to, String error) {
+        observations.add(new Observation(true, chainId, pipeline, status, from, to, null, error));
     }
 
     void observeTask(String task, String outcome, Instant queued, Instant started, Instant finished) {
-        observations.add(new Observation(false, task, outcome, between(started, finished), between(queued, started)));
+        observations.add(new Observation(false, null, task, outcome, started, finished, between(queued, started), null));
     }
 
     private static Duration between(Instant from, Instant to) {

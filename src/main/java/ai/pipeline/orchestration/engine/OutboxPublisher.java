@@ -5,6 +5,9 @@ import ai.pipeline.orchestration.store.OutboxBatch;
 import ai.pipeline.orchestration.store.OutboxMessage;
 import ai.pipeline.platform.KafkaConnection;
 import ai.pipeline.platform.KafkaSettings;
+import ai.pipeline.platform.tracing.RunTraceContext;
+import ai.pipeline.platform.tracing.Tracing;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +37,8 @@ import org.springframework.stereotype.Component;
  * engine's next group commit, in its transaction; {@link #takePublished()}). Rows left behind (Kafka down, a
  * crash) are sent again by {@link #relayPending()}: a message may go out twice, never zero times.
  * Task messages go to a partition chosen from the task id, so a group's members spread over
- * partitions and run in parallel; the record key is always the chain id.
+ * partitions and run in parallel; the record key is always the chain id. With tracing on, a task
+ * message carries its run's {@code traceparent} header.
  */
 @Component
 public class OutboxPublisher implements DisposableBean {
@@ -45,6 +49,7 @@ public class OutboxPublisher implements DisposableBean {
     private final ExecutionStore store;
     private final KafkaProducer<String, String> producer;
     private final int partitions;
+    private final Tracing tracing;
     private final ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "outbox-relay");
@@ -65,8 +70,9 @@ public class OutboxPublisher implements DisposableBean {
         void send(OutboxMessage fanOut, Runnable onSent, Runnable onRefused);
     }
 
-    public OutboxPublisher(ExecutionStore store, KafkaConnection kafka, KafkaSettings settings) {
+    public OutboxPublisher(ExecutionStore store, KafkaConnection kafka, KafkaSettings settings, Tracing tracing) {
         this.store = store;
+        this.tracing = tracing;
         this.partitions = settings.partitions();
         this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -182,8 +188,12 @@ public class OutboxPublisher implements DisposableBean {
         Integer partition = message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER)
                 ? Topics.taskPartition(message.payload(), partitions)
                 : null;
+        ProducerRecord<String, String> record = new ProducerRecord<>(message.topic(), partition, message.key(), message.payload());
+        if (partition != null && tracing.on()) {
+            record.headers().add(RunTraceContext.TRACEPARENT, tracing.traceparent(message.key()).getBytes(StandardCharsets.US_ASCII));
+        }
         try {
-            producer.send(new ProducerRecord<>(message.topic(), partition, message.key(), message.payload()), (metadata, error) -> {
+            producer.send(record, (metadata, error) -> {
                 if (error == null) {
                     kafkaFailing.set(false);
                     onAcknowledged.run();

@@ -108,6 +108,7 @@ public class PipelineEngine implements DisposableBean {
     private final CanvasJson canvasJson;
     private final JsonMapper json;
     private final EngineMetrics metrics;
+    private final RunSpans spans;
     private final long commitIntervalNanos;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -153,9 +154,10 @@ public class PipelineEngine implements DisposableBean {
 
     public PipelineEngine(ExecutionStore store, TransactionTemplate transactions, TaskRegistry registry,
                           EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json,
-                          EngineMetrics metrics) {
+                          EngineMetrics metrics, RunSpans spans) {
         this.store = store;
         this.metrics = metrics;
+        this.spans = spans;
         this.transactions = transactions;
         this.publisher = publisher;
         this.joinFeeder = joinFeeder;
@@ -1066,6 +1068,7 @@ public class PipelineEngine implements DisposableBean {
             lock.unlock();
         }
         metrics.record(done);
+        spans.record(done);
     }
 
     /**

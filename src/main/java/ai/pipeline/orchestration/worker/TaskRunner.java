@@ -9,10 +9,14 @@ import ai.pipeline.orchestration.engine.TaskRegistry;
 import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.platform.HostName;
 import ai.pipeline.platform.KafkaTopics;
+import ai.pipeline.platform.tracing.RunTraceContext;
+import ai.pipeline.platform.tracing.Tracing;
 import ai.pipeline.shared.task.CancellationSignal;
 import ai.pipeline.shared.task.TaskContext;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,7 +44,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs one task message in a worker route: skips it when revoked, runs the domain's handler with a
  * cancellation signal, and turns the outcome into a {@link TaskEvent} for {@code ai.task-results}.
- * A task that runs longer than {@code app.engine.started-report-after} also reports STARTED.
+ * A task that runs longer than {@code app.engine.started-report-after} also reports STARTED. With
+ * tracing on, each attempt that ran is a span {@code task <name>} under its run's root span (the
+ * {@code traceparent} header of its task message).
  */
 @Component
 public class TaskRunner implements DisposableBean {
@@ -48,6 +54,13 @@ public class TaskRunner implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
     /** Exchange property: the task ran at least {@code app.engine.started-report-after} (its offset is committed on its own). */
     static final String RAN_LONG = "aiPipelineTaskRanLong";
+    private static final AttributeKey<String> TASK = AttributeKey.stringKey("ai.task.name");
+    private static final AttributeKey<String> NODE = AttributeKey.stringKey("ai.task.node");
+    private static final AttributeKey<String> TASK_ID = AttributeKey.stringKey("ai.task.id");
+    private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("ai.task.attempt");
+    private static final AttributeKey<String> WORKER = AttributeKey.stringKey("ai.task.worker");
+    private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("ai.task.outcome");
+    private static final AttributeKey<String> ERROR_REASON = AttributeKey.stringKey("ai.task.error.reason");
 
     private final TaskRegistry registry;
     private final Revocations revocations;
@@ -55,6 +68,7 @@ public class TaskRunner implements DisposableBean {
     private final ProducerTemplate producer;
     private final long startedReportAfterMs;
     private final EngineSettings settings;
+    private final Tracing tracing;
     /** Threads for tasks with a hard time limit, so the worker can stop waiting for one. */
     private final ExecutorService limitedRuns = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "task-within-limit");
@@ -69,8 +83,9 @@ public class TaskRunner implements DisposableBean {
     });
 
     public TaskRunner(TaskRegistry registry, Revocations revocations, JsonMapper json, ProducerTemplate producer,
-                      EngineSettings settings) {
+                      EngineSettings settings, Tracing tracing) {
         this.registry = registry;
+        this.tracing = tracing;
         this.settings = settings;
         this.revocations = revocations;
         this.json = json;
@@ -99,10 +114,23 @@ public class TaskRunner implements DisposableBean {
             TaskFailure tooLarge = TaskFailure.tooLarge("the result of " + message.task() + " is "
                     + report.getBytes(StandardCharsets.UTF_8).length + " bytes of JSON; a result may be at most "
                     + KafkaTopics.MAX_PAYLOAD_BYTES + " bytes (keep large outputs in files and return their paths)");
-            report = json.writeValueAsString(finished(message, event.startedAt(), TaskEvent.Outcome.FAILURE, null,
-                    new ErrorInfo(tooLarge.reason().code(), tooLarge.getMessage(), false)));
+            event = finished(message, event.startedAt(), TaskEvent.Outcome.FAILURE, null,
+                    new ErrorInfo(tooLarge.reason().code(), tooLarge.getMessage(), false));
+            report = json.writeValueAsString(event);
         }
         exchange.getIn().setBody(report);
+        if (tracing.on()) {
+            recordSpan(exchange.getIn().getHeader(RunTraceContext.TRACEPARENT, String.class), message, event);
+        }
+    }
+
+    private void recordSpan(String traceparent, TaskMessage message, TaskEvent event) {
+        Attributes attributes = Attributes.builder().put(TASK, message.task()).put(NODE, message.node())
+                .put(TASK_ID, message.taskId()).put(ATTEMPT, message.attempt()).put(WORKER, worker)
+                .put(OUTCOME, event.outcome().name())
+                .put(ERROR_REASON, event.error() == null ? null : event.error().reason()).build();
+        tracing.recordChild(message.chainId(), traceparent, "task " + message.task(), event.startedAt(), event.finishedAt(),
+                attributes, event.error() == null ? null : event.error().message());
     }
 
     TaskEvent execute(TaskMessage message) {

@@ -8,12 +8,20 @@ import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.engine.TaskRegistry;
 import ai.pipeline.platform.KafkaTopics;
+import ai.pipeline.platform.tracing.RecordedSpans;
+import ai.pipeline.platform.tracing.RunTraceContext;
+import ai.pipeline.platform.tracing.Tracing;
 import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskDefinition;
+import ai.pipeline.shared.task.TaskFailure;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -102,9 +110,45 @@ class TaskRunnerTest {
         assertThat(settings.timeLimit("core.echo", "core", null)).isEqualTo(new Canvas.TimeLimit(null, 1_200_000L));
     }
 
+    @Test
+    void withTracingAnAttemptIsASpanUnderItsTaskMessagesTraceparentWithItsOutcomeAndError() {
+        TaskDefinition refuses = TaskDefinition.of("test.refuses", "refuses its input", TaskArguments.none(), (context, args) -> {
+            throw TaskFailure.invalidInput("no pages in this document");
+        });
+        RecordedSpans recorded = new RecordedSpans();
+        TaskRunner runner = runner(refuses, new Revocations(), recorded.tracing());
+        String chainId = UUID.randomUUID().toString();
+        try {
+            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+            exchange.getIn().setBody(json.writeValueAsString(new TaskMessage(chainId, "task-1", "1.h0", "test.refuses", 2,
+                    Map.of(), null, Instant.now())));
+            exchange.getIn().setHeader(RunTraceContext.TRACEPARENT, RunTraceContext.traceparent(chainId).getBytes(StandardCharsets.US_ASCII));
+
+            runner.run(exchange);
+
+            assertThat(recorded.spans()).hasSize(1);
+            SpanData span = recorded.spans().get(0);
+            assertThat(span.getName()).isEqualTo("task test.refuses");
+            assertThat(span.getTraceId()).isEqualTo(RunTraceContext.root(chainId).getTraceId());
+            assertThat(span.getParentSpanId()).isEqualTo(RunTraceContext.root(chainId).getSpanId());
+            assertThat(span.getAttributes().asMap()).extractingFromEntries(e -> e.getKey().getKey() + "=" + e.getValue())
+                    .contains("ai.pipeline.chain_id=" + chainId, "ai.task.name=test.refuses", "ai.task.node=1.h0",
+                            "ai.task.id=task-1", "ai.task.attempt=2", "ai.task.outcome=FAILURE", "ai.task.error.reason=invalid_input")
+                    .anyMatch(attribute -> attribute.toString().startsWith("ai.task.worker="));
+            assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+            assertThat(span.getStatus().getDescription()).isEqualTo("no pages in this document");
+        } finally {
+            runner.destroy();
+        }
+    }
+
     private TaskRunner runner(TaskDefinition task, Revocations revocations) {
+        return runner(task, revocations, Tracing.off());
+    }
+
+    private TaskRunner runner(TaskDefinition task, Revocations revocations, Tracing tracing) {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
                 Duration.ofMillis(5), Map.of());
-        return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings);
+        return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings, tracing);
     }
 }
