@@ -181,7 +181,11 @@ class DashboardIT {
             return browser.findElement(By.cssSelector("#task-detail button.revoke-task")).isEnabled();
         });
         assertThat(browser.findElement(By.cssSelector("#task-detail button.retry-from")).isEnabled()).isFalse();
-        browser.findElement(By.cssSelector("#task-detail button.revoke-task")).click();
+        // the story is drawn again at each of the run's events: a click on the button it just replaced is retried
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+            browser.findElement(By.cssSelector("#task-detail button.revoke-task")).click();
+            return true;
+        });
         awaitStatus(revoking, "FAILURE");
         assertThat(browser.findElement(By.id("detail-error")).getText()).contains("revoked");
         await().atMost(PATIENCE).ignoreExceptions().until(() -> attribute("#timeline tbody tr", "data-state", 2),
