@@ -58,4 +58,5 @@ ENV OMP_THREAD_LIMIT=1 \
 USER 10001:10001
 EXPOSE 8080
 # Kubernetes probes /livez and /readyz (k8s/); the image has no curl for a HEALTHCHECK of its own
-ENTRYPOINT ["java", "-jar", "/app/ai-pipeline.jar"]
+COPY src/main/jvm/jvm.options /app/jvm.options
+ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/ai-pipeline.jar"]

@@ -42,7 +42,10 @@ class DockerfileTest {
                 .contains("./mvnw", "-Pcluster", "-Dmaven.test.skip=true", " package", "target/ai-pipeline-cluster.jar"));
         assertThat(Files.readString(Path.of("pom.xml"))).as("the jar's name").contains("<finalName>ai-pipeline</finalName>")
                 .contains("<id>cluster</id>").contains("<finalName>ai-pipeline-cluster</finalName>");
-        assertThat(last("ENTRYPOINT").arguments()).isEqualTo("[\"java\", \"-jar\", \"/app/ai-pipeline.jar\"]");
+        // the JVM options every way of running the application shares
+        assertThat(all("COPY")).filteredOn(i -> i.stage() == 1).extracting(Instruction::arguments)
+                .contains("src/main/jvm/jvm.options /app/jvm.options");
+        assertThat(last("ENTRYPOINT").arguments()).isEqualTo("[\"java\", \"@/app/jvm.options\", \"-jar\", \"/app/ai-pipeline.jar\"]");
     }
 
     @Test

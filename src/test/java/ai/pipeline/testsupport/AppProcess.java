@@ -47,7 +47,7 @@ public final class AppProcess implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-jar", jar().toAbsolutePath().toString()));
+                    "@" + Path.of("src", "main", "jvm", "jvm.options").toAbsolutePath(), "-Xmx1g", "-jar", jar().toAbsolutePath().toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().put("APP_DATA_DIR", dataDir.toAbsolutePath().toString());
