@@ -122,6 +122,7 @@ public class PipelineEngine implements DisposableBean {
     /** How many runs the engine holds (read by the committer without the lock). */
     private volatile int heldRuns;
     private static final int LIGHT_LOAD_RUNS = 16;
+
     /** Events, revocations and dead letters: published once the commit that stores their cause is done. */
     private List<OutboxMessage> afterCommit = new ArrayList<>();
     /**
@@ -765,9 +766,13 @@ public class PipelineEngine implements DisposableBean {
          */
         TASKS_FIRST,
         /**
-         * What Kafka records caused (workers' reports, Kafka requests): everything first. Were the
-         * change lost in a crash, the records are read again and cause the same change and messages,
-         * so an event never announces what the records will not hold.
+         * What Kafka records caused (workers' reports, Kafka requests): everything first while the
+         * engine is lightly loaded (at most {@link #LIGHT_LOAD_RUNS} runs held), where a run's end
+         * would otherwise wait for nothing but its commit. Were the change lost in a crash, the
+         * records are read again and cause the same change and messages, so an event never announces
+         * what the records will not hold. Under load events wait for their commit, which gathers
+         * many runs anyway: the records then keep pace with the events instead of trailing them
+         * (sent first, the events of a 6,000-run burst ran up to 10 s ahead of the database).
          */
         ALL_FIRST
     }
@@ -786,7 +791,8 @@ public class PipelineEngine implements DisposableBean {
                 tooLarge.add(message.key());
                 log.error("A {}-character message to {} is over Kafka's record limit", message.payload().length(), message.topic());
             } else if (dispatch && sending != Sending.AFTER_COMMIT
-                    || sending == Sending.ALL_FIRST && KafkaTopics.fits(message.payload()) && !waitsForCommit(message.key())) {
+                    || sending == Sending.ALL_FIRST && heldRuns <= LIGHT_LOAD_RUNS
+                    && KafkaTopics.fits(message.payload()) && !waitsForCommit(message.key())) {
                 publisher.sendFirst(message);
             } else {
                 afterCommit.add(message);
