@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.pipeline.orchestration.pipelines.TestInputs;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppProcess;
+import ai.pipeline.testsupport.ClusterInfrastructure;
 import ai.pipeline.testsupport.Pipelines;
-import ai.pipeline.testsupport.StandaloneKafka;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -34,16 +34,8 @@ class RestForwardingIT {
 
     @Test
     void theInstanceWithoutTheLeaseForwardsStartsCancelsRetriesAndDeletesToTheHolderOnce() throws Exception {
-        Files.createDirectories(dir.resolve("pg"));
-        try (StandaloneKafka kafka = StandaloneKafka.start(dir.resolve("kafka"));
-             EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
-                     .setCleanDataDirectory(true).start()) {
-            Map<String, String> cluster = Map.of(
-                    "APP_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "SPRING_DATASOURCE_URL", postgres.getJdbcUrl("postgres", "postgres"),
-                    "SPRING_DATASOURCE_USERNAME", "postgres",
-                    "SPRING_DATASOURCE_PASSWORD", "postgres",
-                    "APP_SECURITY_API_KEYS", KEY);
+        try (ClusterInfrastructure infrastructure = ClusterInfrastructure.start(dir)) {
+            Map<String, String> cluster = infrastructure.environment("APP_SECURITY_API_KEYS", KEY);
             // one storage, as the cluster's shared volume (k8s/base/storage.yaml)
             Path storage = Files.createDirectories(dir.resolve("first/storage"));
             Files.createSymbolicLink(Files.createDirectories(dir.resolve("second")).resolve("storage"), storage);
@@ -51,7 +43,7 @@ class RestForwardingIT {
             AppProcess second = new AppProcess(dir.resolve("second"), cluster);
             try {
                 CompletableFuture.allOf(CompletableFuture.runAsync(first::start), CompletableFuture.runAsync(second::start)).join();
-                String holderUrl = holderUrl(postgres);
+                String holderUrl = holderUrl(infrastructure.postgres());
                 assertThat(holderUrl).isIn(first.api().uri("").toString(), second.api().uri("").toString());
                 ApiClient withoutKey = (holderUrl.equals(first.api().uri("").toString()) ? second : first).api();
                 ApiClient standby = withoutKey.withApiKey(KEY);
