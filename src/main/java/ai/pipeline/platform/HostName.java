@@ -15,4 +15,14 @@ public final class HostName {
             return "localhost";
         }
     }
+
+    /** This machine's address as a URL's host (an IPv6 one in brackets), or the loopback address. */
+    public static String address() {
+        try {
+            String address = InetAddress.getLocalHost().getHostAddress();
+            return address.contains(":") ? "[" + address + "]" : address;
+        } catch (Exception e) {
+            return "127.0.0.1";
+        }
+    }
 }

@@ -10,6 +10,7 @@ import ai.pipeline.platform.KafkaTopics;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -471,13 +472,36 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void oneApiPodRunsTheOrchestratorAndNothingScalesIt(String overlay) {
+    void theApiRoleRunsTheOrchestratorItsPodsPublishTheirAddressAndAnHpaScalesIt(String overlay) {
         Manifests manifests = rendered(overlay);
-        assertThat(manifests.typed("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class))
-                .as("the engine runs in the one process that holds the orchestrator lease").isEmpty();
         List<Deployment> orchestrators = manifests.deployments().stream()
                 .filter(d -> AppProperties.engine(manifests.environment(d)).orchestrator()).toList();
-        assertThat(orchestrators).singleElement().satisfies(api -> assertThat(api.getSpec().getReplicas()).isEqualTo(1));
+        assertThat(orchestrators).as("one role whose pods take the orchestrator lease in turn").singleElement();
+        Deployment api = orchestrators.get(0);
+        String name = api.getMetadata().getName();
+        assertThat(api.getSpec().getReplicas()).as("%s: the HPA sets the replicas", name).isNull();
+
+        // a pod that does not hold the lease forwards the calls that need the engine to the one that does
+        Map<String, String> environment = manifests.environment(api);
+        int port = Manifests.appContainer(api).getPorts().stream().filter(p -> "http".equals(p.getName()))
+                .mapToInt(ContainerPort::getContainerPort).findFirst().orElseThrow();
+        assertThat(environment).containsEntry("POD_IP", "field:status.podIP")
+                .containsEntry("APP_ENGINE_ADVERTISED_URL", "http://$(POD_IP):" + port);
+        List<String> names = Manifests.appContainer(api).getEnv().stream().map(EnvVar::getName).toList();
+        assertThat(names.indexOf("POD_IP")).as("defined before the variable that refers to it")
+                .isLessThan(names.indexOf("APP_ENGINE_ADVERTISED_URL"));
+
+        assertThat(manifests.typed("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class)).singleElement().satisfies(hpa -> {
+            assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+            assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(name);
+            assertThat(hpa.getSpec().getMinReplicas()).as("a standby to take the lease over").isGreaterThanOrEqualTo(2);
+            assertThat(hpa.getSpec().getMaxReplicas()).isGreaterThan(hpa.getSpec().getMinReplicas());
+            assertThat(hpa.getSpec().getMetrics()).singleElement().satisfies(metric -> {
+                assertThat(metric.getResource().getName()).isEqualTo("cpu");
+                assertThat(Manifests.appContainer(api).getResources().getRequests()).as("utilization is of the request")
+                        .containsKey("cpu");
+            });
+        });
     }
 
     @ParameterizedTest
@@ -565,7 +589,12 @@ class KubernetesManifestsTest {
             assertThat(sources).as("%s: who may connect to which port", name).isEqualTo(served
                     ? Set.of("namespace monitoring management", "namespace ingress-nginx http", "this namespace http")
                     : Set.of("namespace monitoring management"));
-            assertThat(destinations).as("%s: where it may connect", name).isEqualTo(egress);
+            // the API pods forward calls that need the engine to the one holding the orchestrator lease
+            Set<String> expected = new TreeSet<>(egress);
+            if (served) {
+                expected.add("pods " + new TreeMap<>(labels) + " TCP/http");
+            }
+            assertThat(destinations).as("%s: where it may connect", name).isEqualTo(expected);
         }
     }
 

@@ -122,7 +122,8 @@ final class Manifests {
 
     /**
      * The application container's environment as the kubelet sets it: the ConfigMaps of
-     * {@code envFrom}, then {@code env}; a value from a Secret reads {@code secret:<name>/<key>}.
+     * {@code envFrom}, then {@code env}; a value from a Secret reads {@code secret:<name>/<key>}, one of the
+     * pod's fields {@code field:<path>} (e.g. {@code field:status.podIP}).
      */
     Map<String, String> environment(Deployment deployment) {
         Container container = appContainer(deployment);
@@ -134,6 +135,8 @@ final class Manifests {
         for (EnvVar variable : container.getEnv()) {
             if (variable.getValueFrom() == null) {
                 environment.put(variable.getName(), variable.getValue());
+            } else if (variable.getValueFrom().getFieldRef() != null) {
+                environment.put(variable.getName(), "field:" + variable.getValueFrom().getFieldRef().getFieldPath());
             } else {
                 SecretKeySelector secret = variable.getValueFrom().getSecretKeyRef();
                 assertThat(secret).as("%s of %s comes from a Secret", variable.getName(), deployment.getMetadata().getName())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.testsupport.AppProcess;
+import ai.pipeline.testsupport.ClusterInfrastructure;
 import ai.pipeline.testsupport.StandaloneKafka;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -50,23 +51,17 @@ class ClusterIT {
         int total = Integer.getInteger("cluster.pipelines", DEFAULT_PIPELINES);
         long seed = Long.getLong("cluster.seed", System.nanoTime());
         System.out.printf("cluster: %d pipelines, seed %d%n", total, seed);
-        Files.createDirectories(dir.resolve("pg"));
-        try (StandaloneKafka kafka = StandaloneKafka.start(dir.resolve("kafka"));
-             EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
-                     .setCleanDataDirectory(true).start()) {
-            Map<String, String> cluster = Map.of(
-                    "APP_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "SPRING_DATASOURCE_URL", postgres.getJdbcUrl("postgres", "postgres"),
-                    "SPRING_DATASOURCE_USERNAME", "postgres",
-                    "SPRING_DATASOURCE_PASSWORD", "postgres");
+        try (ClusterInfrastructure infrastructure = ClusterInfrastructure.start(dir)) {
+            StandaloneKafka kafka = infrastructure.kafka();
+            EmbeddedPostgres postgres = infrastructure.postgres();
             // one storage shared by every process, as the cluster's shared volume is (k8s/base/storage.yaml)
             Path storage = Files.createDirectories(dir.resolve("api/storage"));
             for (String worker : List.of("worker1", "worker2")) {
                 Files.createSymbolicLink(Files.createDirectories(dir.resolve(worker)).resolve("storage"), storage);
             }
-            AppProcess api = new AppProcess(dir.resolve("api"), with(cluster, "APP_ENGINE_WORKER_TASKS", "none"));
-            AppProcess worker1 = new AppProcess(dir.resolve("worker1"), with(cluster, "APP_ENGINE_ORCHESTRATOR", "false"));
-            AppProcess worker2 = new AppProcess(dir.resolve("worker2"), with(cluster, "APP_ENGINE_ORCHESTRATOR", "false"));
+            AppProcess api = new AppProcess(dir.resolve("api"), infrastructure.environment("APP_ENGINE_WORKER_TASKS", "none"));
+            AppProcess worker1 = new AppProcess(dir.resolve("worker1"), infrastructure.environment("APP_ENGINE_ORCHESTRATOR", "false"));
+            AppProcess worker2 = new AppProcess(dir.resolve("worker2"), infrastructure.environment("APP_ENGINE_ORCHESTRATOR", "false"));
             LoadDriver load = null;
             try {
                 api.start();
@@ -123,11 +118,5 @@ class ClusterIT {
             }
         }
         return (int) workersByJoin.values().stream().filter(workers -> workers.size() > 1).count();
-    }
-
-    private static Map<String, String> with(Map<String, String> base, String key, String value) {
-        Map<String, String> environment = new HashMap<>(base);
-        environment.put(key, value);
-        return environment;
     }
 }

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.pipeline.testsupport.AppProcess;
+import ai.pipeline.testsupport.ClusterInfrastructure;
 import ai.pipeline.testsupport.SharedTestData;
-import ai.pipeline.testsupport.StandaloneKafka;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,16 +40,8 @@ class SingletonWorkIT {
 
     @Test
     void droppedFilesRunOnceAndTheStandbyTakesOverTheDropFolder() throws Exception {
-        Files.createDirectories(dir.resolve("pg"));
-        try (StandaloneKafka kafka = StandaloneKafka.start(dir.resolve("kafka"));
-             EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg"))
-                     .setCleanDataDirectory(true).start()) {
-            Map<String, String> shared = Map.of(
-                    "APP_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "SPRING_DATASOURCE_URL", postgres.getJdbcUrl("postgres", "postgres"),
-                    "SPRING_DATASOURCE_USERNAME", "postgres",
-                    "SPRING_DATASOURCE_PASSWORD", "postgres",
-                    "APP_INBOX_POLL_INTERVAL", "200ms");
+        try (ClusterInfrastructure infrastructure = ClusterInfrastructure.start(dir)) {
+            Map<String, String> shared = infrastructure.environment("APP_INBOX_POLL_INTERVAL", "200ms");
             // one inbox and one storage for both, as a shared volume would be
             Path inbox = Files.createDirectories(dir.resolve("shared/inbox"));
             Path storage = Files.createDirectories(dir.resolve("shared/storage"));

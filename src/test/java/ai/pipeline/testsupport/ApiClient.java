@@ -21,10 +21,21 @@ public final class ApiClient {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String base;
+    private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public ApiClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, null);
+    }
+
+    private ApiClient(String base, String apiKey) {
+        this.base = base;
+        this.apiKey = apiKey;
+    }
+
+    /** The same application, every request carrying {@code key} in {@code X-API-Key}. */
+    public ApiClient withApiKey(String key) {
+        return new ApiClient(base, key);
     }
 
     public record Response(int status, String body) {
@@ -40,6 +51,11 @@ public final class ApiClient {
         public JsonNode json() {
             return JSON.readTree(body);
         }
+    }
+
+    /** This application's address of {@code path}, e.g. {@code http://127.0.0.1:8080/api/v1/tasks}. */
+    public URI uri(String path) {
+        return URI.create(base + path);
     }
 
     public Response get(String path) {
@@ -89,7 +105,11 @@ public final class ApiClient {
         }
     }
 
-    private Response send(HttpRequest.Builder request) {
+    /** Sends a request built by the caller (for headers the methods above do not set). */
+    public Response send(HttpRequest.Builder request) {
+        if (apiKey != null) {
+            request.header("X-API-Key", apiKey);
+        }
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(120)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -52,6 +52,8 @@ public final class AppProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().put("APP_DATA_DIR", dataDir.toAbsolutePath().toString());
             builder.environment().put("SERVER_PORT", String.valueOf(port));
+            // where the other processes forward calls that need the engine while this one holds the lease
+            builder.environment().put("APP_ENGINE_ADVERTISED_URL", "http://127.0.0.1:" + port);
             builder.environment().put("OMP_THREAD_LIMIT", "1");
             builder.environment().put("APP_VISION_MODEL", SharedTestData.file("models/yolox_nano.onnx").toString());
             builder.environment().putAll(environment);

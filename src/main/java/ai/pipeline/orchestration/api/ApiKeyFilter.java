@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -50,11 +49,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         String message = given == null ? "missing API key: send one in the " + HEADER + " header" : "unknown API key";
-        response.getWriter().write(HttpErrors.json(new ApiErrors.Failure(401, "unauthorized", message)));
+        HttpErrors.write(response, new ApiErrors.Failure(401, "unauthorized", message));
     }
 
     /** Checks every key without stopping early, so the time taken does not tell how close a guess was. */

@@ -24,6 +24,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeLimits         default time limits of tasks, by task name, task domain ({@code ocr}) or {@code default}:
  *                           {@code soft} (the task is asked to stop) and {@code hard} (the worker abandons it); a
  *                           canvas step's {@code soft_time_limit_s}/{@code time_limit_s} override them
+ * @param advertisedUrl      where the other instances reach this one's REST API while it holds the orchestrator
+ *                           lease (e.g. {@code http://10.1.2.3:8080}); empty: its address and HTTP port
+ * @param forwardTimeout     how long an instance that does not hold the lease waits for the holder's answer
+ *                           to a call it forwarded (upload included)
  */
 @ConfigurationProperties("app.engine")
 public record EngineSettings(
@@ -36,7 +40,9 @@ public record EngineSettings(
         @DefaultValue("10") int maxNesting,
         @DefaultValue("10000") int maxTasks,
         @DefaultValue("20ms") Duration commitInterval,
-        Map<String, TimeLimits> timeLimits) {
+        Map<String, TimeLimits> timeLimits,
+        String advertisedUrl,
+        @DefaultValue("30s") Duration forwardTimeout) {
 
     /** A task type's default time limits; a null field: no such limit. */
     public record TimeLimits(Duration soft, Duration hard) {

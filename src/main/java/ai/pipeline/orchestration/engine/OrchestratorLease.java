@@ -2,11 +2,14 @@ package ai.pipeline.orchestration.engine;
 
 import ai.pipeline.platform.DataDirectory;
 import ai.pipeline.platform.HostName;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -29,7 +33,9 @@ import org.springframework.stereotype.Component;
  * holder that was presumed dead can never write after another took over.
  *
  * <p>The holder is named by host and data directory: a process restarted on the same machine and
- * data directory (after a crash) takes its lease back at once, with a new epoch.
+ * data directory (after a crash) takes its lease back at once, with a new epoch. The holder also
+ * publishes where its REST API answers ({@code holder_url}), so that the other instances forward
+ * the calls that need the engine to it ({@code ai.pipeline.orchestration.api.EngineCallForwarding}).
  */
 @Component
 public class OrchestratorLease implements DisposableBean {
@@ -51,6 +57,7 @@ public class OrchestratorLease implements DisposableBean {
     private final PipelineEngine engine;
     private final OutboxPublisher publisher;
     private final CamelContext camel;
+    private final Environment environment;
     private final String holder;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "orchestrator-lease");
@@ -59,14 +66,16 @@ public class OrchestratorLease implements DisposableBean {
     });
     private volatile long epoch;
     private volatile boolean holding;
+    private String url;
 
     OrchestratorLease(EngineSettings settings, JdbcTemplate jdbc, PipelineEngine engine, OutboxPublisher publisher,
-                      CamelContext camel, DataDirectory dataDirectory) {
+                      CamelContext camel, DataDirectory dataDirectory, Environment environment) {
         this.settings = settings;
         this.jdbc = jdbc;
         this.engine = engine;
         this.publisher = publisher;
         this.camel = camel;
+        this.environment = environment;
         this.holder = HostName.get() + ":" + dataDirectory.root();
         engine.useLease(this);
     }
@@ -77,12 +86,35 @@ public class OrchestratorLease implements DisposableBean {
         if (!settings.orchestrator()) {
             return;
         }
+        url = advertisedUrl();
         tick();
         timer.scheduleWithFixedDelay(this::tick, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public boolean holding() {
         return holding;
+    }
+
+    /**
+     * Where the lease's holder answers REST calls; empty while no instance holds the lease (its holder
+     * stopped, or its term ran out and no other has taken it yet).
+     */
+    public Optional<URI> holderUrl() {
+        return jdbc.queryForList("SELECT holder_url FROM engine_lease WHERE name = ? AND holder IS NOT NULL AND expires_at > ?",
+                String.class, NAME, at(Instant.now())).stream().filter(Objects::nonNull).findFirst().map(URI::create);
+    }
+
+    /**
+     * {@code app.engine.advertised-url}, else this machine's address and the port the web server
+     * listens on (known once the application runs: {@code server.port} may be 0).
+     */
+    private String advertisedUrl() {
+        String given = settings.advertisedUrl();
+        if (given != null && !given.isBlank()) {
+            return given.strip().replaceAll("/+$", "");
+        }
+        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+        return "http://" + HostName.address() + ":" + port;
     }
 
     private synchronized void tick() {
@@ -101,9 +133,9 @@ public class OrchestratorLease implements DisposableBean {
 
     private boolean acquire() {
         Instant now = Instant.now();
-        int updated = jdbc.update("UPDATE engine_lease SET holder = ?, epoch = epoch + 1, expires_at = ? "
+        int updated = jdbc.update("UPDATE engine_lease SET holder = ?, holder_url = ?, epoch = epoch + 1, expires_at = ? "
                 + "WHERE name = ? AND (holder = ? OR holder IS NULL OR expires_at < ?)",
-                holder, at(now.plus(TERM)), NAME, holder, at(now));
+                holder, url, at(now.plus(TERM)), NAME, holder, at(now));
         if (updated == 0) {
             return false;
         }
@@ -128,7 +160,8 @@ public class OrchestratorLease implements DisposableBean {
 
     /** The lease is ours: publish what the outbox holds, take up unfinished runs, start the routes. */
     private void takeUp() {
-        log.info("This instance holds the orchestrator lease (epoch {}) and runs the orchestrator", epoch);
+        log.info("This instance holds the orchestrator lease (epoch {}) and runs the orchestrator; other instances forward to {}",
+                epoch, url);
         holding = true;
         engine.lead();
         try {
@@ -194,7 +227,7 @@ public class OrchestratorLease implements DisposableBean {
         }
         try {
             engine.storeNow();
-            jdbc.update("UPDATE engine_lease SET holder = NULL, expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?",
+            jdbc.update("UPDATE engine_lease SET holder = NULL, holder_url = NULL, expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?",
                     at(Instant.EPOCH), NAME, holder, epoch);
             holding = false;
             engine.standBy();

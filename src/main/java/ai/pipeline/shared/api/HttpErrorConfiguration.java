@@ -4,7 +4,6 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -39,12 +38,7 @@ class HttpErrorConfiguration {
         void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
             Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
             int status = code instanceof Integer value ? value : response.getStatus() >= 400 ? response.getStatus() : 500;
-            ApiErrors.Failure failure = HttpErrors.forStatus(status, false);
-            // written directly, not through content negotiation: a client that accepts only HTML still gets it
-            response.setStatus(failure.status());
-            response.setContentType(ApiAnswer.JSON);
-            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            response.getWriter().write(HttpErrors.json(failure));
+            HttpErrors.write(response, HttpErrors.forStatus(status, false));
         }
     }
 }

@@ -1,5 +1,8 @@
 package ai.pipeline.shared.api;
 
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -43,6 +46,14 @@ public final class HttpErrors {
     public static String json(ApiErrors.Failure failure) {
         return "{\"success\":false,\"error\":{\"code\":\"" + escape(failure.code()) + "\",\"message\":\""
                 + escape(failure.message()) + "\"},\"timestamp\":\"" + Instant.now() + "\"}";
+    }
+
+    /** Answers {@code failure} in the envelope, written directly: a client that accepts only HTML still gets JSON. */
+    public static void write(HttpServletResponse response, ApiErrors.Failure failure) throws IOException {
+        response.setStatus(failure.status());
+        response.setContentType(ApiAnswer.JSON);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter().write(json(failure));
     }
 
     private static String escape(String text) {

@@ -102,7 +102,7 @@ class TaskRunnerTest {
     void aTaskTypesDefaultLimitAppliesUnlessTheStepGivesItsOwn() {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
                 Duration.ofMillis(5), Map.of("ocr", new EngineSettings.TimeLimits(Duration.ofMinutes(9), Duration.ofMinutes(10)),
-                "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))));
+                "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))), null, Duration.ofSeconds(30));
 
         assertThat(settings.timeLimit("ocr.extract_text", "ocr", null)).isEqualTo(new Canvas.TimeLimit(540_000L, 600_000L));
         assertThat(settings.timeLimit("ocr.extract_text", "ocr", new Canvas.TimeLimit(null, 5_000L)))
@@ -148,7 +148,7 @@ class TaskRunnerTest {
 
     private TaskRunner runner(TaskDefinition task, Revocations revocations, Tracing tracing) {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
-                Duration.ofMillis(5), Map.of());
+                Duration.ofMillis(5), Map.of(), null, Duration.ofSeconds(30));
         return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings, tracing);
     }
 }
