@@ -62,7 +62,7 @@ class Outbox {
         }
         PipelineRow row;
         try {
-            row = pipelines.get(chainId);
+            row = pipelines.latest(chainId);   // the event may come a commit before the record
         } catch (TaskFailure unknown) {
             return;   // an event of a run this database does not hold (the topic outlived it): nothing to write
         }

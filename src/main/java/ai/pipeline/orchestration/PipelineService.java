@@ -123,15 +123,28 @@ public class PipelineService {
     }
 
     /** The run's record; a run started with a countdown or an eta is SCHEDULED until it starts. */
-    /** A run as it is now: the orchestrator's copy first (its record may trail the events by a commit). */
+    /**
+     * A run as stored; one the orchestrator holds but has not stored yet (its start event may go out
+     * before the commit) as it holds it, so a chain id an event named is never unknown.
+     */
     public PipelineRow get(String chainId) {
-        return engine.heldPipeline(chainId).or(() -> store.findPipeline(chainId)).or(() -> scheduled.find(chainId))
+        return store.findPipeline(chainId).or(() -> engine.heldPipeline(chainId)).or(() -> scheduled.find(chainId))
                 .orElseThrow(() -> TaskFailure.notFound("no pipeline with chain id " + chainId));
+    }
+
+    /**
+     * A run's newest state: the orchestrator's copy while it holds the run, which may be a commit
+     * ahead of the record (the events of what a Kafka record caused go out before the commit, see
+     * {@link PipelineEngine}); else the record. For readers that act on those events.
+     */
+    public PipelineRow latest(String chainId) {
+        return engine.heldPipeline(chainId).orElseGet(() -> get(chainId));
     }
 
     public List<TaskRow> tasks(String chainId) {
         get(chainId);
-        return engine.heldTasks(chainId).orElseGet(() -> store.findTasks(chainId));
+        List<TaskRow> stored = store.findTasks(chainId);
+        return stored.isEmpty() ? engine.heldTasks(chainId).orElse(stored) : stored;
     }
 
     public List<AttemptRow> attempts(String chainId) {

@@ -884,9 +884,13 @@ public class PipelineEngine implements DisposableBean {
         requestCommit();
         lock.lock();
         try {
-            while (committedSequence < sequence) {
+            while (true) {
+                // checked first: an instance that stands down releases its waiters as if committed
                 if (!leading) {
                     throw TaskFailure.unavailable("this instance stopped running the orchestrator before the change was stored");
+                }
+                if (committedSequence >= sequence) {
+                    return;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
