@@ -126,10 +126,11 @@ public class PipelineEngine implements DisposableBean {
     /** Events, revocations and dead letters: published once the commit that stores their cause is done. */
     private List<OutboxMessage> afterCommit = new ArrayList<>();
     /**
-     * Runs with events, or changes no Kafka record replays, waiting for a commit, with the sequence
-     * number of the last: their next events wait too.
+     * The sequence number of the last operation that left events, or a change no Kafka record
+     * replays, for a commit: until that commit's messages are published, no event goes first (so
+     * none overtakes them).
      */
-    private final Map<String, Long> lastAfterCommit = new HashMap<>();
+    private long lastAfterCommit;
     /** The highest sequence number whose commit's messages are handed to Kafka. */
     private volatile long publishedSequence;
     private List<Outbound.Observation> observations = new ArrayList<>();
@@ -712,7 +713,7 @@ public class PipelineEngine implements DisposableBean {
         Outbound out = new Outbound(json);
         Instant now = Instant.now();
         boolean changed = false;
-        List<String> changedRuns = new ArrayList<>();
+        boolean recordsChanged = false;
         try {
             for (String chainId : chainIds) {
                 ChainRecords records = runs.get(chainId);
@@ -731,7 +732,7 @@ public class PipelineEngine implements DisposableBean {
                 }
                 if (records.hasChanges()) {
                     dirty.add(records);
-                    changedRuns.add(chainId);
+                    recordsChanged = true;
                 }
             }
         } finally {
@@ -745,9 +746,8 @@ public class PipelineEngine implements DisposableBean {
             heldRuns = runs.size();
         }
         emit(out, sending);
-        if (sending != Sending.ALL_FIRST) {
-            // a change no Kafka record brings back after a crash: the run's next events wait until it is stored
-            changedRuns.forEach(chainId -> lastAfterCommit.put(chainId, appliedSequence));
+        if (sending != Sending.ALL_FIRST && recordsChanged) {
+            lastAfterCommit = appliedSequence;   // no Kafka record brings this change back after a crash
         }
         return changed;
     }
@@ -779,8 +779,7 @@ public class PipelineEngine implements DisposableBean {
 
     /**
      * Task messages too large for Kafka fail their run; the others go out now or after the commit
-     * ({@link Sending}). A run's events keep their order: one with messages still waiting for a
-     * commit sends its new ones after it too.
+     * ({@link Sending}). Events keep their order: while any wait for a commit, new ones wait too.
      */
     private void emit(Outbound out, Sending sending) {
         appliedSequence++;
@@ -792,12 +791,12 @@ public class PipelineEngine implements DisposableBean {
                 log.error("A {}-character message to {} is over Kafka's record limit", message.payload().length(), message.topic());
             } else if (dispatch && sending != Sending.AFTER_COMMIT
                     || sending == Sending.ALL_FIRST && heldRuns <= LIGHT_LOAD_RUNS
-                    && KafkaTopics.fits(message.payload()) && !waitsForCommit(message.key())) {
+                    && KafkaTopics.fits(message.payload()) && lastAfterCommit <= publishedSequence) {
                 publisher.sendFirst(message);
             } else {
                 afterCommit.add(message);
                 if (!dispatch) {
-                    lastAfterCommit.put(message.key(), appliedSequence);
+                    lastAfterCommit = appliedSequence;
                 }
             }
         }
@@ -817,16 +816,6 @@ public class PipelineEngine implements DisposableBean {
             fail(chainId, "too_large: the next task message is over " + KafkaTopics.MAX_PAYLOAD_BYTES
                     + " bytes (the results it carries are too large for a Kafka record)", null, false);
         }
-    }
-
-    /** Whether a message of this run is still to be published after a commit. */
-    private boolean waitsForCommit(String chainId) {
-        Long sequence = lastAfterCommit.get(chainId);
-        if (sequence != null && sequence <= publishedSequence) {
-            lastAfterCommit.remove(chainId);
-            return false;
-        }
-        return sequence != null;
     }
 
     private static boolean isDispatch(OutboxMessage message) {
@@ -1048,7 +1037,6 @@ public class PipelineEngine implements DisposableBean {
                 changes.put(chain.pipeline().chainId, chain.takeChanges());
             }
             dirty.clear();
-            lastAfterCommit.values().removeIf(sequence -> sequence <= publishedSequence);
             Snapshot snapshot = new Snapshot(appliedSequence, changes, records, afterCommit, observations);
             afterCommit = new ArrayList<>();
             observations = new ArrayList<>();
