@@ -15,11 +15,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The application as a separate process ({@code java -jar target/ai-pipeline.jar}), for tests and
- * benchmarks that must kill it or measure it from outside. Built by {@code ./mvnw package}, which
- * runs before the integration tests.
+ * The application as a separate process, started as {@code bin/run} starts it (the jar unpacked by
+ * {@code bin/unpack}, with its class-data-sharing archive), for tests and benchmarks that must kill
+ * it or measure it from outside. The jar is built by {@code ./mvnw package}, which runs before the
+ * integration tests; the first start in a test JVM unpacks it.
  */
 public final class AppProcess implements AutoCloseable {
+
+    private static boolean unpacked;
 
     private final Path dataDir;
     private final Map<String, String> environment;
@@ -42,12 +45,35 @@ public final class AppProcess implements AutoCloseable {
         return jar;
     }
 
+    /** Runs {@code bin/unpack} once per JVM (it does nothing while its output is newer than the jar). */
+    private static synchronized void unpack() {
+        if (unpacked) {
+            return;
+        }
+        jar();
+        try {
+            Process unpack = new ProcessBuilder("bin/unpack").inheritIO().start();
+            if (!unpack.waitFor(5, TimeUnit.MINUTES) || unpack.exitValue() != 0) {
+                throw new IllegalStateException("bin/unpack failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        unpacked = true;
+    }
+
     /** Starts the process and waits until it answers {@code /readyz}. */
     public AppProcess start() {
+        unpack();
         try {
             Files.createDirectories(dataDir);
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "@" + Path.of("src", "main", "jvm", "jvm.options").toAbsolutePath(), "-Xmx1g", "-jar", jar().toAbsolutePath().toString()));
+                    "@" + Path.of("src", "main", "jvm", "jvm.options").toAbsolutePath(),
+                    "-XX:SharedArchiveFile=" + Path.of("target", "run", "ai-pipeline.jsa").toAbsolutePath(), "-Xmx1g",
+                    "-jar", Path.of("target", "run", "ai-pipeline.jar").toAbsolutePath().toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().put("APP_DATA_DIR", dataDir.toAbsolutePath().toString());
