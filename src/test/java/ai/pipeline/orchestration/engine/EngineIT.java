@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -410,8 +411,17 @@ class EngineIT {
                         .anyMatch(line -> line.startsWith("camel_route_policy_seconds_sum{") && line.contains("routeId=\"" + route + "\""));
             }
             assertThat(scrape).filteredOn(line -> line.startsWith("camel_"))
-                    .allMatch(line -> line.matches(".*routeId=\"(orchestration|worker|ingress|api)-[a-z0-9-]+\".*"));
+                    .allMatch(line -> line.matches(".*routeId=\"(orchestration|worker|ingress|api)-[a-z0-9-]+\".*"))
+                    .allSatisfy(line -> assertThat(labelNames(line)).as(line).filteredOn(label -> !label.equals("le"))
+                            .containsExactlyInAnyOrder("application", "camelContext", "kind", "eventType", "routeId"));
         });
+    }
+
+    /** The label names of a line of the Prometheus text format. */
+    private static List<String> labelNames(String line) {
+        String labels = line.substring(line.indexOf('{') + 1, line.lastIndexOf('}'));
+        return Pattern.compile("(\\w+)=\"(?:\\\\.|[^\"\\\\])*\"").matcher(labels).results()
+                .map(match -> match.group(1)).toList();
     }
 
     @Test
