@@ -28,6 +28,8 @@ class GrafanaDashboardTest {
 
     private static final Path DASHBOARD = Manifests.ROOT.resolve("grafana/ai-pipeline-dashboard.json");
 
+    /** The labels camel-micrometer's route policy puts on its meters: only routeId varies, over the routes in code. */
+    private static final Set<String> CAMEL_ROUTE_LABELS = Set.of("camelContext", "kind", "eventType", "routeId");
     /** The application's own metrics (Prometheus names) and their labels. */
     private static final Map<String, Set<String>> APP_METRICS = Map.ofEntries(
             entry("ai_pipeline_started_total", Set.of("pipeline")),
@@ -43,7 +45,15 @@ class GrafanaDashboardTest {
             entry("ai_task_queue_wait_seconds_bucket", Set.of("task", "le")),
             entry("ai_task_queue_wait_seconds_sum", Set.of("task")),
             entry("ai_task_queue_wait_seconds_count", Set.of("task")),
-            entry("ai_kafka_consumer_lag", Set.of("group", "topic")));
+            entry("ai_kafka_consumer_lag", Set.of("group", "topic")),
+            // camel-micrometer's route policy on every Camel route (platform.CamelRouteMetrics); EngineIT finds
+            // each of these, with a real route's routeId, in the application's /actuator/prometheus
+            entry("camel_exchanges_total", CAMEL_ROUTE_LABELS),
+            entry("camel_exchanges_failed_total", CAMEL_ROUTE_LABELS),
+            entry("camel_exchanges_failures_handled_total", CAMEL_ROUTE_LABELS),
+            entry("camel_route_policy_seconds_bucket", Set.of("camelContext", "kind", "eventType", "routeId", "le")),
+            entry("camel_route_policy_seconds_sum", CAMEL_ROUTE_LABELS),
+            entry("camel_route_policy_seconds_count", CAMEL_ROUTE_LABELS));
     /** Families of Micrometer's standard JVM, process and HTTP server meters. */
     private static final List<String> STANDARD_PREFIXES = List.of("jvm_", "process_", "http_server_requests_seconds_");
     /** Labels on every series: Micrometer's common tag and what Prometheus's scrape adds. */
@@ -136,19 +146,22 @@ class GrafanaDashboardTest {
     }
 
     @Test
-    void thePanelsCoverPipelinesTasksQueueWaitConsumerLagRetriesAndTheJvm() {
+    void thePanelsCoverPipelinesTasksQueueWaitConsumerLagRetriesCamelRoutesAndTheJvm() {
         Set<String> used = new TreeSet<>();
         expressions().forEach(expression -> used.addAll(metricsOf(expression)));
         for (String family : List.of("ai_pipeline_started_total", "ai_pipeline_finished_total", "ai_pipeline_duration_seconds_bucket",
                 "ai_pipeline_in_flight", "ai_task_finished_total", "ai_task_duration_seconds_bucket",
-                "ai_task_queue_wait_seconds_bucket", "ai_kafka_consumer_lag", "jvm_memory_used_bytes")) {
+                "ai_task_queue_wait_seconds_bucket", "ai_kafka_consumer_lag", "camel_exchanges_total", "camel_exchanges_failed_total",
+                "camel_route_policy_seconds_bucket", "jvm_memory_used_bytes")) {
             assertThat(used).as("a panel on %s", family).contains(family);
         }
         String all = String.join("\n", expressions());
         assertThat(all).contains("histogram_quantile(0.5, sum by (le, pipeline) (rate(ai_pipeline_duration_seconds_bucket",
                 "histogram_quantile(0.95, sum by (le, pipeline) (rate(ai_pipeline_duration_seconds_bucket",
                 "outcome=\"RETRY\"", "sum by (status) (rate(ai_pipeline_finished_total",
-                "sum by (task, outcome) (rate(ai_task_finished_total", "by (group");
+                "sum by (task, outcome) (rate(ai_task_finished_total", "by (group",
+                "histogram_quantile(0.95, sum by (le, routeId) (rate(camel_route_policy_seconds_bucket",
+                "sum by (routeId) (rate(camel_exchanges_failed_total");
     }
 
     @Test

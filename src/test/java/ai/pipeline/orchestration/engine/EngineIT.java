@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -379,7 +380,7 @@ class EngineIT {
     }
 
     @Test
-    void prometheusShowsPipelineAndTaskMetricsAfterARun() {
+    void prometheusShowsPipelineTaskAndCamelRouteMetricsAfterARun() {
         String id = pipelines.run("{\"chain\": [{\"task\": \"core.echo\"}, {\"task\": \"core.echo\"}]}", "{}");
         assertThat(pipelines.awaitEnd(id).path("status").asString()).isEqualTo("SUCCESS");
 
@@ -392,6 +393,35 @@ class EngineIT {
                 .contains("ai_task_queue_wait_seconds_count{")
                 .contains("ai_pipeline_in_flight{")
                 .contains("ai_kafka_consumer_lag{", "group=\"orchestrator\""));
+
+        // camel-micrometer's route policy (platform.CamelRouteMetrics) on the engine's routes and on a worker
+        // route made from the task-worker template: the names and labels the Grafana dashboard queries
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<String> scrape = api.get("/actuator/prometheus").body().lines().toList();
+            for (String route : List.of("orchestration-advance", "worker-core")) {
+                assertThat(scrape).as(route)
+                        .anyMatch(line -> line.startsWith("camel_exchanges_total{") && line.contains("routeId=\"" + route + "\"")
+                                && !line.endsWith(" 0.0"))
+                        .anyMatch(line -> line.startsWith("camel_exchanges_failed_total{") && line.contains("routeId=\"" + route + "\""))
+                        .anyMatch(line -> line.startsWith("camel_exchanges_failures_handled_total{")
+                                && line.contains("routeId=\"" + route + "\""))
+                        .anyMatch(line -> line.startsWith("camel_route_policy_seconds_bucket{") && line.contains("routeId=\"" + route + "\"")
+                                && line.contains("le=\"0.1\""))
+                        .anyMatch(line -> line.startsWith("camel_route_policy_seconds_count{") && line.contains("routeId=\"" + route + "\""))
+                        .anyMatch(line -> line.startsWith("camel_route_policy_seconds_sum{") && line.contains("routeId=\"" + route + "\""));
+            }
+            assertThat(scrape).filteredOn(line -> line.startsWith("camel_"))
+                    .allMatch(line -> line.matches(".*routeId=\"(orchestration|worker|ingress|api)-[a-z0-9-]+\".*"))
+                    .allSatisfy(line -> assertThat(labelNames(line)).as(line).filteredOn(label -> !label.equals("le"))
+                            .containsExactlyInAnyOrder("application", "camelContext", "kind", "eventType", "routeId"));
+        });
+    }
+
+    /** The label names of a line of the Prometheus text format. */
+    private static List<String> labelNames(String line) {
+        String labels = line.substring(line.indexOf('{') + 1, line.lastIndexOf('}'));
+        return Pattern.compile("(\\w+)=\"(?:\\\\.|[^\"\\\\])*\"").matcher(labels).results()
+                .map(match -> match.group(1)).toList();
     }
 
     @Test
