@@ -201,14 +201,14 @@ class EngineBenchmark {
             SqlSampler(long base) {
                 this.base = base;
                 thread = new Thread(() -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        long count = storedSuccesses() - base;
-                        samples.add(new long[] {System.nanoTime(), count});
-                        try {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            long count = storedSuccesses() - base;
+                            samples.add(new long[] {System.nanoTime(), count});
                             TimeUnit.MILLISECONDS.sleep(50);
-                        } catch (InterruptedException e) {
-                            return;
                         }
+                    } catch (InterruptedException | IllegalStateException stopped) {
+                        // closed, possibly in the middle of a request (ApiClient wraps the interrupt)
                     }
                 }, "bench-sql");
                 thread.start();
