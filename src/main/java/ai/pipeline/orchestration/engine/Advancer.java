@@ -57,6 +57,9 @@ final class Advancer {
         }
     }
 
+    /** What {@code task_attempt.worker} holds. */
+    static final int MAX_WORKER_NAME = 200;
+
     private final TaskRegistry registry;
     private final Duration defaultJoinTimeout;
     private final int maxTasks;
@@ -99,13 +102,17 @@ final class Advancer {
      * outcome is already in (a task finished, revoked or waiting to retry), or for a run that already
      * ended changes nothing: that is how a result delivered twice advances the pipeline once, and how
      * a STARTED report that arrives after its attempt's failure cannot hide the pending retry.
-     * Returns whether it changed anything.
+     * Returns whether it changed anything. A report the records could not hold is refused here,
+     * before it changes anything or announces anything (its events may go out before the commit).
      */
     boolean apply(Run run, TaskEvent event, Outbound out) {
         TaskRow task = run.task(event.node());
         if (task == null || !task.taskId.equals(event.taskId()) || task.attempt != event.attempt()
                 || task.state.terminal() || task.waitingToRetry() || run.pipeline().status.terminal()) {
             return false;
+        }
+        if (event.worker() != null && event.worker().length() > MAX_WORKER_NAME) {
+            throw new IllegalArgumentException("the worker name is longer than " + MAX_WORKER_NAME + " characters");
         }
         markRunning(run, out, event.startedAt() != null ? event.startedAt() : run.now());
         if (event.type() == TaskEvent.Type.STARTED) {

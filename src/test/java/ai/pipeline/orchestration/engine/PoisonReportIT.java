@@ -8,7 +8,9 @@ import ai.pipeline.testsupport.AppTest;
 import ai.pipeline.testsupport.Pipelines;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
@@ -22,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reports on {@code ai.task-results} that the orchestrator cannot use: one that is not a report is
- * set aside on {@code ai.task-results.dead-letter} with its reason; one the database refuses (a
- * retry would repeat it) fails its own pipeline with the error, while other pipelines go on.
+ * set aside on {@code ai.task-results.dead-letter} with its reason; one its records could not hold
+ * (a retry would repeat it) fails its own pipeline with the error, and nothing else is announced
+ * first, while other pipelines go on.
  */
 @AppTest
 class PoisonReportIT {
@@ -64,10 +67,12 @@ class PoisonReportIT {
         producer.sendBodyAndHeader("kafka:" + Topics.RESULTS, "{\"type\": \"FINISHED\"}", KafkaConstants.KEY, "garbage");
         producer.sendBodyAndHeader("kafka:" + Topics.RESULTS, json.writeValueAsString(forged), KafkaConstants.KEY, poisoned);
 
-        // applied at once (its events sent first), then refused by the database: the run is failed from its stored records
+        // refused before it changes or announces anything: the run is failed from its stored records
         JsonNode failed = await().atMost(Duration.ofSeconds(30)).until(() -> pipelines.pipeline(poisoned),
                 run -> run.path("status").asString().equals("FAILURE"));
-        assertThat(failed.path("error").asString()).contains("could not apply the report of task 0 (attempt 1)");
+        assertThat(failed.path("error").asString()).contains("could not apply the report of task 0 (attempt 1)")
+                .contains("worker name is longer than 200 characters");
+        assertThat(pipelineStatusesAnnounced(poisoned)).as("the poisoned run's pipeline events, up to the first end").endsWith("FAILURE");
         assertThat(pipelines.task(poisoned, "0").path("state").asString()).isEqualTo("REVOKED");
         assertThat(pipelines.awaitEnd(healthy).path("status").asString()).isEqualTo("SUCCESS");
 
@@ -79,5 +84,20 @@ class PoisonReportIT {
         assertThat(incomplete).as("the report without its fields on the dead-letter topic").isNotNull();
         assertThat(incomplete.getIn().getBody(String.class)).isEqualTo("{\"type\": \"FINISHED\"}");
         assertThat(incomplete.getIn().getHeader("error", String.class)).isNotBlank();
+    }
+
+    /** The statuses of the run's pipeline events on {@code ai.pipeline.events}, in order, up to its end. */
+    private List<String> pipelineStatusesAnnounced(String chainId) {
+        List<String> statuses = new ArrayList<>();
+        String events = "kafka:" + Topics.EVENTS + "?groupId=poison-report-it-events&autoOffsetReset=earliest";
+        while (!statuses.contains("FAILURE") && !statuses.contains("SUCCESS")) {
+            Exchange record = consumer.receive(events, 30_000);
+            assertThat(record).as("the end event of " + chainId).isNotNull();
+            JsonNode event = json.readTree(record.getIn().getBody(String.class));
+            if (event.path("chain_id").asString().equals(chainId) && event.path("kind").asString().equals("pipeline")) {
+                statuses.add(event.path("status").asString());
+            }
+        }
+        return statuses;
     }
 }
