@@ -74,9 +74,15 @@ class ClusterIT {
                 while (load.accepted.size() < killAt) {
                     Thread.sleep(100);
                 }
-                worker1.kill();
-                System.out.printf("cluster: worker1 killed at %d s with %d accepted%n",
-                        Duration.between(begin, Instant.now()).toSeconds(), load.accepted.size());
+                try (WorkerGroupsWatch groups = new WorkerGroupsWatch(kafka.bootstrapServers())) {
+                    worker1.kill();
+                    long killed = System.nanoTime();
+                    System.out.printf("cluster: worker1 killed at %d s with %d accepted%n",
+                            Duration.between(begin, Instant.now()).toSeconds(), load.accepted.size());
+                    // measured, not asserted (the target: within 10 s)
+                    System.out.printf("cluster: worker2 alone in every worker group %s after the kill%n", groups
+                            .awaitServedBy(0.5, killed, Duration.ofSeconds(60)).map(d -> d.toMillis() + " ms").orElse("not within 60 s"));
+                }
                 load.awaitSubmitted(Duration.ofMinutes(15).toMillis());
                 Duration drained = Drain.untilAllEnded(api.api(), begin, Duration.ofMinutes(15));
 
