@@ -40,9 +40,12 @@ class HopFloorBenchmark {
 
     @Test
     void hopFloor() throws Exception {
+        // -Dhop.bootstrap=host:port measures on a broker that is already running (e.g. a started
+        // application's embedded one, as /actuator/health names it) instead of one of its own
+        String existing = System.getProperty("hop.bootstrap");
         Path dir = Files.createTempDirectory("bench-hops");
-        try (StandaloneKafka kafka = StandaloneKafka.start(dir.resolve("kafka"))) {
-            String servers = kafka.bootstrapServers();
+        try (StandaloneKafka kafka = existing == null ? StandaloneKafka.start(dir.resolve("kafka")) : null) {
+            String servers = existing == null ? kafka.bootstrapServers() : existing;
             String manualCommit = "&allowManualCommit=true&autoCommitEnable=false&maxPollRecords=500"
                     + "&kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualAsyncCommitFactory";
             // twice each, interleaved: the first rounds also warm the broker up, and this machine's speed drifts
