@@ -79,7 +79,9 @@ public class OutboxPublisher implements DisposableBean {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,   // a hop costs ~1.3 ms with 0, ~7 ms with 5 (kafka-clients' default)
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                // a send to a broker that is away waits this long for its metadata, on the group commit's
+                // thread or a consumer's: at 10 s it held commits back longer than a client waits for its start
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000)),
                 new StringSerializer(), new StringSerializer());
@@ -88,19 +90,28 @@ public class OutboxPublisher implements DisposableBean {
         housekeeping.scheduleWithFixedDelay(this::relayPendingQuietly, 2, 2, TimeUnit.SECONDS);
     }
 
-    /** Sends a committed transaction's messages in order, without waiting for Kafka. */
-    public void publish(OutboxBatch batch) {
+    /**
+     * Sends a committed transaction's messages in order, without waiting for Kafka. Returns false
+     * when Kafka refused one at once (a broker that is away: the send waited its max.block): the
+     * rest is not tried, and the batch stays in the outbox for the relay.
+     */
+    public boolean publish(OutboxBatch batch) {
         if (batch == null) {
-            return;
+            return true;
         }
         AtomicInteger unacknowledged = new AtomicInteger(batch.messages().size());
+        AtomicBoolean refused = new AtomicBoolean();
         for (OutboxMessage message : batch.messages()) {
             send(message, () -> {
                 if (unacknowledged.decrementAndGet() == 0) {
                     acknowledged.add(batch.id());
                 }
-            }, () -> { }, () -> { });
+            }, () -> refused.set(true), () -> { });
+            if (refused.get()) {
+                return false;
+            }
         }
+        return true;
     }
 
     /**
@@ -247,7 +258,11 @@ public class OutboxPublisher implements DisposableBean {
         List<OutboxBatch> pending = store.pendingOutbox(Instant.now().minus(RELAY_AGE), 1000);
         if (!pending.isEmpty()) {
             log.info("Relaying {} unpublished outbox batches", pending.size());
-            pending.forEach(this::publish);
+            for (OutboxBatch batch : pending) {
+                if (!publish(batch)) {
+                    break;   // Kafka is away: the next round tries again, rather than every batch waiting its max.block
+                }
+            }
             producer.flush();
         }
         return pending.size();

@@ -70,6 +70,8 @@ public class PipelineEngine implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(PipelineEngine.class);
     /** How long a caller that must see its change stored (a REST start, a cancel) waits for the commit. */
     private static final Duration DURABLE_WAIT = Duration.ofSeconds(8);
+    /** How often a client waiting for its commit looks whether a commit failed meanwhile (failures do not signal). */
+    private static final Duration FAILED_COMMIT_CHECK = Duration.ofMillis(50);
 
     /**
      * A pipeline to start: {@code requestId} (optional) makes a resend start nothing new; {@code rerunOf}
@@ -145,6 +147,8 @@ public class PipelineEngine implements DisposableBean {
     /** Someone waits for a commit (a client, an ended run's event, a join completion): the committer does not wait its interval. */
     private final java.util.concurrent.atomic.AtomicBoolean commitWanted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile RuntimeException lastCommitFailure;
+    /** Group commits that failed so far: a client waiting for its start learns of one at once. */
+    private volatile long failedCommits;
     private final Thread committer;
     private volatile boolean running = true;
     private OrchestratorLease lease;
@@ -789,9 +793,11 @@ public class PipelineEngine implements DisposableBean {
             if (dispatch && !KafkaTopics.fits(message.payload())) {
                 tooLarge.add(message.key());
                 log.error("A {}-character message to {} is over Kafka's record limit", message.payload().length(), message.topic());
-            } else if (dispatch && sending != Sending.AFTER_COMMIT
+            } else if (!publisher.kafkaFailing() && (dispatch && sending != Sending.AFTER_COMMIT
                     || sending == Sending.ALL_FIRST && heldRuns <= LIGHT_LOAD_RUNS
-                    && KafkaTopics.fits(message.payload()) && lastAfterCommit <= publishedSequence) {
+                    && KafkaTopics.fits(message.payload()) && lastAfterCommit <= publishedSequence)) {
+                // (while Kafka refuses messages, everything goes through the outbox: a send would wait
+                // its max.block under the engine's lock, and hold back every client and consumer)
                 publisher.sendFirst(message);
             } else {
                 afterCommit.add(message);
@@ -870,6 +876,7 @@ public class PipelineEngine implements DisposableBean {
 
     private void awaitDurable(long sequence) {
         long deadline = System.nanoTime() + DURABLE_WAIT.toNanos();
+        long failedBefore = failedCommits;
         requestCommit();
         lock.lock();
         try {
@@ -881,13 +888,17 @@ public class PipelineEngine implements DisposableBean {
                 if (committedSequence >= sequence) {
                     return;
                 }
+                if (failedCommits > failedBefore && publisher.kafkaFailing()) {
+                    // the broker is away: the next commits fail too, so the client hears it now, not in DURABLE_WAIT
+                    throw TaskFailure.unavailable("Kafka is unavailable; the change was not stored, try again later");
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     RuntimeException failure = lastCommitFailure;
                     throw TaskFailure.unavailable("the database did not store the change in time"
                             + (failure == null ? "" : " (" + failure.getMessage() + ")") + "; try again later");
                 }
-                committedCondition.awaitNanos(left);
+                committedCondition.awaitNanos(Math.min(left, FAILED_COMMIT_CHECK.toNanos()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -1000,6 +1011,7 @@ public class PipelineEngine implements DisposableBean {
                 failedMessages = messages;
                 failedRecords = records;
                 lastCommitFailure = e;
+                failedCommits++;
                 if (EngineErrorHandling.isRetried(e)) {
                     log.warn("Group commit of {} runs failed ({}); trying again", changes.size(), e.toString());
                 } else {
