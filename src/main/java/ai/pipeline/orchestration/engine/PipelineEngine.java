@@ -70,8 +70,6 @@ public class PipelineEngine implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(PipelineEngine.class);
     /** How long a caller that must see its change stored (a REST start, a cancel) waits for the commit. */
     private static final Duration DURABLE_WAIT = Duration.ofSeconds(8);
-    /** How often a client waiting for its commit looks whether a commit failed meanwhile (failures do not signal). */
-    private static final Duration FAILED_COMMIT_CHECK = Duration.ofMillis(50);
 
     /**
      * A pipeline to start: {@code requestId} (optional) makes a resend start nothing new; {@code rerunOf}
@@ -147,8 +145,8 @@ public class PipelineEngine implements DisposableBean {
     /** Someone waits for a commit (a client, an ended run's event, a join completion): the committer does not wait its interval. */
     private final java.util.concurrent.atomic.AtomicBoolean commitWanted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile RuntimeException lastCommitFailure;
-    /** Group commits that failed so far: a client waiting for its start learns of one at once. */
-    private volatile long failedCommits;
+    /** Group commits that failed so far (under {@link #lock}): a client waiting for its start learns of one at once. */
+    private long failedCommits;
     private final Thread committer;
     private volatile boolean running = true;
     private OrchestratorLease lease;
@@ -876,9 +874,9 @@ public class PipelineEngine implements DisposableBean {
 
     private void awaitDurable(long sequence) {
         long deadline = System.nanoTime() + DURABLE_WAIT.toNanos();
-        long failedBefore = failedCommits;
         requestCommit();
         lock.lock();
+        long failedBefore = failedCommits;
         try {
             while (true) {
                 // checked first: an instance that stands down releases its waiters as if committed
@@ -898,7 +896,7 @@ public class PipelineEngine implements DisposableBean {
                     throw TaskFailure.unavailable("the database did not store the change in time"
                             + (failure == null ? "" : " (" + failure.getMessage() + ")") + "; try again later");
                 }
-                committedCondition.awaitNanos(Math.min(left, FAILED_COMMIT_CHECK.toNanos()));
+                committedCondition.awaitNanos(left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -1011,7 +1009,7 @@ public class PipelineEngine implements DisposableBean {
                 failedMessages = messages;
                 failedRecords = records;
                 lastCommitFailure = e;
-                failedCommits++;
+                commitFailed();
                 if (EngineErrorHandling.isRetried(e)) {
                     log.warn("Group commit of {} runs failed ({}); trying again", changes.size(), e.toString());
                 } else {
@@ -1135,6 +1133,17 @@ public class PipelineEngine implements DisposableBean {
                 .map(a -> nodes.getOrDefault(a.taskId(), "?") + " (attempt " + a.attempt() + ")").distinct()
                 .collect(Collectors.joining(", "));
         return reports.isEmpty() ? "store the pipeline's changes" : "apply the report of task " + reports;
+    }
+
+    /** Wakes the callers waiting for a commit, as a success does: one that waits on Kafka gives up now. */
+    private void commitFailed() {
+        lock.lock();
+        try {
+            failedCommits++;
+            committedCondition.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void markCommitted(long sequence) {
