@@ -198,9 +198,24 @@ public class OrchestratorLease implements DisposableBean {
         }
         log.warn("Standing by: {}", why);
         holding = false;
-        timer.execute(() -> singletonRoutes().forEach(route ->
-                control(route, "stop", () -> camel.getRouteController().stopRoute(route, 10, TimeUnit.SECONDS))));
+        timer.execute(this::stopSingletonRoutes);
         engine.standBy();
+    }
+
+    /**
+     * On the lease's thread, so the lease is not taken back before they are stopped. A Kafka route
+     * stops within about a second when its consumer is healthy; one that takes longer delays taking
+     * the lease back, so it is logged with its time.
+     */
+    private void stopSingletonRoutes() {
+        for (String route : singletonRoutes()) {
+            long begin = System.nanoTime();
+            control(route, "stop", () -> camel.getRouteController().stopRoute(route, 10, TimeUnit.SECONDS));
+            long millis = (System.nanoTime() - begin) / 1_000_000;
+            if (millis > 3_000) {
+                log.warn("Stopping route {} took {} ms", route, millis);
+            }
+        }
     }
 
     /** A commit found that this instance no longer holds the lease. */
