@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration.engine;
 
 import ai.pipeline.platform.DataDirectory;
+import ai.pipeline.orchestration.store.ExecutionRecordRoutes;
 import ai.pipeline.platform.HostName;
 import java.net.URI;
 import java.time.Duration;
@@ -15,9 +16,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.spi.RouteStartupOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
@@ -38,7 +41,7 @@ import org.springframework.stereotype.Component;
  * the calls that need the engine to it ({@code ai.pipeline.orchestration.api.EngineCallForwarding}).
  */
 @Component
-public class OrchestratorLease implements DisposableBean {
+public class OrchestratorLease implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(OrchestratorLease.class);
     static final Duration TERM = Duration.ofSeconds(10);
@@ -66,6 +69,7 @@ public class OrchestratorLease implements DisposableBean {
     });
     private volatile long epoch;
     private volatile boolean holding;
+    private volatile boolean running;
     private String url;
 
     OrchestratorLease(EngineSettings settings, JdbcTemplate jdbc, PipelineEngine engine, OutboxPublisher publisher,
@@ -87,6 +91,7 @@ public class OrchestratorLease implements DisposableBean {
             return;
         }
         url = advertisedUrl();
+        running = true;
         tick();
         timer.scheduleWithFixedDelay(this::tick, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -231,24 +236,61 @@ public class OrchestratorLease implements DisposableBean {
 
 
     /**
-     * On a clean stop (the routes have stopped): stores what the engine holds, then frees the lease,
-     * so a standing-by instance takes over at its next try rather than after the lease's term.
+     * On a clean stop, once the web server drained its requests and before Camel stops: the routes that
+     * feed the engine stop (their exchanges in flight finish, their results stored by the group commit),
+     * the engine stores what it holds through the {@code orchestration-records} route, which still runs, then
+     * the lease is freed, so a standing-by instance takes over at its next try rather than after the
+     * lease's term.
      */
     @Override
-    public void destroy() {
+    public void stop() {
         timer.shutdownNow();
+        running = false;
         if (!holding) {
             return;
         }
         try {
+            List<RouteStartupOrder> feedingTheEngine = camel.getCamelContextExtension().getRouteStartupOrder().stream()
+                    .filter(order -> !ExecutionRecordRoutes.ROUTE_ID.equals(order.getRoute().getRouteId())).toList();
+            camel.getShutdownStrategy().shutdown(camel, feedingTheEngine);
             engine.storeNow();
             jdbc.update("UPDATE engine_lease SET holder = NULL, holder_url = NULL, expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?",
                     at(Instant.EPOCH), NAME, holder, epoch);
             holding = false;
             engine.standBy();
             log.info("Released the orchestrator lease");
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             log.warn("Could not release the orchestrator lease ({}); another instance takes over when it expires", e.toString());
         }
+    }
+
+    /**
+     * Not started with the context: starting a lifecycle bean at refresh starts what it depends on, and
+     * the CamelContext started then would start before its routes are added. {@link #begin} marks it running.
+     */
+    @Override
+    public boolean isAutoStartup() {
+        return false;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}), before Camel's ({@code DEFAULT_PHASE - 2049}). */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE - 1536;
+    }
+
+    @Override
+    public void destroy() {
+        timer.shutdownNow();
     }
 }

@@ -5,6 +5,7 @@ import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.store.ChainRecords;
 import ai.pipeline.orchestration.store.ChangeSet;
+import ai.pipeline.orchestration.store.ExecutionRecords;
 import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.JoinRow;
 import ai.pipeline.orchestration.store.OutboxBatch;
@@ -100,6 +101,8 @@ public class PipelineEngine implements DisposableBean {
     public enum Change { DONE, NOT_FOUND, NOT_ALLOWED }
 
     private final ExecutionStore store;
+    /** Writes a group commit's records through the {@code orchestration-records} route. */
+    private final ExecutionRecords executionRecords;
     private final TransactionTemplate transactions;
     private final Advancer advancer;
     private final PlanCache plans;
@@ -156,10 +159,11 @@ public class PipelineEngine implements DisposableBean {
     private record JoinCompletion(String chainId, String node, boolean timedOut) {
     }
 
-    public PipelineEngine(ExecutionStore store, TransactionTemplate transactions, TaskRegistry registry,
+    public PipelineEngine(ExecutionStore store, ExecutionRecords executionRecords, TransactionTemplate transactions, TaskRegistry registry,
                           EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json,
                           EngineMetrics metrics, RunSpans spans) {
         this.store = store;
+        this.executionRecords = executionRecords;
         this.metrics = metrics;
         this.spans = spans;
         this.transactions = transactions;
@@ -992,7 +996,7 @@ public class PipelineEngine implements DisposableBean {
                     if (lease != null) {
                         lease.fence();
                     }
-                    store.save(all);
+                    executionRecords.save(all);
                     store.removeFromOutbox(published);
                     return store.addToOutbox(messages);
                 });
@@ -1093,7 +1097,7 @@ public class PipelineEngine implements DisposableBean {
                     if (lease != null) {
                         lease.fence();
                     }
-                    store.save(chain.getValue());
+                    executionRecords.save(chain.getValue());
                 });
                 failedChanges.remove(chain.getKey());
             } catch (RuntimeException e) {
@@ -1159,7 +1163,7 @@ public class PipelineEngine implements DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         try {
-            commit();   // what is applied in memory is stored before the process goes
+            commit();   // nothing, after a clean stop: the lease's stop stored what the engine held, before Camel stopped
         } catch (RuntimeException e) {
             log.warn("Last group commit failed ({}); the reports are read again after the restart", e.toString());
         }

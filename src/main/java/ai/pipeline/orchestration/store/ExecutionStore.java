@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Execution records in SQL (H2 in PostgreSQL mode, or PostgreSQL): pipelines, tasks, attempts,
  * joins and the Kafka outbox. Every statement takes parameters; nothing is spliced into SQL but
- * placeholders. Writes are batched: one call to {@link #save} writes all changes of a batch of
- * task results.
+ * placeholders. A group commit's records are written by {@link ExecutionRecords}; this class
+ * loads them, keeps the outbox and answers queries.
  */
 @Repository
 public class ExecutionStore {
@@ -89,108 +89,7 @@ public class ExecutionStore {
         return found;
     }
 
-    // ---- writing changes ------------------------------------------------------------------
-
-    /** Writes a group commit's changes, inside the caller's transaction. */
-    public void save(ChangeSet changes) {
-        List<PipelineRow> newPipelines = changes.newPipelines;
-        List<PipelineRow> changedPipelines = changes.changedPipelines;
-        List<TaskRow> newTasks = changes.newTasks;
-        List<TaskRow> changedTasks = changes.changedTasks;
-        List<AttemptRow> attempts = changes.attempts;
-        List<JoinRow> newJoins = changes.newJoins;
-        List<JoinRow> changedJoins = changes.changedJoins;
-        batch("INSERT INTO pipeline_execution (chain_id, pipeline, status, canvas, input, result, error, failed_node, "
-                + "request_id, source, created_at, started_at, finished_at, rerun_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", newPipelines, (ps, p) -> {
-            ps.setString(1, p.chainId);
-            ps.setString(2, p.pipeline);
-            ps.setString(3, p.status.name());
-            ps.setString(4, p.canvas);
-            ps.setString(5, p.input);
-            ps.setString(6, p.result);
-            ps.setString(7, p.error);
-            ps.setString(8, p.failedNode);
-            ps.setString(9, p.requestId);
-            ps.setString(10, p.source);
-            setTime(ps, 11, p.createdAt);
-            setTime(ps, 12, p.startedAt);
-            setTime(ps, 13, p.finishedAt);
-            ps.setString(14, p.rerunOf);
-        });
-        batch("UPDATE pipeline_execution SET status = ?, result = ?, error = ?, failed_node = ?, started_at = ?, "
-                + "finished_at = ? WHERE chain_id = ?", changedPipelines, (ps, p) -> {
-            ps.setString(1, p.status.name());
-            ps.setString(2, p.result);
-            ps.setString(3, p.error);
-            ps.setString(4, p.failedNode);
-            setTime(ps, 5, p.startedAt);
-            setTime(ps, 6, p.finishedAt);
-            ps.setString(7, p.chainId);
-        });
-        batch("INSERT INTO task_execution (task_id, chain_id, node, name, state, attempt, max_attempts, created_at, "
-                + "queued_at, started_at, finished_at, next_attempt_at, result, error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                newTasks, (ps, t) -> {
-                    ps.setString(1, t.taskId);
-                    ps.setString(2, t.chainId);
-                    ps.setString(3, t.node);
-                    ps.setString(4, t.name);
-                    ps.setString(5, t.state.name());
-                    ps.setInt(6, t.attempt);
-                    ps.setInt(7, t.maxAttempts);
-                    setTime(ps, 8, t.createdAt);
-                    setTime(ps, 9, t.queuedAt);
-                    setTime(ps, 10, t.startedAt);
-                    setTime(ps, 11, t.finishedAt);
-                    setTime(ps, 12, t.nextAttemptAt);
-                    ps.setString(13, t.result);
-                    ps.setString(14, t.error);
-                });
-        batch("UPDATE task_execution SET state = ?, attempt = ?, max_attempts = ?, queued_at = ?, started_at = ?, "
-                + "finished_at = ?, next_attempt_at = ?, result = ?, error = ? WHERE task_id = ?", changedTasks, (ps, t) -> {
-                    ps.setString(1, t.state.name());
-                    ps.setInt(2, t.attempt);
-                    ps.setInt(3, t.maxAttempts);
-                    setTime(ps, 4, t.queuedAt);
-                    setTime(ps, 5, t.startedAt);
-                    setTime(ps, 6, t.finishedAt);
-                    setTime(ps, 7, t.nextAttemptAt);
-                    ps.setString(8, t.result);
-                    ps.setString(9, t.error);
-                    ps.setString(10, t.taskId);
-                });
-        // the primary key (task_id, attempt) is the guard: a result applied twice changes nothing
-        batch("INSERT INTO task_attempt (task_id, attempt, outcome, started_at, finished_at, error, worker) "
-                + "VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", attempts, (ps, a) -> {
-                    ps.setString(1, a.taskId());
-                    ps.setInt(2, a.attempt());
-                    ps.setString(3, a.outcome());
-                    setTime(ps, 4, a.startedAt());
-                    setTime(ps, 5, a.finishedAt());
-                    ps.setString(6, a.error());
-                    ps.setString(7, a.worker());
-                });
-        batch("INSERT INTO chain_join (chain_id, node, status, expected, policy, deadline, error, opened_at, completed_at) "
-                + "VALUES (?,?,?,?,?,?,?,?,?)", newJoins, (ps, j) -> {
-                    ps.setString(1, j.chainId);
-                    ps.setString(2, j.node);
-                    ps.setString(3, j.status.name());
-                    ps.setInt(4, j.expected);
-                    ps.setString(5, j.policy);
-                    setTime(ps, 6, j.deadline);
-                    ps.setString(7, j.error);
-                    setTime(ps, 8, j.openedAt);
-                    setTime(ps, 9, j.completedAt);
-                });
-        batch("UPDATE chain_join SET status = ?, error = ?, deadline = ?, completed_at = ? WHERE chain_id = ? AND node = ?",
-                changedJoins, (ps, j) -> {
-                    ps.setString(1, j.status.name());
-                    ps.setString(2, j.error);
-                    setTime(ps, 3, j.deadline);
-                    setTime(ps, 4, j.completedAt);
-                    ps.setString(5, j.chainId);
-                    ps.setString(6, j.node);
-                });
-    }
+    // ---- requests and the outbox -----------------------------------------------------------
 
     /** The pipelines that these client request ids already started: request id to chain id. */
     public Map<String, String> chainIdsForRequests(Collection<String> requestIds) {
@@ -339,16 +238,6 @@ public class ExecutionStore {
         j.completedAt = time(rs, "completed_at");
         return j;
     };
-
-    private interface Binder<T> {
-        void bind(PreparedStatement ps, T item) throws SQLException;
-    }
-
-    private <T> void batch(String sql, List<T> items, Binder<T> binder) {
-        if (!items.isEmpty()) {
-            jdbc.batchUpdate(sql, items, 500, binder::bind);
-        }
-    }
 
     private static void setTime(PreparedStatement ps, int index, Instant instant) throws SQLException {
         if (instant == null) {

@@ -45,7 +45,11 @@ class PoisonReportIT {
 
     @Test
     void aReportThatCannotBeAppliedFailsItsPipelineOnlyAndOneThatIsNotAReportIsSetAside() {
-        Pipelines pipelines = new Pipelines(new ApiClient(port));
+        ApiClient api = new ApiClient(port);
+        // ready: the orchestrator's consumers hold their partitions, so no rebalance hands a refused report to a second
+        // consumer before its offset is committed (which would set it aside twice)
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/readyz").status() == 200);
+        Pipelines pipelines = new Pipelines(api);
         String poisoned = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 3000}}", "{}");
         String healthy = pipelines.run("{\"chain\": [{\"task\": \"core.sleep\", \"args\": {\"ms\": 1500}}, {\"task\": \"core.echo\"}]}", "{}");
         JsonNode task = await().atMost(Duration.ofSeconds(30)).until(() -> pipelines.task(poisoned, "0"),

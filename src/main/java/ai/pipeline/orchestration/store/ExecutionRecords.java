@@ -1,0 +1,66 @@
+package ai.pipeline.orchestration.store;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes a group commit's execution records (pipelines, tasks, attempts, joins) through the
+ * {@code orchestration-records} route, a JDBC batch per statement, inside the caller's transaction.
+ */
+@Component
+public class ExecutionRecords {
+
+    private final ProducerTemplate route;
+
+    ExecutionRecords(ProducerTemplate route) {
+        this.route = route;
+    }
+
+    /** Writes a group commit's changes; must be called inside a transaction. */
+    public void save(ChangeSet changes) {
+        write(RecordStatement.INSERT_PIPELINE, changes.newPipelines, p -> row(p.chainId, p.pipeline, p.status.name(),
+                p.canvas, p.input, p.result, p.error, p.failedNode, p.requestId, p.source, time(p.createdAt),
+                time(p.startedAt), time(p.finishedAt), p.rerunOf));
+        write(RecordStatement.UPDATE_PIPELINE, changes.changedPipelines, p -> row(p.status.name(), p.result, p.error,
+                p.failedNode, time(p.startedAt), time(p.finishedAt), p.chainId));
+        write(RecordStatement.INSERT_TASK, changes.newTasks, t -> row(t.taskId, t.chainId, t.node, t.name, t.state.name(),
+                t.attempt, t.maxAttempts, time(t.createdAt), time(t.queuedAt), time(t.startedAt), time(t.finishedAt),
+                time(t.nextAttemptAt), t.result, t.error));
+        write(RecordStatement.UPDATE_TASK, changes.changedTasks, t -> row(t.state.name(), t.attempt, t.maxAttempts,
+                time(t.queuedAt), time(t.startedAt), time(t.finishedAt), time(t.nextAttemptAt), t.result, t.error, t.taskId));
+        write(RecordStatement.INSERT_ATTEMPT, changes.attempts, a -> row(a.taskId(), a.attempt(), a.outcome(),
+                time(a.startedAt()), time(a.finishedAt()), a.error(), a.worker()));
+        write(RecordStatement.INSERT_JOIN, changes.newJoins, j -> row(j.chainId, j.node, j.status.name(), j.expected,
+                j.policy, time(j.deadline), j.error, time(j.openedAt), time(j.completedAt)));
+        write(RecordStatement.UPDATE_JOIN, changes.changedJoins, j -> row(j.status.name(), j.error, time(j.deadline),
+                time(j.completedAt), j.chainId, j.node));
+    }
+
+    private <T> void write(RecordStatement statement, List<T> items, Function<T, List<Object>> parameters) {
+        if (items.isEmpty()) {
+            return;
+        }
+        try {
+            route.sendBodyAndHeader(ExecutionRecordRoutes.WRITE, items.stream().map(parameters).toList(),
+                    ExecutionRecordRoutes.STATEMENT, statement);
+        } catch (CamelExecutionException e) {
+            // what the database said (a DataAccessException) is what the engine decides on and reports
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private static List<Object> row(Object... values) {
+        return Arrays.asList(values);   // unlike List.of, takes nulls
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

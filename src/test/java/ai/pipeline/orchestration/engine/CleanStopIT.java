@@ -1,0 +1,82 @@
+package ai.pipeline.orchestration.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.pipeline.testsupport.ApiClient;
+import ai.pipeline.testsupport.Apps;
+import ai.pipeline.testsupport.Pipelines;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A clean stop while pipelines are in flight: the routes that feed the engine stop first, then the
+ * engine's last group commit goes through the {@code orchestration-records} route (which Camel stops
+ * last), then the lease is freed. Started again, every pipeline completes with each task's success
+ * recorded once.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class CleanStopIT {
+
+    private static final String CHAIN = """
+            {"chain": [{"task": "core.echo"}, {"task": "core.sleep", "args": {"ms": 300}}, {"task": "core.echo"}]}""";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aCleanStopStoresWhatTheEngineAppliedThenFreesTheLease(CapturedOutput output) throws Exception {
+        Map<String, String> properties = Map.of("app.data-dir", dataDir.toString());
+        List<String> started = new ArrayList<>();
+        String databaseUrl;
+        try (ConfigurableApplicationContext app = Apps.start(properties)) {
+            Pipelines pipelines = new Pipelines(new ApiClient(port(app)));
+            for (int i = 0; i < 30; i++) {
+                started.add(pipelines.run(CHAIN, "{\"n\": " + i + "}"));
+            }
+            // stop while some have ended and others are still running
+            await().atMost(Duration.ofSeconds(60)).until(() -> started.stream()
+                    .filter(id -> "SUCCESS".equals(pipelines.pipeline(id).path("status").asString())).count() >= 3);
+            databaseUrl = app.getEnvironment().getProperty("spring.datasource.url");
+        }
+
+        assertThat(output).contains("Released the orchestrator lease")
+                .doesNotContain("Group commit").doesNotContain("Last group commit failed").doesNotContain("Could not release");
+        try (Connection db = DriverManager.getConnection(databaseUrl, "sa", "");
+             ResultSet lease = db.createStatement().executeQuery("SELECT holder FROM engine_lease WHERE name = 'orchestrator'")) {
+            assertThat(lease.next()).isTrue();
+            assertThat(lease.getString("holder")).as("the lease's holder after a clean stop").isNull();
+        }
+
+        try (ConfigurableApplicationContext app = Apps.start(properties)) {
+            Pipelines pipelines = new Pipelines(new ApiClient(port(app)));
+            for (String chainId : started) {
+                JsonNode pipeline = pipelines.awaitEnd(chainId, Duration.ofSeconds(60));
+                assertThat(pipeline.path("status").asString()).as("pipeline %s: %s", chainId, pipeline).isEqualTo("SUCCESS");
+                for (JsonNode task : pipelines.tasks(chainId)) {
+                    List<String> outcomes = new ArrayList<>();
+                    task.path("attempts").forEach(a -> outcomes.add(a.path("outcome").asString()));
+                    assertThat(outcomes).as("attempts of %s in %s", task.path("node").asString(), chainId).containsOnlyOnce("SUCCESS");
+                }
+            }
+        }
+    }
+
+    private static int port(ConfigurableApplicationContext app) {
+        return ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+}
