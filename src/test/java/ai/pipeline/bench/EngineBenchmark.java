@@ -68,7 +68,8 @@ class EngineBenchmark {
             List<String> lines = new ArrayList<>();
             try (RssSampler underLoad = new RssSampler(setup.apps)) {
                 client.throughput("warmup", CANVASES.get("chain3"), Math.max(500, n / 4));
-                for (String name : List.of("single", "chain3", "group2", "chord2", "chain4")) {
+                // -Dbench.cases=chord2,chain3 runs only those throughput cases (an A/B of one shape)
+                for (String name : System.getProperty("bench.cases", "single,chain3,group2,chord2,chain4").split(",")) {
                     lines.add(client.throughput(name, CANVASES.get(name), n));
                 }
                 lines.add(client.isolated("chain3_isolated", CANVASES.get("chain3"), 200));
