@@ -58,7 +58,10 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("transaction.state.log.min.isr", "1");
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
+        // a group's first rebalance waits this long for more members: a route's consumers (consumersCount) join a
+        // few ms apart, and without it the first took every partition, began, and lost them to a rebalance at
+        // once (duplicate work and "Offset commit failed … not aware of this member" at every start; Kafka's default: 3 s)
+        props.put("group.initial.rebalance.delay.ms", "300");
         props.put("auto.create.topics.enable", "true");
         props.put("log.retention.hours", "168");
         props.put("message.max.bytes", String.valueOf(KafkaTopics.MAX_MESSAGE_BYTES));
