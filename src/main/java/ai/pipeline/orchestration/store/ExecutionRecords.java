@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import org.apache.camel.CamelExecutionException;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -50,10 +50,21 @@ public class ExecutionRecords {
         try {
             route.sendBodyAndHeader(ExecutionRecordRoutes.WRITE, items.stream().map(parameters).toList(),
                     ExecutionRecordRoutes.STATEMENT, statement);
-        } catch (CamelExecutionException e) {
-            // what the database said (a DataAccessException) is what the engine decides on and reports
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } catch (RuntimeCamelException e) {
+            throw databaseError(e);
         }
+    }
+
+    /**
+     * What the database said (a DataAccessException), which the engine decides on and reports, rather
+     * than Camel's wrappers around it (the template's, and the transaction error handler's).
+     */
+    private static RuntimeException databaseError(RuntimeCamelException wrapped) {
+        Throwable cause = wrapped;
+        while (cause instanceof RuntimeCamelException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof RuntimeException failure ? failure : wrapped;
     }
 
     private static List<Object> row(Object... values) {
