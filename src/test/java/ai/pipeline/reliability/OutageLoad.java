@@ -208,11 +208,16 @@ final class OutageLoad implements AutoCloseable {
         return List.of("SUCCESS", "FAILURE", "CANCELLED").contains(pipeline.path("status").asString());
     }
 
-    /** One line for the report: counts by status, and the slowest answer. */
+    /** One line for the report: counts by status, and the slowest answer (with what the slowest refusal said). */
     String summary() {
         Map<Integer, Long> counts = statusesBetween(Long.MIN_VALUE, Long.MAX_VALUE);
         Map<Integer, Long> slowest = new LinkedHashMap<>();
         outcomes.forEach(o -> slowest.merge(o.status(), o.tookMillis(), Math::max));
-        return "requests " + outcomes.size() + ", by status " + counts + ", slowest answer by status (ms) " + slowest;
+        List<Outcome> refusals = outcomes.stream().filter(o -> o.status() != 202)
+                .sorted(java.util.Comparator.comparingLong(Outcome::tookMillis).reversed()).toList();
+        String slowestRefusals = refusals.isEmpty() ? "" : "; the slowest refusals (sent at ms: took ms) "
+                + refusals.stream().limit(5).map(o -> o.atMillis() + ": " + o.tookMillis()).toList()
+                + ", the slowest said: " + refusals.get(0).body();
+        return "requests " + outcomes.size() + ", by status " + counts + ", slowest answer by status (ms) " + slowest + slowestRefusals;
     }
 }

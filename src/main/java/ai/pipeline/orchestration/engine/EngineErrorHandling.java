@@ -43,6 +43,17 @@ class EngineErrorHandling extends RouteConfigurationBuilder {
         return false;
     }
 
+    /** Whether this failure says the database cannot be reached (no connection, no transaction), not that it refused something. */
+    static boolean isDatabaseAway(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CannotGetJdbcConnectionException || cause instanceof CannotCreateTransactionException
+                    || cause instanceof DataAccessResourceFailureException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void configuration() {

@@ -71,6 +71,7 @@ public class PipelineEngine implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(PipelineEngine.class);
     /** How long a caller that must see its change stored (a REST start, a cancel) waits for the commit. */
     private static final Duration DURABLE_WAIT = Duration.ofSeconds(8);
+    private static final Duration PAUSE_AFTER_FAILED_COMMIT = Duration.ofMillis(200);
 
     /**
      * A pipeline to start: {@code requestId} (optional) makes a resend start nothing new; {@code rerunOf}
@@ -138,8 +139,12 @@ public class PipelineEngine implements DisposableBean {
     private volatile long publishedSequence;
     private List<Outbound.Observation> observations = new ArrayList<>();
     private final ConcurrentLinkedQueue<JoinCompletion> joinCompletions = new ConcurrentLinkedQueue<>();
-    /** One commit at a time; what a failed commit took waits here for the next (guarded by commitMutex). */
-    private final ReentrantLock commitMutex = new ReentrantLock();
+    /**
+     * One commit at a time; what a failed commit took waits here for the next (guarded by commitMutex).
+     * Fair: a client that waits to forget its unstored start (forgetUnstored) gets it before the
+     * committer's next attempt, which, while the database is away, holds it for a whole connection timeout.
+     */
+    private final ReentrantLock commitMutex = new ReentrantLock(true);
     private Map<String, ChangeSet> failedChanges = new LinkedHashMap<>();
     private List<OutboxMessage> failedMessages = new ArrayList<>();
     private List<ChainRecords> failedRecords = new ArrayList<>();
@@ -890,13 +895,17 @@ public class PipelineEngine implements DisposableBean {
                 if (committedSequence >= sequence) {
                     return;
                 }
+                // the broker or the database is away: the next commits fail too, so the client hears it now, not in DURABLE_WAIT
                 if (failedCommits > failedBefore && publisher.kafkaFailing()) {
-                    // the broker is away: the next commits fail too, so the client hears it now, not in DURABLE_WAIT
                     throw TaskFailure.unavailable("Kafka is unavailable; the change was not stored, try again later");
+                }
+                RuntimeException failure = lastCommitFailure;
+                if (failedCommits > failedBefore && EngineErrorHandling.isDatabaseAway(failure)) {
+                    throw TaskFailure.unavailable("the database is unavailable (" + failure.getMessage()
+                            + "); the change was not stored, try again later");
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    RuntimeException failure = lastCommitFailure;
                     throw TaskFailure.unavailable("the database did not store the change in time"
                             + (failure == null ? "" : " (" + failure.getMessage() + ")") + "; try again later");
                 }
@@ -934,6 +943,11 @@ public class PipelineEngine implements DisposableBean {
                 commit();
             } catch (RuntimeException e) {
                 log.error("Group commit failed", e);
+            }
+            if (lastCommitFailure != null) {
+                // the database or the broker is away: the clients this failure woke take the commit mutex to forget
+                // their unstored starts (forgetUnstored) before the next attempt holds it for another connection timeout
+                java.util.concurrent.locks.LockSupport.parkNanos(PAUSE_AFTER_FAILED_COMMIT.toNanos());
             }
         }
     }
