@@ -31,23 +31,27 @@ class EngineErrorHandling extends RouteConfigurationBuilder {
             CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
             CannotCreateTransactionException.class, TransactionSystemException.class, KafkaException.class);
 
+    /** The database cannot be reached (no connection, no transaction), as opposed to refusing something. */
+    private static final List<Class<? extends Throwable>> DATABASE_AWAY = List.of(CannotGetJdbcConnectionException.class,
+            CannotCreateTransactionException.class, DataAccessResourceFailureException.class);
+
     /** Whether the engine's routes retry this failure (else it is a defect or bad data that a retry repeats). */
     static boolean isRetried(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            Throwable current = cause;
-            if (TRANSIENT.stream().anyMatch(type -> type.isInstance(current))
-                    || current instanceof TaskFailure taskFailure && taskFailure.retryable()) {
-                return true;
-            }
-        }
-        return false;
+        return causedBy(failure, TRANSIENT) || causedBy(failure, cause -> cause instanceof TaskFailure task && task.retryable());
     }
 
-    /** Whether this failure says the database cannot be reached (no connection, no transaction), not that it refused something. */
+    /** Whether this failure says the database cannot be reached, not that it refused something. */
     static boolean isDatabaseAway(Throwable failure) {
+        return causedBy(failure, DATABASE_AWAY);
+    }
+
+    private static boolean causedBy(Throwable failure, List<Class<? extends Throwable>> types) {
+        return causedBy(failure, cause -> types.stream().anyMatch(type -> type.isInstance(cause)));
+    }
+
+    private static boolean causedBy(Throwable failure, java.util.function.Predicate<Throwable> test) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof CannotGetJdbcConnectionException || cause instanceof CannotCreateTransactionException
-                    || cause instanceof DataAccessResourceFailureException) {
+            if (test.test(cause)) {
                 return true;
             }
         }

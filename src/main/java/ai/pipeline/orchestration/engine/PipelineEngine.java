@@ -139,12 +139,8 @@ public class PipelineEngine implements DisposableBean {
     private volatile long publishedSequence;
     private List<Outbound.Observation> observations = new ArrayList<>();
     private final ConcurrentLinkedQueue<JoinCompletion> joinCompletions = new ConcurrentLinkedQueue<>();
-    /**
-     * One commit at a time; what a failed commit took waits here for the next (guarded by commitMutex).
-     * Fair: a client that waits to forget its unstored start (forgetUnstored) gets it before the
-     * committer's next attempt, which, while the database is away, holds it for a whole connection timeout.
-     */
-    private final ReentrantLock commitMutex = new ReentrantLock(true);
+    /** One commit at a time; what a failed commit took waits here for the next (guarded by commitMutex). */
+    private final ReentrantLock commitMutex = new ReentrantLock();
     private Map<String, ChangeSet> failedChanges = new LinkedHashMap<>();
     private List<OutboxMessage> failedMessages = new ArrayList<>();
     private List<ChainRecords> failedRecords = new ArrayList<>();
@@ -895,14 +891,16 @@ public class PipelineEngine implements DisposableBean {
                 if (committedSequence >= sequence) {
                     return;
                 }
-                // the broker or the database is away: the next commits fail too, so the client hears it now, not in DURABLE_WAIT
-                if (failedCommits > failedBefore && publisher.kafkaFailing()) {
-                    throw TaskFailure.unavailable("Kafka is unavailable; the change was not stored, try again later");
-                }
                 RuntimeException failure = lastCommitFailure;
-                if (failedCommits > failedBefore && EngineErrorHandling.isDatabaseAway(failure)) {
-                    throw TaskFailure.unavailable("the database is unavailable (" + failure.getMessage()
-                            + "); the change was not stored, try again later");
+                if (failedCommits > failedBefore) {
+                    // the broker or the database is away: the next commits fail too, so the client hears it now, not in DURABLE_WAIT
+                    if (publisher.kafkaFailing()) {
+                        throw TaskFailure.unavailable("Kafka is unavailable; the change was not stored, try again later");
+                    }
+                    if (EngineErrorHandling.isDatabaseAway(failure)) {
+                        throw TaskFailure.unavailable("the database is unavailable (" + failure.getMessage()
+                                + "); the change was not stored, try again later");
+                    }
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
