@@ -2,9 +2,7 @@ package ai.pipeline.orchestration.store;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ChoiceDefinition;
-import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The route that writes execution records: a batch of rows for one {@link RecordStatement} (header
@@ -19,19 +17,17 @@ public class ExecutionRecordRoutes extends RouteBuilder {
     static final String WRITE = "direct:execution-records";
     static final String STATEMENT = "recordStatement";
 
-    private final PlatformTransactionManager transactions;
+    private final RecordErrors errors;
 
-    ExecutionRecordRoutes(PlatformTransactionManager transactions) {
-        this.transactions = transactions;
+    ExecutionRecordRoutes(RecordErrors errors) {
+        this.errors = errors;
     }
 
     @Override
     public void configure() {
-        SpringTransactionPolicy callersTransaction = new SpringTransactionPolicy(transactions);
-        callersTransaction.setPropagationBehaviorName("PROPAGATION_MANDATORY");
         ChoiceDefinition statements = from(WRITE).routeId(ROUTE_ID)
                 .routeConfigurationId(RecordErrors.ID)
-                .policy(callersTransaction)
+                .policy(errors.callersTransaction())
                 .choice();
         for (RecordStatement statement : RecordStatement.values()) {
             statements.when(header(STATEMENT).isEqualTo(statement)).to(statement.endpointUri());
