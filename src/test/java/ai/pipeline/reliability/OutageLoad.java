@@ -7,6 +7,7 @@ import ai.pipeline.testsupport.Pipelines;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,7 +215,7 @@ final class OutageLoad implements AutoCloseable {
         Map<Integer, Long> slowest = new LinkedHashMap<>();
         outcomes.forEach(o -> slowest.merge(o.status(), o.tookMillis(), Math::max));
         List<Outcome> refusals = outcomes.stream().filter(o -> o.status() != 202)
-                .sorted(java.util.Comparator.comparingLong(Outcome::tookMillis).reversed()).toList();
+                .sorted(Comparator.comparingLong(Outcome::tookMillis).reversed()).toList();
         String slowestRefusals = refusals.isEmpty() ? "" : "; the slowest refusals (sent at ms: took ms) "
                 + refusals.stream().limit(5).map(o -> o.atMillis() + ": " + o.tookMillis()).toList()
                 + ", the slowest said: " + refusals.get(0).body();

@@ -2,6 +2,7 @@ package ai.pipeline.orchestration.engine;
 
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 import org.apache.kafka.common.KafkaException;
 import org.apache.camel.LoggingLevel;
@@ -37,19 +38,20 @@ class EngineErrorHandling extends RouteConfigurationBuilder {
 
     /** Whether the engine's routes retry this failure (else it is a defect or bad data that a retry repeats). */
     static boolean isRetried(Throwable failure) {
-        return causedBy(failure, TRANSIENT) || causedBy(failure, cause -> cause instanceof TaskFailure task && task.retryable());
+        return causedBy(failure, cause -> isAny(cause, TRANSIENT) || cause instanceof TaskFailure task && task.retryable());
     }
 
     /** Whether this failure says the database cannot be reached, not that it refused something. */
     static boolean isDatabaseAway(Throwable failure) {
-        return causedBy(failure, DATABASE_AWAY);
+        return causedBy(failure, cause -> isAny(cause, DATABASE_AWAY));
     }
 
-    private static boolean causedBy(Throwable failure, List<Class<? extends Throwable>> types) {
-        return causedBy(failure, cause -> types.stream().anyMatch(type -> type.isInstance(cause)));
+    private static boolean isAny(Throwable cause, List<Class<? extends Throwable>> types) {
+        return types.stream().anyMatch(type -> type.isInstance(cause));
     }
 
-    private static boolean causedBy(Throwable failure, java.util.function.Predicate<Throwable> test) {
+    /** Whether the failure or one of its causes passes the test: one walk down the chain. */
+    private static boolean causedBy(Throwable failure, Predicate<Throwable> test) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (test.test(cause)) {
                 return true;
