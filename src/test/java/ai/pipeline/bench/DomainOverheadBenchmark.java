@@ -58,6 +58,13 @@ import tools.jackson.databind.node.ArrayNode;
  * concurrency of 2 ({@code direct_parallel}: a document's pages two at a time, detection beside OCR).
  * Overhead is measured against {@code direct_parallel}.
  *
+ * <p><b>Endpoints</b> does the same work by hand as a user of the domains would, through their own
+ * synchronous endpoints: {@code document} is {@code POST /api/v1/ocr/extract} on the whole file (its
+ * pages read two at a time, as {@code app.ocr.threads} has it on this machine) then
+ * {@code /api/v1/llm/summarize} on its text; {@code image-analysis} is {@code /vision/detect} beside
+ * {@code /ocr/extract}, then {@code /llm/describe} on both. {@code overhead_vs_endpoints} compares the
+ * pipeline with that.
+ *
  * <p><b>Pipeline</b> posts the stored file's path to {@code POST /api/v1/pipelines/<name>} and stops
  * the clock when the pipeline's terminal event arrives on {@code ai.pipeline.events}; one pipeline
  * at a time. Its task records then split the wall time: {@code task_busy} (time in which at least one
@@ -111,9 +118,11 @@ class DomainOverheadBenchmark {
         List<String> lines = new ArrayList<>();
         try (EventClock clock = new EventClock(kafka.bootstrapServers())) {
             lines.addAll(measure(clock, new Subject("document", json.valueToTree(Map.of("document_path", document)),
-                    this::document, DomainOverheadBenchmark::documentOutcome), runs == null ? 8 : Integer.parseInt(runs)));
+                    this::document, () -> documentByEndpoints(document), DomainOverheadBenchmark::documentOutcome),
+                    runs == null ? 8 : Integer.parseInt(runs)));
             lines.addAll(measure(clock, new Subject("image-analysis", json.valueToTree(Map.of("image_path", photo)),
-                    this::imageAnalysis, run -> imageOutcome(run.record().path("result"))), runs == null ? 20 : Integer.parseInt(runs)));
+                    this::imageAnalysis, () -> imageByEndpoints(photo), run -> imageOutcome(run.record().path("result"))),
+                    runs == null ? 20 : Integer.parseInt(runs)));
         } finally {
             pool.shutdown();
         }
@@ -131,8 +140,8 @@ class DomainOverheadBenchmark {
         return response.json().path("data").path("path").asString();
     }
 
-    /** A named pipeline, its input, the same work without the engine, and what must agree between the two. */
-    private record Subject(String pipeline, JsonNode input, DirectWork direct,
+    /** A named pipeline, its input, the same work without the engine (direct, and by hand over the domains' endpoints), and what must agree. */
+    private record Subject(String pipeline, JsonNode input, DirectWork direct, Callable<Outcome> endpoints,
                            Function<PipelineRun, Outcome> outcome) {
     }
 
@@ -194,6 +203,32 @@ class DomainOverheadBenchmark {
             results.add(future.get());
         }
         return results;
+    }
+
+    // --- by hand: the domains' synchronous endpoints, as a user without pipelines would call them ----------------
+
+    /** {@code /ocr/extract} on the whole document, then {@code /llm/summarize} on its text. */
+    private Outcome documentByEndpoints(String document) {
+        String text = call("/api/v1/ocr/extract", Map.of("path", document)).path("text").asString();
+        String summary = call("/api/v1/llm/summarize", Map.of("text", text)).path("summary").asString();
+        return new Outcome(text, List.of(), summary);
+    }
+
+    /** {@code /vision/detect} beside {@code /ocr/extract}, then {@code /llm/describe} on both. */
+    private Outcome imageByEndpoints(String photo) throws Exception {
+        Future<JsonNode> detected = pool.submit(() -> call("/api/v1/vision/detect", Map.of("path", photo)));
+        String text = call("/api/v1/ocr/extract", Map.of("path", photo)).path("text").asString();
+        JsonNode objects = detected.get().path("objects");
+        String description = call("/api/v1/llm/describe", Map.of("objects", objects, "text", text))
+                .path("description").asString();
+        return imageOutcome(json.createObjectNode().put("text", text).put("description", description).set("objects", objects));
+    }
+
+    /** One synchronous call: its {@code data}, after checking it answered 200. */
+    private JsonNode call(String path, Map<String, Object> body) {
+        ApiClient.Response response = api.postJson(path, json.writeValueAsString(body));
+        assertThat(response.status()).as(path + " " + response.body()).isEqualTo(200);
+        return response.json().path("data");
     }
 
     // --- the pipeline through REST ------------------------------------------------------------------------------
@@ -266,11 +301,12 @@ class DomainOverheadBenchmark {
 
     // --- measuring ----------------------------------------------------------------------------------------------
 
-    /** Warm-ups, then the three ways in turn per round (so a busy neighbour slows all alike); one summary line and one line per task. */
+    /** Warm-ups, then the four ways in turn per round (so a busy neighbour slows all alike); one summary line and one line per task. */
     private List<String> measure(EventClock clock, Subject subject, int runs) throws Exception {
         for (int i = 0; i < WARMUP; i++) {
             subject.direct().run(subject.input(), new Timings(), false);
             subject.direct().run(subject.input(), new Timings(), true);
+            subject.endpoints().call();
             pipeline(clock, subject, new Timings(), new Timings());
         }
         Timings sequentialTasks = new Timings();
@@ -279,6 +315,7 @@ class DomainOverheadBenchmark {
         Timings queueWaits = new Timings();
         double[] sequential = new double[runs];
         double[] parallel = new double[runs];
+        double[] byEndpoints = new double[runs];
         List<PipelineRun> pipelineRuns = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             long start = System.nanoTime();
@@ -287,6 +324,9 @@ class DomainOverheadBenchmark {
             start = System.nanoTime();
             Outcome two = subject.direct().run(subject.input(), parallelTasks, true);
             parallel[i] = (System.nanoTime() - start) / 1e6;
+            start = System.nanoTime();
+            Outcome three = subject.endpoints().call();
+            byEndpoints[i] = (System.nanoTime() - start) / 1e6;
             PipelineRun run = pipeline(clock, subject, pipelineTasks, queueWaits);
             pipelineRuns.add(run);
 
@@ -294,23 +334,32 @@ class DomainOverheadBenchmark {
             assertThat(one.text()).as("OCR text").isNotBlank();
             assertThat(one.answer()).as("summary or description").isNotBlank();
             assertThat(two).isEqualTo(one);
+            // the same OCR text and objects; the answer may differ: /llm/describe is given the photo's
+            // text as it is, where the pipeline's describe step leaves out text read with low confidence
+            assertThat(three.text()).as("the endpoints' OCR text against the direct one").isEqualTo(one.text());
+            assertThat(three.labels()).as("the endpoints' objects against the direct ones").isEqualTo(one.labels());
+            assertThat(three.answer()).as("the endpoints' summary or description").isNotBlank();
             assertThat(engine).as("the pipeline's result against the direct one").isEqualTo(one);
         }
 
         double[] wall = values(pipelineRuns, PipelineRun::wallMs);
         double pipelineP50 = percentile(wall, 50);
         double directP50 = percentile(parallel, 50);
+        double endpointsP50 = percentile(byEndpoints, 50);
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "{\"case\": \"%s\", \"runs\": %d, \"tasks\": %d, "
                         + "\"direct_sequential_p50_ms\": %.1f, \"direct_sequential_p95_ms\": %.1f, "
                         + "\"direct_parallel_p50_ms\": %.1f, \"direct_parallel_p95_ms\": %.1f, "
+                        + "\"endpoints_p50_ms\": %.1f, \"endpoints_p95_ms\": %.1f, "
                         + "\"pipeline_p50_ms\": %.1f, \"pipeline_p95_ms\": %.1f, "
-                        + "\"overhead_p50_ms\": %.1f, \"overhead_p50_pct\": %.1f, "
+                        + "\"overhead_p50_ms\": %.1f, \"overhead_p50_pct\": %.1f, \"overhead_vs_endpoints_p50_pct\": %.1f, "
                         + "\"pipeline_task_sum_p50_ms\": %.1f, \"pipeline_task_busy_p50_ms\": %.1f, \"pipeline_lead_p50_ms\": %.1f, "
                         + "\"pipeline_gaps_p50_ms\": %.1f, \"pipeline_tail_p50_ms\": %.1f, \"pipeline_not_busy_p50_ms\": %.1f}",
                 subject.pipeline(), runs, pipelineRuns.get(0).tasks().size(),
                 percentile(sequential, 50), percentile(sequential, 95), directP50, percentile(parallel, 95),
+                endpointsP50, percentile(byEndpoints, 95),
                 pipelineP50, percentile(wall, 95), pipelineP50 - directP50, 100 * (pipelineP50 - directP50) / directP50,
+                100 * (pipelineP50 - endpointsP50) / endpointsP50,
                 percentile(values(pipelineRuns, PipelineRun::taskSumMs), 50), percentile(values(pipelineRuns, PipelineRun::busyMs), 50),
                 percentile(values(pipelineRuns, PipelineRun::leadMs), 50), percentile(values(pipelineRuns, PipelineRun::gapsMs), 50),
                 percentile(values(pipelineRuns, PipelineRun::tailMs), 50),
