@@ -117,15 +117,24 @@ final class Advancer {
         markRunning(run, out, event.startedAt() != null ? event.startedAt() : run.now());
         if (event.type() == TaskEvent.Type.STARTED) {
             if (task.state == TaskState.STARTED) {
-                return false;
+                if (event.worker() == null || event.worker().equals(task.worker)) {
+                    return false;
+                }
+                // the attempt's message was taken again by another worker (the first one died): it runs there now
+                task.worker = event.worker();
+                task.startedAt = event.startedAt();
+                run.records().changed(task);
+                return true;
             }
             task.state = TaskState.STARTED;
             task.startedAt = event.startedAt();
+            task.worker = event.worker();
             run.records().changed(task);
             out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));
             return true;
         }
         task.startedAt = event.startedAt() != null ? event.startedAt() : task.startedAt;
+        task.worker = event.worker();
         task.finishedAt = event.finishedAt() != null ? event.finishedAt() : run.now();
         if (event.outcome() == TaskEvent.Outcome.SUCCESS) {
             task.state = TaskState.SUCCESS;
@@ -505,6 +514,7 @@ final class Advancer {
         task.attempt++;
         task.queuedAt = run.now();
         task.nextAttemptAt = null;
+        task.worker = null;
         run.records().changed(task);
         out.dispatch(new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt,
                 node.task().args(), node.task().immutable() ? null : input, run.now(), node.task().timeLimit()));
@@ -718,6 +728,7 @@ final class Advancer {
                 task.queuedAt = null;
                 task.startedAt = null;
                 task.finishedAt = null;
+                task.worker = null;
                 run.records().changed(task);
                 reset.add(task.node);
             }

@@ -5,8 +5,8 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code live-events-errors}: for routes that only watch a topic (the live feed, the worker reports'
- * watcher): a record they cannot read is logged and skipped, never retried.
+ * {@code live-events-errors}: for the live feed's route, which only watches its topic: a record it
+ * cannot read is logged and skipped, never retried.
  */
 @Component
 class LiveEventErrors extends RouteConfigurationBuilder {

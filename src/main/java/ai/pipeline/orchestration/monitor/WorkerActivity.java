@@ -1,10 +1,5 @@
 package ai.pipeline.orchestration.monitor;
 
-import ai.pipeline.orchestration.engine.Messages.TaskEvent;
-import ai.pipeline.orchestration.store.ExecutionStore;
-import ai.pipeline.orchestration.store.TaskRow;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,25 +9,22 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What each worker process did lately and does now. Processes are named as their reports name them
- * ({@code host/pid}). What runs now comes from the workers' STARTED and FINISHED reports on
- * {@code ai.task-results}, which this process follows live (a task shows up once it has run for
- * {@code app.engine.started-report-after}); what they finished and when they were last seen comes
- * from the attempts in the store, so it survives a restart and covers every instance.
+ * What each worker process did lately and does now, from the execution records, so every instance
+ * answers the same and it survives a restart. Processes are named as their reports name them
+ * ({@code host/pid}). What runs now: the tasks in state STARTED of running pipelines, with the
+ * worker whose STARTED report the orchestrator applied (a task shows up once it has run for
+ * {@code app.engine.started-report-after}, and within a group commit of that report); what they
+ * finished, and when they were last seen: their attempts.
  */
 @Service
 public class WorkerActivity {
 
     /** Rates are averaged over this window: per minute, steadier than the last minute alone. */
     static final Duration WINDOW = Duration.ofMinutes(5);
-    /** A task whose FINISHED report never came (its worker died) is forgotten after this. */
-    private static final Duration FORGET_RUNNING = Duration.ofHours(6);
 
     public record RunningTask(String chainId, String node, String taskId, String task, int attempt, Instant startedAt) {
     }
@@ -41,66 +33,40 @@ public class WorkerActivity {
                           double donePerMinute, double failedPerMinute) {
     }
 
-    private record Seen(String worker, TaskEvent event) {
-    }
-
     private final JdbcTemplate jdbc;
-    private final ExecutionStore store;
-    private final JsonMapper json;
-    /** chain/node/attempt → the STARTED report of a task not finished yet. */
-    private final Cache<String, Seen> running = Caffeine.newBuilder().expireAfterWrite(FORGET_RUNNING).maximumSize(100_000).build();
-    /** Attempts whose FINISHED report came: a STARTED report sent just before it may arrive after it. */
-    private final Cache<String, Boolean> finished = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(10))
-            .maximumSize(100_000).build();
-    private final Map<String, Instant> lastReport = new ConcurrentHashMap<>();
 
-    public WorkerActivity(JdbcTemplate jdbc, ExecutionStore store, JsonMapper json) {
+    public WorkerActivity(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.store = store;
-        this.json = json;
-    }
-
-    /** One report from {@code ai.task-results}; one that cannot be read is no activity. */
-    void onReport(String body) {
-        TaskEvent event;
-        try {
-            event = json.readValue(body, TaskEvent.class);
-        } catch (RuntimeException unreadable) {
-            return;
-        }
-        if (event.worker() == null || event.type() == null) {
-            return;
-        }
-        String key = event.chainId() + "/" + event.node() + "/" + event.attempt();
-        lastReport.merge(event.worker(), Instant.now(), (a, b) -> a.isAfter(b) ? a : b);
-        if (event.type() == TaskEvent.Type.FINISHED) {
-            finished.put(key, true);
-            running.invalidate(key);
-        } else if (finished.getIfPresent(key) == null) {
-            running.put(key, new Seen(event.worker(), event));
-        }
     }
 
     /** Every process seen in the window or running something now, busiest first. */
     public List<Process> processes() {
-        Map<String, List<TaskRow>> tasksOfChains = new TreeMap<>();
-        running.asMap().values().stream().map(s -> s.event().chainId()).distinct()
-                .forEach(chainId -> tasksOfChains.put(chainId, store.findTasks(chainId)));
+        Map<String, List<RunningTask>> now = new TreeMap<>();
+        Map<String, Instant> lastSeen = new TreeMap<>();
+        // running pipelines are found by pipeline_execution's status index, their tasks by (chain_id, node)
+        jdbc.query("SELECT t.chain_id, t.node, t.task_id, t.name, t.attempt, t.started_at, t.worker "
+                        + "FROM pipeline_execution p JOIN task_execution t ON t.chain_id = p.chain_id "
+                        + "WHERE p.status = 'RUNNING' AND t.state = 'STARTED' AND t.worker IS NOT NULL",
+                rs -> {
+                    Instant startedAt = instant(rs.getObject("started_at", OffsetDateTime.class));
+                    String worker = rs.getString("worker");
+                    now.computeIfAbsent(worker, w -> new ArrayList<>()).add(new RunningTask(rs.getString("chain_id"),
+                            rs.getString("node"), rs.getString("task_id"), rs.getString("name"), rs.getInt("attempt"), startedAt));
+                    if (startedAt != null) {
+                        lastSeen.merge(worker, startedAt, (a, b) -> a.isAfter(b) ? a : b);
+                    }
+                });
         Instant since = Instant.now().minus(WINDOW);
         Map<String, long[]> counts = new TreeMap<>();
-        Map<String, Instant> lastSeen = new TreeMap<>();
         jdbc.query("SELECT worker, SUM(CASE WHEN outcome = 'SUCCESS' THEN 1 ELSE 0 END) AS done, "
                         + "SUM(CASE WHEN outcome = 'SUCCESS' THEN 0 ELSE 1 END) AS failed, MAX(finished_at) AS last_seen "
                         + "FROM task_attempt WHERE finished_at >= ? AND worker IS NOT NULL GROUP BY worker",
                 rs -> {
                     String worker = rs.getString("worker");
                     counts.put(worker, new long[] {rs.getLong("done"), rs.getLong("failed")});
-                    lastSeen.put(worker, rs.getObject("last_seen", OffsetDateTime.class).toInstant());
+                    lastSeen.merge(worker, instant(rs.getObject("last_seen", OffsetDateTime.class)),
+                            (a, b) -> a.isAfter(b) ? a : b);
                 }, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-        lastReport.forEach((worker, at) -> lastSeen.merge(worker, at, (a, b) -> a.isAfter(b) ? a : b));
-        Map<String, List<RunningTask>> now = new TreeMap<>();
-        running.asMap().values().forEach(seen -> now.computeIfAbsent(seen.worker(), w -> new ArrayList<>())
-                .add(runningTask(seen.event(), tasksOfChains)));
         now.keySet().forEach(worker -> lastSeen.putIfAbsent(worker, Instant.now()));
         double minutes = WINDOW.toSeconds() / 60.0;
         return lastSeen.entrySet().stream().map(e -> {
@@ -112,9 +78,7 @@ public class WorkerActivity {
                 .thenComparing(Process::worker)).toList();
     }
 
-    private static RunningTask runningTask(TaskEvent event, Map<String, List<TaskRow>> tasksOfChains) {
-        String name = tasksOfChains.getOrDefault(event.chainId(), List.of()).stream().filter(t -> t.node.equals(event.node()))
-                .map(t -> t.name).findFirst().orElse(null);
-        return new RunningTask(event.chainId(), event.node(), event.taskId(), name, event.attempt(), event.startedAt());
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 }

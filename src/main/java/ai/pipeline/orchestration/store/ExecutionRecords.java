@@ -32,9 +32,10 @@ public class ExecutionRecords {
                 p.failedNode, time(p.startedAt), time(p.finishedAt), p.chainId));
         write(RecordStatement.INSERT_TASK, changes.newTasks, t -> row(t.taskId, t.chainId, t.node, t.name, t.state.name(),
                 t.attempt, t.maxAttempts, time(t.createdAt), time(t.queuedAt), time(t.startedAt), time(t.finishedAt),
-                time(t.nextAttemptAt), t.result, t.error));
+                time(t.nextAttemptAt), t.result, t.error, t.worker));
         write(RecordStatement.UPDATE_TASK, changes.changedTasks, t -> row(t.state.name(), t.attempt, t.maxAttempts,
-                time(t.queuedAt), time(t.startedAt), time(t.finishedAt), time(t.nextAttemptAt), t.result, t.error, t.taskId));
+                time(t.queuedAt), time(t.startedAt), time(t.finishedAt), time(t.nextAttemptAt), t.result, t.error, t.worker,
+                t.taskId));
         write(RecordStatement.INSERT_ATTEMPT, changes.attempts, a -> row(a.taskId(), a.attempt(), a.outcome(),
                 time(a.startedAt()), time(a.finishedAt()), a.error(), a.worker()));
         write(RecordStatement.INSERT_JOIN, changes.newJoins, j -> row(j.chainId, j.node, j.status.name(), j.expected,

@@ -227,6 +227,7 @@ public class ExecutionStore {
         t.nextAttemptAt = time(rs, "next_attempt_at");
         t.result = rs.getString("result");
         t.error = rs.getString("error");
+        t.worker = rs.getString("worker");
         return t;
     };
 

@@ -11,9 +11,9 @@ enum RecordStatement {
     UPDATE_PIPELINE("UPDATE pipeline_execution SET status = ?, result = ?, error = ?, failed_node = ?, started_at = ?, "
             + "finished_at = ? WHERE chain_id = ?"),
     INSERT_TASK("INSERT INTO task_execution (task_id, chain_id, node, name, state, attempt, max_attempts, created_at, "
-            + "queued_at, started_at, finished_at, next_attempt_at, result, error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+            + "queued_at, started_at, finished_at, next_attempt_at, result, error, worker) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
     UPDATE_TASK("UPDATE task_execution SET state = ?, attempt = ?, max_attempts = ?, queued_at = ?, started_at = ?, "
-            + "finished_at = ?, next_attempt_at = ?, result = ?, error = ? WHERE task_id = ?"),
+            + "finished_at = ?, next_attempt_at = ?, result = ?, error = ?, worker = ? WHERE task_id = ?"),
     /** The primary key (task_id, attempt) is the guard: a result applied twice changes nothing. */
     INSERT_ATTEMPT("INSERT INTO task_attempt (task_id, attempt, outcome, started_at, finished_at, error, worker) "
             + "VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"),

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * A {@code task_execution} row. {@code attempt} is the number of the attempt last dispatched
  * (0: never); {@code queuedAt} is set while an attempt is dispatched, so "PENDING with a queuedAt"
- * means waiting on its topic.
+ * means waiting on its topic. {@code worker} is the process (host/pid) whose STARTED report the
+ * current attempt got: who runs it now, while it is STARTED.
  */
 public final class TaskRow {
     public final String taskId;
@@ -22,6 +23,7 @@ public final class TaskRow {
     public Instant nextAttemptAt;
     public String result;
     public String error;
+    public String worker;
 
     public TaskRow(String taskId, String chainId, String node, String name, Instant createdAt, TaskState state,
                    int attempt, int maxAttempts) {
@@ -53,6 +55,7 @@ public final class TaskRow {
         copy.nextAttemptAt = nextAttemptAt;
         copy.result = result;
         copy.error = error;
+        copy.worker = worker;
         return copy;
     }
 }

@@ -55,6 +55,39 @@ class WorkersAndQueuesIT {
         assertThat(self.path("consumers").asInt()).isEqualTo(self.path("client_ids").size()).isPositive();
     }
 
+    @Test
+    void showsTheTaskAWorkerRunsNowUntilItEnds() {
+        ApiClient api = new ApiClient(port);
+        Pipelines pipelines = new Pipelines(api);
+        String chainId = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 3000}}", "{}");
+
+        // a task shows up once it has run for app.engine.started-report-after and its STARTED report is stored
+        JsonNode running = await().atMost(PATIENCE).until(() -> runningTask(api, chainId), task -> task != null);
+        assertThat(running.path("task").asString()).isEqualTo("core.sleep");
+        assertThat(running.path("node").asString()).isEqualTo("0");
+        assertThat(running.path("attempt").asInt()).isEqualTo(1);
+        assertThat(running.path("started_at").asString()).isNotBlank();
+
+        pipelines.awaitEnd(chainId);
+        // the end may be announced before its group commit stores it (events first when idle): a moment later
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(runningTask(api, chainId)).as("an ended task runs no more").isNull());
+    }
+
+    /** The task of this run that some worker process runs now, as GET /api/v1/workers lists it (null: none). */
+    private static JsonNode runningTask(ApiClient api, String chainId) {
+        ApiClient.Response workers = api.get("/api/v1/workers");
+        assertThat(workers.status()).as(workers.body()).isEqualTo(200);
+        for (JsonNode process : workers.json().path("data").path("processes")) {
+            for (JsonNode task : process.path("running")) {
+                if (chainId.equals(task.path("chain_id").asString())) {
+                    assertThat(process.path("worker").asString()).as("host/pid").contains("/");
+                    return task;
+                }
+            }
+        }
+        return null;
+    }
+
     private static JsonNode echoQueue(ApiClient api) {
         // consumers join their groups while the application starts: wait until the echo workers hold the topic
         return await().atMost(PATIENCE).until(() -> {

@@ -148,6 +148,35 @@ class AdvancerTest {
     }
 
     @Test
+    void aStartedTaskNamesTheWorkerRunningItAndTheWorkerThatTookItsMessageAgain() {
+        // GET /api/v1/workers reads who runs what now from task_execution.worker
+        Run run = start(task("core.fail").retry(3, Duration.ofSeconds(1)), "{}");
+        TaskRow task = run.task("0");
+        assertThat(advancer.apply(run, started(run, task, "host/1"), new Outbound(json))).isTrue();
+        assertThat(task.state).isEqualTo(TaskState.STARTED);
+        assertThat(task.worker).isEqualTo("host/1");
+        Outbound again = new Outbound(json);
+        assertThat(advancer.apply(run, started(run, task, "host/1"), again)).as("the same report twice").isFalse();
+
+        // host/1 died: its poll's message is taken again by host/2, which reports the same attempt STARTED
+        Outbound moved = new Outbound(json);
+        assertThat(advancer.apply(run, started(run, task, "host/2"), moved)).isTrue();
+        assertThat(task.worker).isEqualTo("host/2");
+        assertThat(moved.messages()).as("no second task event for the same start").isEmpty();
+
+        // the next attempt has no worker until one reports it started
+        advancer.apply(run, event(run, "0", TaskEvent.Outcome.FAILURE, null, new Messages.ErrorInfo("error", "flaky", true)),
+                new Outbound(json));
+        assertThat(advancer.retryNow(run, "0", new Outbound(json))).isTrue();
+        assertThat(task.worker).isNull();
+    }
+
+    private static TaskEvent started(Run run, TaskRow task, String worker) {
+        return new TaskEvent(TaskEvent.Type.STARTED, run.chainId(), task.taskId, task.node, task.attempt, null, null, null,
+                Instant.now(), null, worker);
+    }
+
+    @Test
     void aMapRunsOneTaskPerItemAndHandsOnTheResultsInItemOrder() {
         Run run = start(chain(forEach("pages", task("core.echo")), task("core.echo")), "{\"pages\": [\"a\", \"b\"]}");
         assertThat(run.records().tasks()).extracting(t -> t.node).contains("0.0", "0.1");

@@ -3,7 +3,6 @@ package ai.pipeline.orchestration.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.shared.task.TaskFailure;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The charts' and the workers' SQL on both databases the application runs on, over the real schema
@@ -92,11 +90,28 @@ class RunStatsIT {
 
         // the workers' counts read the same attempts (their window ends now, so shift them into it)
         jdbc.update("UPDATE task_attempt SET finished_at = ?", OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(30));
-        WorkerActivity activity = new WorkerActivity(jdbc, new ExecutionStore(jdbc, JsonMapper.builder().build()),
-                JsonMapper.builder().build());
+        // what runs now: the STARTED task of a running pipeline, with the worker whose report started it;
+        // its finished step and another run's task that ended keep their workers but do not run
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(10);   // whole: PostgreSQL rounds micros
+        jdbc.update("INSERT INTO pipeline_execution (chain_id, pipeline, status, canvas, source, created_at, started_at) "
+                + "VALUES ('r1', 'a', 'RUNNING', '{}', 'rest', ?, ?)", at(started), at(started));
+        runningTask(jdbc, "t3", "0", "SUCCESS", started);
+        runningTask(jdbc, "t4", "1", "STARTED", started.plusSeconds(1));
+        jdbc.update("UPDATE task_execution SET worker = 'host/3' WHERE task_id = 't1'");
+        WorkerActivity activity = new WorkerActivity(jdbc);
         assertThat(activity.processes()).extracting(WorkerActivity.Process::worker, WorkerActivity.Process::done,
-                WorkerActivity.Process::failed).containsExactly(org.assertj.core.groups.Tuple.tuple("host/1", 1L, 1L),
-                org.assertj.core.groups.Tuple.tuple("host/2", 0L, 1L));
+                WorkerActivity.Process::failed).containsExactly(org.assertj.core.groups.Tuple.tuple("host/3", 0L, 0L),
+                org.assertj.core.groups.Tuple.tuple("host/1", 1L, 1L), org.assertj.core.groups.Tuple.tuple("host/2", 0L, 1L));
+        WorkerActivity.Process host3 = activity.processes().get(0);
+        assertThat(host3.running()).singleElement().satisfies(task -> {
+            assertThat(task.chainId()).isEqualTo("r1");
+            assertThat(task.taskId()).isEqualTo("t4");
+            assertThat(task.task()).isEqualTo("core.sleep");
+            assertThat(task.node()).isEqualTo("1");
+            assertThat(task.attempt()).isEqualTo(1);
+            assertThat(task.startedAt()).isEqualTo(started.plusSeconds(1));
+        });
+        assertThat(host3.lastSeen()).isEqualTo(started.plusSeconds(1));
     }
 
     private static void run(JdbcTemplate jdbc, String chainId, String pipeline, String status, Instant finished, long ms) {
@@ -108,6 +123,12 @@ class RunStatsIT {
     private static void task(JdbcTemplate jdbc, String chainId, String taskId, String name) {
         jdbc.update("INSERT INTO task_execution (task_id, chain_id, node, name, state, attempt, max_attempts, created_at) "
                 + "VALUES (?, ?, '0', ?, 'SUCCESS', 1, 3, ?)", taskId, chainId, name, at(NOW.minus(2, ChronoUnit.HOURS)));
+    }
+
+    private static void runningTask(JdbcTemplate jdbc, String taskId, String node, String state, Instant started) {
+        jdbc.update("INSERT INTO task_execution (task_id, chain_id, node, name, state, attempt, max_attempts, created_at, "
+                + "started_at, worker) VALUES (?, 'r1', ?, 'core.sleep', ?, 1, 3, ?, ?, 'host/3')", taskId, node, state,
+                at(started), at(started));
     }
 
     private static void attempt(JdbcTemplate jdbc, String taskId, int attempt, String outcome, Instant finished, long ms,
