@@ -19,10 +19,14 @@ import org.springframework.stereotype.Component;
  * {@code consumers} in the readiness group: DOWN until the consumer group of every running Kafka
  * route of this process is stable with its partitions assigned, so the first pipelines after
  * {@code /readyz} do not wait for a rebalance. A group seen ready once stays ready: later
- * rebalances (an instance joining or leaving) do not take this one out of service.
+ * rebalances (an instance joining or leaving) do not take this one out of service. Routes of the
+ * group {@link #ON_DEMAND} are not waited for.
  */
 @Component("consumers")
-class KafkaConsumersHealthIndicator implements HealthIndicator {
+public class KafkaConsumersHealthIndicator implements HealthIndicator {
+
+    /** The route group of Kafka routes started only when something needs them (the live feed): readiness does not wait for them. */
+    public static final String ON_DEMAND = "on-demand";
 
     private final CamelContext camel;
     private final KafkaConnection connection;
@@ -63,6 +67,7 @@ class KafkaConsumersHealthIndicator implements HealthIndicator {
         Set<String> groups = new TreeSet<>();
         for (Route route : camel.getRoutes()) {
             if (route.getEndpoint() instanceof KafkaEndpoint kafka && kafka.getConfiguration().getGroupId() != null
+                    && !ON_DEMAND.equals(route.getGroup())
                     && camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted()) {
                 groups.add(kafka.getConfiguration().getGroupId());
             }

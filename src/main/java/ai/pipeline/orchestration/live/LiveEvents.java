@@ -20,8 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The live clients of this process and what they are sent: every pipeline event, trimmed (no
  * results, errors cut short), as the SSE event named after its kind ({@code pipeline} or
- * {@code task}); {@code ready} when a stream opens, {@code resync} when a client missed events, and
- * a comment every {@link #HEARTBEAT} so a client that went away is noticed and dropped.
+ * {@code task}); {@code ready} once the stream is fed ({@link LiveFeed} runs the consumer while
+ * clients listen), {@code resync} when a client missed events, and a comment every
+ * {@link #HEARTBEAT} so a client that went away is noticed and dropped.
  */
 @Component
 public class LiveEvents implements DisposableBean {
@@ -36,12 +37,14 @@ public class LiveEvents implements DisposableBean {
             "task_id", "task", "attempt", "error", "at");
 
     private final JsonMapper json;
+    private final LiveFeed feed;
     private final Set<LiveClient> clients = ConcurrentHashMap.newKeySet();
     private final ExecutorService sender = Executors.newFixedThreadPool(2, named("live-sender"));
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(named("live-heartbeat"));
 
-    public LiveEvents(JsonMapper json) {
+    LiveEvents(JsonMapper json, LiveFeed feed) {
         this.json = json;
+        this.feed = feed;
         heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -52,14 +55,26 @@ public class LiveEvents implements DisposableBean {
         }
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         LiveClient[] self = new LiveClient[1];
-        LiveClient client = new LiveClient(emitter, QUEUE_CAPACITY, sender, () -> clients.remove(self[0]));
+        LiveClient client = new LiveClient(emitter, QUEUE_CAPACITY, sender, () -> left(self[0]));
         self[0] = client;
         emitter.onCompletion(client::close);
         emitter.onTimeout(client::close);
         emitter.onError(error -> client.close());
         clients.add(client);
-        client.offer(SseEmitter.event().name("ready").reconnectTime(2000).data("{\"clients\": " + clients.size() + "}"));
+        feed.open(() -> client.offer(SseEmitter.event().name("ready").reconnectTime(2000)
+                .data("{\"clients\": " + clients.size() + "}")));
         return emitter;
+    }
+
+    private void left(LiveClient client) {
+        if (clients.remove(client) && clients.isEmpty()) {
+            feed.idle();
+        }
+    }
+
+    /** Whether this process reads the events now (while streams are open, and a linger after). */
+    public boolean feeding() {
+        return feed.running();
     }
 
     /** How many streams are open (for tests and the stream's own {@code ready} event). */
