@@ -2,7 +2,10 @@ package ai.pipeline.platform;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +13,17 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Helpers for routes that handle Kafka records a poll at a time, committing offsets by hand ({@code allowManualCommit=true}). */
 public final class KafkaBatches {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaBatches.class);
 
     /** Consumer options of such routes: up to 500 records per poll, offsets committed by the route. */
     public static final String POLLS = "&maxPollRecords=500&allowManualCommit=true&autoCommitEnable=false"
@@ -49,6 +59,33 @@ public final class KafkaBatches {
         }
     }
 
+    /**
+     * Commits these offsets (each a handled record's) asynchronously, in one request per consumer:
+     * Camel's {@link KafkaManualCommit#commit()} sends one per partition, and under load a poll's
+     * records span many partitions, so commits outnumbered every other request the broker served
+     * (0.49 per chain3, against 0.37 produce requests). A partition's highest offset wins. Call it
+     * on the consumer's own thread, as Kafka requires; a failed commit leaves its records to be
+     * read again, which the routes that use this tolerate.
+     */
+    public static void commitTogether(Collection<KafkaManualCommit> commits) {
+        Map<org.apache.kafka.clients.consumer.Consumer<?, ?>, Map<TopicPartition, OffsetAndMetadata>> byConsumer =
+                new IdentityHashMap<>();
+        for (KafkaManualCommit commit : commits) {
+            if (commit instanceof DefaultKafkaManualCommit handled) {
+                byConsumer.computeIfAbsent(handled.getConsumer(), consumer -> new HashMap<>()).merge(handled.getPartition(),
+                        new OffsetAndMetadata(handled.getRecordOffset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
+            } else {
+                commit.commit();
+            }
+        }
+        byConsumer.forEach((consumer, offsets) -> consumer.commitAsync(offsets, (committed, failure) -> {
+            if (failure != null) {
+                log.warn("Offsets of {} partition(s) were not committed ({}); their records are read again after a "
+                        + "rebalance or restart", offsets.size(), failure.toString());
+            }
+        }));
+    }
+
     private static List<KafkaManualCommit> lastPerPartition(List<Exchange> records) {
         Map<String, Exchange> last = new LinkedHashMap<>();
         for (Exchange record : records) {
@@ -82,9 +119,11 @@ public final class KafkaBatches {
         public void commitDurable() {
             Deque<Pending> queue = pending.get();
             long durable = durableSequence.getAsLong();
+            List<KafkaManualCommit> commits = new ArrayList<>();
             while (!queue.isEmpty() && queue.peekFirst().sequence() <= durable) {
-                queue.pollFirst().commits().forEach(KafkaManualCommit::commit);
+                commits.addAll(queue.pollFirst().commits());
             }
+            commitTogether(commits);
         }
 
         /** A handled batch, durable once the engine's sequence reaches {@code sequence}. */

@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration.worker;
 
 import ai.pipeline.orchestration.engine.Topics;
+import ai.pipeline.platform.KafkaBatches;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,7 +113,7 @@ class WorkerReports implements DisposableBean {
                 state.reports.add(new Sent(sent.report(), sent.key(), produce(sent.report(), sent.key())));
             }
         }
-        state.lastPerPartition.values().forEach(KafkaManualCommit::commit);
+        KafkaBatches.commitTogether(state.lastPerPartition.values());
         state.lastPerPartition.clear();
     }
 
