@@ -68,7 +68,7 @@ public class LiveEvents implements DisposableBean {
 
     private void left(LiveClient client) {
         if (clients.remove(client) && clients.isEmpty()) {
-            feed.idle();
+            feed.idle(clients::isEmpty);
         }
     }
 

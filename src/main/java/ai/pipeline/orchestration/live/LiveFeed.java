@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
@@ -78,11 +79,19 @@ class LiveFeed implements DisposableBean {
         });
     }
 
-    /** The last client left: the consumer stops after the linger, unless a client comes back first. */
-    void idle() {
+    /**
+     * The last client left: the consumer stops after the linger, unless a client comes back first.
+     * {@code nobodyListens} is asked again then (a client may come between the last one leaving and this call).
+     */
+    void idle(BooleanSupplier nobodyListens) {
         thread.execute(() -> {
             if (enabled && stop == null && (reading || joinCheck != null)) {
-                stop = thread.schedule(this::stopReading, linger.toMillis(), TimeUnit.MILLISECONDS);
+                stop = thread.schedule(() -> {
+                    stop = null;
+                    if (nobodyListens.getAsBoolean()) {
+                        stopReading();
+                    }
+                }, linger.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
     }
@@ -131,7 +140,6 @@ class LiveFeed implements DisposableBean {
     }
 
     private void stopReading() {
-        stop = null;
         if (joinCheck != null) {
             joinCheck.cancel(false);
             joinCheck = null;
