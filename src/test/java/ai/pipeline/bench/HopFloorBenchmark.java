@@ -30,13 +30,16 @@ import org.junit.jupiter.api.Test;
  * driver sends a record to {@code ping}, an echo sends it back on {@code pong}, and the driver
  * times the round trip (two hops). The echo is once a plain Kafka consumer and producer, once a
  * Camel route on camel-kafka as the engine configures it, so the cost of Kafka itself and what
- * Camel's consumer adds are known apart. Prints one JSON line per case.
+ * Camel's consumer adds are known apart. Prints one JSON line per case. {@code -Dhop.gap-ms=400}
+ * pauses that long between round trips (100 of them, one round), as a pipeline's workers are idle
+ * between its steps: what a hop costs to a consumer that waited.
  */
 @Tag("benchmark")
 class HopFloorBenchmark {
 
     private static final int WARM_UP = 300;
-    private static final int ROUND_TRIPS = 1000;
+    private static final long GAP_MS = Long.getLong("hop.gap-ms", 0);
+    private static final int ROUND_TRIPS = GAP_MS > 0 ? 100 : 1000;
 
     @Test
     void hopFloor() throws Exception {
@@ -49,7 +52,7 @@ class HopFloorBenchmark {
             String manualCommit = "&allowManualCommit=true&autoCommitEnable=false&maxPollRecords=500"
                     + "&kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualAsyncCommitFactory";
             // twice each, interleaved: the first rounds also warm the broker up, and this machine's speed drifts
-            for (int round = 0; round < 2; round++) {
+            for (int round = 0; round < (GAP_MS > 0 ? 1 : 2); round++) {
                 report("plain-clients", measure(servers, new PlainEcho(servers)));
                 report("camel-route", measure(servers, new CamelEcho(servers, "")));
                 report("camel-route-manual-commit", measure(servers, new CamelEcho(servers, manualCommit)));
@@ -80,6 +83,7 @@ class HopFloorBenchmark {
                 }
                 if (i >= 0) {
                     micros[i] = (System.nanoTime() - start) / 1000;
+                    Thread.sleep(GAP_MS);
                 }
             }
             return micros;
@@ -102,7 +106,7 @@ class HopFloorBenchmark {
         long[] sorted = micros.clone();
         Arrays.sort(sorted);
         System.out.println(String.format(Locale.ROOT,
-                "{\"echo\": \"%s\", \"round_trips\": %d, \"rtt_p50_ms\": %.2f, \"rtt_p90_ms\": %.2f, \"rtt_p99_ms\": %.2f, \"hop_p50_ms\": %.2f}",
+                "{\"echo\": \"%s\", \"gap_ms\": " + GAP_MS + ", \"round_trips\": %d, \"rtt_p50_ms\": %.2f, \"rtt_p90_ms\": %.2f, \"rtt_p99_ms\": %.2f, \"hop_p50_ms\": %.2f}",
                 echo, sorted.length, sorted[sorted.length / 2] / 1000.0, sorted[sorted.length * 9 / 10] / 1000.0,
                 sorted[sorted.length * 99 / 100] / 1000.0, sorted[sorted.length / 2] / 2000.0));
         assertThat(sorted[0]).isPositive();
