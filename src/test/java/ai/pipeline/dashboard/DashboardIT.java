@@ -255,8 +255,11 @@ class DashboardIT {
         assertThat(graphNode("1.h1.1").getDomAttribute("class")).contains("selected");
         screenshot("dashboard-canvas.png");
 
-        // pushed, not polled: with nothing happening the page reads nothing
-        long reads = apiReads();
+        // pushed, not polled: with nothing happening the page reads nothing. First the page is live: its
+        // stream's ready (sent once the process reads the events for it, which can take a moment when no
+        // stream was open) makes it read everything once
+        awaitLive();
+        long reads = await().atMost(PATIENCE).until(this::settledApiReads, settled -> settled >= 0);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> apiReads() == reads);
         // the server ends the stream: the page says so, reconnects, and catches up with what it missed
         live.disconnectAll();
@@ -417,6 +420,13 @@ class DashboardIT {
     private void awaitLive() {
         await().atMost(PATIENCE).ignoreExceptions()
                 .until(() -> browser.findElement(By.id("live")).getDomAttribute("data-state"), "connected"::equals);
+    }
+
+    /** The page's API calls once none came for half a second, or -1 while they still come. */
+    private long settledApiReads() throws InterruptedException {
+        long before = apiReads();
+        Thread.sleep(500);
+        return apiReads() == before ? before : -1;
     }
 
     /** How many API calls the page has made (the browser's resource timing entries). */
