@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
@@ -22,10 +23,12 @@ import tools.jackson.databind.node.ObjectNode;
  * results, errors cut short), as the SSE event named after its kind ({@code pipeline} or
  * {@code task}); {@code ready} once the stream is fed ({@link LiveFeed} runs the consumer while
  * clients listen), {@code resync} when a client missed events, and a comment every
- * {@link #HEARTBEAT} so a client that went away is noticed and dropped.
+ * {@link #HEARTBEAT} so a client that went away is noticed and dropped. On a clean stop the streams
+ * end first: the web server's graceful shutdown waits for open requests, a stream among them, up to
+ * its timeout (30 s), and the pages reconnect anyway.
  */
 @Component
-public class LiveEvents implements DisposableBean {
+public class LiveEvents implements SmartLifecycle, DisposableBean {
 
     static final int MAX_CLIENTS = 64;
     static final int QUEUE_CAPACITY = 512;
@@ -39,6 +42,7 @@ public class LiveEvents implements DisposableBean {
     private final JsonMapper json;
     private final LiveFeed feed;
     private final Set<LiveClient> clients = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
     private final ExecutorService sender = Executors.newFixedThreadPool(2, named("live-sender"));
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(named("live-heartbeat"));
 
@@ -111,6 +115,23 @@ public class LiveEvents implements DisposableBean {
     /** Ends every open stream (their pages show "disconnected" and reconnect): on shutdown, and in tests. */
     public void disconnectAll() {
         List.copyOf(clients).forEach(LiveClient::close);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Stops before the web server's graceful shutdown (this bean's phase is the highest): its streams end at once. */
+    @Override
+    public void stop() {
+        running = false;
+        disconnectAll();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     @Override

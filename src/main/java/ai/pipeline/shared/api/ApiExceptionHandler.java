@@ -3,6 +3,8 @@ package ai.pipeline.shared.api;
 import ai.pipeline.shared.task.TaskFailure;
 import jakarta.validation.ConstraintViolationException;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
@@ -32,6 +35,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  */
 @RestControllerAdvice
 public class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler(TaskFailure.class)
     ResponseEntity<ApiResponse<Void>> taskFailure(TaskFailure e) {
@@ -101,6 +106,15 @@ public class ApiExceptionHandler {
             TransientDataAccessException.class, CannotCreateTransactionException.class, TransactionSystemException.class})
     ResponseEntity<ApiResponse<Void>> databaseUnavailable(Exception e) {
         return respond(ApiErrors.of(e));
+    }
+
+    /**
+     * The client went away while it was answered (a closed event stream, a cut connection): there is
+     * nobody to answer and nothing went wrong here, so no 500 and no stack trace in the log.
+     */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone(AsyncRequestNotUsableException e) {
+        log.debug("The client went away: {}", e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

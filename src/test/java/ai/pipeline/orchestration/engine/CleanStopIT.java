@@ -6,6 +6,14 @@ import static org.awaitility.Awaitility.await;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.Apps;
 import ai.pipeline.testsupport.Pipelines;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -73,6 +81,29 @@ class CleanStopIT {
                     assertThat(outcomes).as("attempts of %s in %s", task.path("node").asString(), chainId).containsOnlyOnce("SUCCESS");
                 }
             }
+        }
+    }
+
+    @Test
+    void aCleanStopEndsTheOpenEventStreamsInsteadOfWaitingForThem(CapturedOutput output) throws Exception {
+        BufferedReader events;
+        try (ConfigurableApplicationContext app = Apps.start(Map.of("app.data-dir", dataDir.toString()))) {
+            HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + port(app) + "/api/v1/events/stream")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+            String line = events.readLine();
+            while (line != null && !line.equals("event:ready")) {
+                line = events.readLine();
+            }
+            assertThat(line).as("the stream's ready").isEqualTo("event:ready");
+        }
+        // the web server's graceful shutdown waits for open requests up to its timeout: the stream ended first
+        assertThat(output).contains("Graceful shutdown complete").doesNotContain("Graceful shutdown aborted")
+                .doesNotContain("unexpected error in API call");
+        while (events.readLine() != null) {
+            // the rest of what the stream sent: it has ended
         }
     }
 
