@@ -1,9 +1,18 @@
 package ai.pipeline.platform;
 
+import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.common.GroupState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -75,6 +84,24 @@ public class KafkaConnection implements SmartLifecycle {
     /** A shared admin client; do not close it. */
     public Admin admin() {
         return admin;
+    }
+
+    /**
+     * Which of these consumer groups read now: stable, with a partition assigned to a member (a
+     * group still joining or rebalancing is not). Asks the group coordinator, waiting at most {@code timeout}.
+     */
+    public Set<String> groupsReading(Collection<String> groups, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> reading = new TreeSet<>();
+        admin.describeConsumerGroups(groups, new DescribeConsumerGroupsOptions().timeoutMs((int) timeout.toMillis()))
+                .all().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .forEach((group, description) -> {
+                    if (description.groupState() == GroupState.STABLE && description.members().stream()
+                            .anyMatch(member -> !member.assignment().topicPartitions().isEmpty())) {
+                        reading.add(group);
+                    }
+                });
+        return reading;
     }
 
     @Override

@@ -1,16 +1,12 @@
 package ai.pipeline.platform;
 
-import java.util.Map;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaEndpoint;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
-import org.apache.kafka.common.GroupState;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -43,15 +39,7 @@ public class KafkaConsumersHealthIndicator implements HealthIndicator {
         waiting.removeAll(ready);
         if (!waiting.isEmpty()) {
             try {
-                Map<String, ConsumerGroupDescription> groups = connection.admin()
-                        .describeConsumerGroups(waiting, new DescribeConsumerGroupsOptions().timeoutMs(3000))
-                        .all().get(4, TimeUnit.SECONDS);
-                groups.forEach((group, description) -> {
-                    if (description.groupState() == GroupState.STABLE && description.members().stream()
-                            .anyMatch(member -> !member.assignment().topicPartitions().isEmpty())) {
-                        ready.add(group);
-                    }
-                });
+                ready.addAll(connection.groupsReading(waiting, Duration.ofSeconds(3)));
                 waiting.removeAll(ready);
             } catch (Exception e) {
                 return Health.down().withDetail("error", "Kafka does not describe the consumer groups: "

@@ -141,7 +141,8 @@ public class LiveEvents implements SmartLifecycle, DisposableBean {
         sender.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
+    /** Daemon threads named {@code <prefix>-1}, {@code <prefix>-2}, … */
+    static java.util.concurrent.ThreadFactory named(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());

@@ -4,16 +4,12 @@ import ai.pipeline.platform.KafkaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
-import org.apache.kafka.common.GroupState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -40,11 +36,7 @@ class LiveFeed implements DisposableBean {
     private final KafkaConnection kafka;
     private final boolean enabled;
     private final Duration linger;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread t = new Thread(runnable, "live-feed");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(LiveEvents.named("live-feed"));
     // the fields below are used on that thread only
     private final List<Runnable> waiting = new ArrayList<>();
     private boolean reading;
@@ -115,12 +107,7 @@ class LiveFeed implements DisposableBean {
     private void checkJoined() {
         boolean stable = false;
         try {
-            Map<String, ConsumerGroupDescription> groups = kafka.admin()
-                    .describeConsumerGroups(List.of(LiveEventRoutes.GROUP), new DescribeConsumerGroupsOptions().timeoutMs(1000))
-                    .all().get(2, TimeUnit.SECONDS);
-            ConsumerGroupDescription group = groups.get(LiveEventRoutes.GROUP);
-            stable = group != null && group.groupState() == GroupState.STABLE
-                    && group.members().stream().anyMatch(member -> !member.assignment().topicPartitions().isEmpty());
+            stable = kafka.groupsReading(List.of(LiveEventRoutes.GROUP), Duration.ofSeconds(1)).contains(LiveEventRoutes.GROUP);
         } catch (Exception e) {
             log.debug("The live feed's group is not described yet: {}", e.toString());
         }

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BinaryOperator;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -25,6 +26,7 @@ public class WorkerActivity {
 
     /** Rates are averaged over this window: per minute, steadier than the last minute alone. */
     static final Duration WINDOW = Duration.ofMinutes(5);
+    private static final BinaryOperator<Instant> LATER = BinaryOperator.maxBy(Comparator.naturalOrder());
 
     public record RunningTask(String chainId, String node, String taskId, String task, int attempt, Instant startedAt) {
     }
@@ -53,7 +55,7 @@ public class WorkerActivity {
                     now.computeIfAbsent(worker, w -> new ArrayList<>()).add(new RunningTask(rs.getString("chain_id"),
                             rs.getString("node"), rs.getString("task_id"), rs.getString("name"), rs.getInt("attempt"), startedAt));
                     if (startedAt != null) {
-                        lastSeen.merge(worker, startedAt, (a, b) -> a.isAfter(b) ? a : b);
+                        lastSeen.merge(worker, startedAt, LATER);
                     }
                 });
         Instant since = Instant.now().minus(WINDOW);
@@ -64,8 +66,7 @@ public class WorkerActivity {
                 rs -> {
                     String worker = rs.getString("worker");
                     counts.put(worker, new long[] {rs.getLong("done"), rs.getLong("failed")});
-                    lastSeen.merge(worker, instant(rs.getObject("last_seen", OffsetDateTime.class)),
-                            (a, b) -> a.isAfter(b) ? a : b);
+                    lastSeen.merge(worker, instant(rs.getObject("last_seen", OffsetDateTime.class)), LATER);
                 }, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
         now.keySet().forEach(worker -> lastSeen.putIfAbsent(worker, Instant.now()));
         double minutes = WINDOW.toSeconds() / 60.0;
