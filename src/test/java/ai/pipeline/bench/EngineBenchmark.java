@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppProcess;
-import ai.pipeline.testsupport.ProcessCpu;
 import ai.pipeline.testsupport.ProcessMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +152,7 @@ class EngineBenchmark {
 
         String throughput(String name, String canvas, int n) throws InterruptedException {
             List<String> ids = new ArrayList<>(n);
-            Map<String, Long> cpuBefore = cpu();
+            Map<String, Long> cpuBefore = setup.cpuMillis();
             long storedBefore = storedSuccesses();
             long start = System.nanoTime();
             try (SqlSampler sql = new SqlSampler(storedBefore)) {
@@ -165,7 +164,7 @@ class EngineBenchmark {
                 long end = ids.stream().mapToLong(finished::get).max().orElse(start);
                 long[] eventTimes = ids.stream().mapToLong(finished::get).sorted().toArray();
                 sql.awaitCount(n, Duration.ofSeconds(60));
-                Map<String, Long> cpuAfter = cpu();
+                Map<String, Long> cpuAfter = setup.cpuMillis();
                 StringBuilder perProcess = new StringBuilder();
                 cpuAfter.forEach((process, ms) -> perProcess.append(perProcess.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
                         "\"%s\": %.0f", process, (ms - cpuBefore.getOrDefault(process, 0L)) * 1000.0 / n)));
@@ -176,12 +175,6 @@ class EngineBenchmark {
                         n / ((sql.timeOf(n) - start) / 1e9), percentile(lags, 50), percentile(lags, 99), perProcess);
                 return line(name, ids, n / ((end - start) / 1e9)).replaceFirst("}$", extra + "}");
             }
-        }
-
-        private Map<String, Long> cpu() {
-            Map<String, Long> millis = new java.util.LinkedHashMap<>();
-            setup.processes().forEach((process, pid) -> millis.put(process, ProcessCpu.millis(pid)));
-            return millis;
         }
 
         /** Pipelines the database holds as SUCCESS (what the API's history counts). */
@@ -255,7 +248,7 @@ class EngineBenchmark {
 
         String isolated(String name, String canvas, int n) throws InterruptedException {
             List<String> ids = new ArrayList<>(n);
-            Map<String, Long> cpuBefore = cpu();
+            Map<String, Long> cpuBefore = setup.cpuMillis();
             for (int i = 0; i < n; i++) {
                 String id = submit(name, canvas, i);
                 producer.flush();
@@ -265,7 +258,7 @@ class EngineBenchmark {
             long total = ids.stream().mapToLong(id -> finished.get(id) - submitted.get(id)).sum();
             // CPU a run costs when it runs alone: on two cores, latency follows it as much as any wait
             StringBuilder perRun = new StringBuilder();
-            cpu().forEach((process, ms) -> perRun.append(perRun.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
+            setup.cpuMillis().forEach((process, ms) -> perRun.append(perRun.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
                     "\"%s\": %.1f", process, (ms - cpuBefore.getOrDefault(process, 0L)) / (double) n)));
             return line(name, ids, n / (total / 1e9)).replaceFirst("}$", ", \"cpu_ms_per_run\": {" + perRun
                     + "}, \"hops_p50\": " + IsolatedHops.of(setup.bootstrapServers(), ids) + "}");

@@ -2,6 +2,7 @@ package ai.pipeline.bench;
 
 import ai.pipeline.testsupport.AppProcess;
 import ai.pipeline.testsupport.StandaloneKafka;
+import ai.pipeline.testsupport.ProcessCpu;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ final class EngineSetup implements AutoCloseable {
     final boolean externalKafka;
     final boolean postgres;
     private final int instances;
+    private long postgresPid;
     /** The application processes, once {@link #start} has started them. */
     final List<AppProcess> apps = new ArrayList<>();
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
@@ -56,6 +58,8 @@ final class EngineSetup implements AutoCloseable {
             EmbeddedPostgres database = EmbeddedPostgres.builder().setDataDirectory(Files.createDirectories(dir.resolve("pg")))
                     .setCleanDataDirectory(true).start();
             infrastructure.add(database);
+            // the postmaster's pid is the first line of postmaster.pid in its data directory
+            postgresPid = Long.parseLong(Files.readAllLines(dir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
             environment.put("SPRING_DATASOURCE_URL", database.getJdbcUrl("postgres", "postgres"));
             environment.put("SPRING_DATASOURCE_USERNAME", "postgres");
             environment.put("SPRING_DATASOURCE_PASSWORD", "postgres");
@@ -71,17 +75,24 @@ final class EngineSetup implements AutoCloseable {
         return this;
     }
 
-    /** Every process whose CPU the benchmark counts, by name: app1…, and the broker when it runs on its own. */
-    Map<String, Long> processes() {
-        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+    /**
+     * The CPU milliseconds used so far by every process the benchmark counts, by name: app1…, the
+     * broker when it runs on its own, PostgreSQL (its server process and every backend it started:
+     * they run on the same cores) and the driver.
+     */
+    Map<String, Long> cpuMillis() {
+        Map<String, Long> millis = new java.util.LinkedHashMap<>();
         for (int i = 0; i < apps.size(); i++) {
-            pids.put("app" + (i + 1), apps.get(i).pid());
+            millis.put("app" + (i + 1), ProcessCpu.millis(apps.get(i).pid()));
         }
         if (kafka != null) {
-            pids.put("broker", kafka.pid());
+            millis.put("broker", ProcessCpu.millis(kafka.pid()));
         }
-        pids.put("driver", ProcessHandle.current().pid());
-        return pids;
+        if (postgresPid != 0) {
+            millis.put("database", ProcessCpu.treeMillis(postgresPid));
+        }
+        millis.put("driver", ProcessCpu.selfMillis());
+        return millis;
     }
 
     String bootstrapServers() {
