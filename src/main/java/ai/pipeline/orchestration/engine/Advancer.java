@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -63,12 +64,18 @@ final class Advancer {
     private final TaskRegistry registry;
     private final Duration defaultJoinTimeout;
     private final int maxTasks;
+    private final UnaryOperator<JsonNode> readClaims;
 
-    /** {@code maxTasks}: most items a map may run over ({@code app.engine.max-tasks}, as for a canvas). */
-    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks) {
+    /**
+     * {@code maxTasks}: most items a map may run over ({@code app.engine.max-tasks}, as for a canvas);
+     * {@code readClaims}: a value with the results it refers to in storage read back ({@link ClaimChecks#checkOut}),
+     * for the one place the engine looks into a result: the list a map runs over.
+     */
+    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks, UnaryOperator<JsonNode> readClaims) {
         this.registry = registry;
         this.defaultJoinTimeout = defaultJoinTimeout;
         this.maxTasks = maxTasks;
+        this.readClaims = readClaims;
     }
 
     // ---- starting ---------------------------------------------------------------------------
@@ -367,10 +374,12 @@ final class Advancer {
 
     private Outcome visitJoin(Run run, Node node, Supplier<JsonNode> input, Outbound out) {
         JoinRow join = run.records().join(node.path());
+        // a map's list may be a result kept in storage: read back once, whatever number of items
+        Supplier<JsonNode> mapInput = node.kind() == Kind.FOR_EACH ? once(() -> readClaims.apply(input.get())) : input;
         if (join == null) {
             int expected;
             if (node.kind() == Kind.FOR_EACH) {
-                JsonNode items = input.get().path(node.forEach().items());
+                JsonNode items = mapInput.get().path(node.forEach().items());
                 String refused = !items.isArray() ? "invalid_input: the input has no list at '" + node.forEach().items() + "'"
                         : items.size() > maxTasks ? "too_large: the list at '" + node.forEach().items() + "' has "
                         + items.size() + " items; a map runs at most " + maxTasks + " (app.engine.max-tasks)" : null;
@@ -400,7 +409,7 @@ final class Advancer {
         out.beginFanOut(run.chainId(), node.path());
         for (Node member : members(run, node, join)) {
             Supplier<JsonNode> memberInput = node.kind() == Kind.FOR_EACH
-                    ? () -> input.get().path(node.forEach().items()).path(member.index())
+                    ? () -> mapInput.get().path(node.forEach().items()).path(member.index())
                     : input;
             visit(run, member, memberInput, out);
         }
@@ -769,6 +778,12 @@ final class Advancer {
         return true;
     }
 
+    /** The supplier's value, computed at the first call only. */
+    private static Supplier<JsonNode> once(Supplier<JsonNode> supplier) {
+        JsonNode[] value = new JsonNode[1];
+        return () -> value[0] != null ? value[0] : (value[0] = supplier.get());
+    }
+
     /** The input a node gets, recomputed from the records: the previous step's result, the group's input, the item, the chord's results. */
     JsonNode inputOf(Run run, Node node) {
         Node parent = node.parent();
@@ -784,7 +799,7 @@ final class Advancer {
         }
         JsonNode parentInput = inputOf(run, parent);
         if (parent.kind() == Kind.FOR_EACH) {
-            return parentInput.path(parent.forEach().items()).path(node.index());
+            return readClaims.apply(parentInput).path(parent.forEach().items()).path(node.index());
         }
         return parentInput;
     }

@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.engine;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.canvas.CanvasOptions;
 import ai.pipeline.orchestration.canvas.CanvasValidator;
+import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.shared.task.TaskDefinition;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
@@ -33,6 +34,11 @@ class EngineConfiguration {
     JoinFeeder joinFeeder(ProducerTemplate producer) {
         return feeds -> feeds.forEach(feed ->
                 producer.sendBodyAndHeader(EngineRoutes.JOIN, feed, EngineRoutes.JOIN_KEY, feed.key()));
+    }
+
+    @Bean
+    ClaimChecks claimChecks(Storage storage, JsonMapper json, EngineSettings settings) {
+        return new ClaimChecks(storage, json, settings.claimCheckAbove().toBytes());
     }
 
     @Bean

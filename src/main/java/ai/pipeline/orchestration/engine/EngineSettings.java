@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code app.engine.*}: which roles this process plays and how the engine behaves.
@@ -28,6 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           lease (e.g. {@code http://10.1.2.3:8080}); empty: its address and HTTP port
  * @param forwardTimeout     how long an instance that does not hold the lease waits for the holder's answer
  *                           to a call it forwarded (upload included)
+ * @param claimCheckAbove    a task result larger than this (as JSON) travels as a reference to a file in storage
+ *                           ({@link ClaimChecks}); results up to {@code app.storage.max-file-size} are then possible
  */
 @ConfigurationProperties("app.engine")
 public record EngineSettings(
@@ -42,7 +45,8 @@ public record EngineSettings(
         @DefaultValue("20ms") Duration commitInterval,
         Map<String, TimeLimits> timeLimits,
         String advertisedUrl,
-        @DefaultValue("30s") Duration forwardTimeout) {
+        @DefaultValue("30s") Duration forwardTimeout,
+        @DefaultValue("1MB") DataSize claimCheckAbove) {
 
     /** A task type's default time limits; a null field: no such limit. */
     public record TimeLimits(Duration soft, Duration hard) {

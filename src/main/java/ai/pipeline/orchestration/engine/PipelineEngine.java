@@ -152,6 +152,7 @@ public class PipelineEngine implements DisposableBean {
     /** Group commits that failed so far (under {@link #lock}): a client waiting for its start learns of one at once. */
     private long failedCommits;
     private final Thread committer;
+    private final ClaimChecks claims;
     private volatile boolean running = true;
     private OrchestratorLease lease;
     /** Whether this instance holds the orchestrator lease: only then does it run or change anything. */
@@ -162,7 +163,7 @@ public class PipelineEngine implements DisposableBean {
 
     public PipelineEngine(ExecutionStore store, ExecutionRecords executionRecords, TransactionTemplate transactions, TaskRegistry registry,
                           EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json,
-                          EngineMetrics metrics, RunSpans spans) {
+                          EngineMetrics metrics, RunSpans spans, ClaimChecks claims) {
         this.store = store;
         this.executionRecords = executionRecords;
         this.metrics = metrics;
@@ -173,7 +174,8 @@ public class PipelineEngine implements DisposableBean {
         this.json = json;
         this.canvasJson = new CanvasJson(json);
         this.plans = new PlanCache(canvasJson);
-        this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks());
+        this.claims = claims;
+        this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks(), claims::checkOut);
         this.commitIntervalNanos = settings.commitInterval().toNanos();
         this.committer = new Thread(this::commitLoop, "engine-group-commit");
         committer.setDaemon(true);
@@ -299,7 +301,11 @@ public class PipelineEngine implements DisposableBean {
             ChainRecords records = ChainRecords.forNewPipeline(row);
             int firstMessage = out.messages().size();
             advancer.start(new Run(records, plans.remember(chainId, request.canvas()), json, now), out);
-            refuseUndeliverable(out.messages().subList(firstMessage, out.messages().size()));
+            List<OutboxMessage> first = out.messages().subList(firstMessage, out.messages().size());
+            List<OutboxMessage> fitted = fittedToKafka(List.copyOf(first));
+            refuseUndeliverable(fitted);
+            first.clear();
+            first.addAll(fitted);
             runs.put(chainId, records);
             dirty.add(records);
             started.add(new Started(chainId, false));
@@ -314,8 +320,9 @@ public class PipelineEngine implements DisposableBean {
     }
 
     /**
-     * A first message larger than Kafka takes could never be delivered: the run would be recorded
-     * and then never move. Refused (413) before anything is recorded.
+     * A first message larger than Kafka takes, even made to fit ({@link #fittedToKafka}: its task
+     * arguments), could never be delivered: the run would be recorded and then never move. Refused
+     * (413) before anything is recorded.
      */
     private static void refuseUndeliverable(List<OutboxMessage> messages) {
         for (OutboxMessage message : messages) {
@@ -791,7 +798,7 @@ public class PipelineEngine implements DisposableBean {
     private void emit(Outbound out, Sending sending) {
         appliedSequence++;
         List<String> tooLarge = new ArrayList<>();
-        for (OutboxMessage message : out.messages()) {
+        for (OutboxMessage message : fittedToKafka(out.messages())) {
             boolean dispatch = isDispatch(message);
             if (dispatch && !KafkaTopics.fits(message.payload())) {
                 tooLarge.add(message.key());
@@ -824,6 +831,43 @@ public class PipelineEngine implements DisposableBean {
         for (String chainId : tooLarge) {
             fail(chainId, "too_large: the next task message is over " + KafkaTopics.MAX_PAYLOAD_BYTES
                     + " bytes (the results it carries are too large for a Kafka record)", null, false);
+        }
+    }
+
+    /**
+     * The messages, with each dispatch Kafka would refuse made to fit: a group's fan-out too large as
+     * one record goes as one message per member (not through the Multicast), and a task message still
+     * too large (a chord body given many members' results, a large map item) has its input kept in
+     * storage, as a large result is ({@link ClaimChecks}). One that cannot be made to fit stays as it is.
+     */
+    private List<OutboxMessage> fittedToKafka(List<OutboxMessage> messages) {
+        if (messages.stream().allMatch(m -> !isDispatch(m) || KafkaTopics.fits(m.payload()))) {
+            return messages;
+        }
+        List<OutboxMessage> fitted = new ArrayList<>();
+        for (OutboxMessage message : messages) {
+            if (!isDispatch(message) || KafkaTopics.fits(message.payload())) {
+                fitted.add(message);
+            } else if (message.topic().equals(Outbound.FAN_OUT)) {
+                Messages.FanOut fanOut = json.readValue(message.payload(), Messages.FanOut.class);
+                fitted.addAll(fittedToKafka(fanOut.dispatches().stream().map(d ->
+                        new OutboxMessage(d.topic(), message.key(), json.writeValueAsString(d.message()))).toList()));
+            } else {
+                fitted.add(withInputInStorage(message));
+            }
+        }
+        return fitted;
+    }
+
+    private OutboxMessage withInputInStorage(OutboxMessage message) {
+        Messages.TaskMessage m = json.readValue(message.payload(), Messages.TaskMessage.class);
+        try {
+            JsonNode input = claims.storeInput(m.chainId(), m.taskId(), m.attempt(), m.input());
+            return new OutboxMessage(message.topic(), message.key(), json.writeValueAsString(new Messages.TaskMessage(m.chainId(),
+                    m.taskId(), m.node(), m.task(), m.attempt(), m.args(), input, m.dispatchedAt(), m.timeLimit())));
+        } catch (RuntimeException e) {
+            log.error("Could not keep the input of task {} of run {} in storage: {}", m.node(), m.chainId(), e.toString());
+            return message;
         }
     }
 

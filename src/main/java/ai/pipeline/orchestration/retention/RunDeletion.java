@@ -64,6 +64,7 @@ public class RunDeletion {
         for (String chainId : deleted) {
             try {
                 files += outputs.delete(payloads.get(chainId));
+                files += outputs.deleteClaims(chainId);
             } catch (RuntimeException e) {
                 log.warn("Run {} is deleted, but not all of its files: {}", chainId, e.toString());
             }

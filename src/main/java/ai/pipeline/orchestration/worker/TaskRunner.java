@@ -1,6 +1,7 @@
 package ai.pipeline.orchestration.worker;
 
 import ai.pipeline.orchestration.canvas.Canvas;
+import ai.pipeline.orchestration.engine.ClaimChecks;
 import ai.pipeline.orchestration.engine.EngineSettings;
 import ai.pipeline.orchestration.engine.Messages.ErrorInfo;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
@@ -69,6 +70,7 @@ public class TaskRunner implements DisposableBean {
     private final long startedReportAfterMs;
     private final EngineSettings settings;
     private final Tracing tracing;
+    private final ClaimChecks claims;
     /** Threads for tasks with a hard time limit, so the worker can stop waiting for one. */
     private final ExecutorService limitedRuns = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "task-within-limit");
@@ -83,8 +85,9 @@ public class TaskRunner implements DisposableBean {
     });
 
     public TaskRunner(TaskRegistry registry, Revocations revocations, JsonMapper json, ProducerTemplate producer,
-                      EngineSettings settings, Tracing tracing) {
+                      EngineSettings settings, Tracing tracing, ClaimChecks claims) {
         this.registry = registry;
+        this.claims = claims;
         this.tracing = tracing;
         this.settings = settings;
         this.revocations = revocations;
@@ -96,14 +99,15 @@ public class TaskRunner implements DisposableBean {
 
     /** Body in: a task message (JSON). Body out: its task event (JSON), or null when it must not run. */
     public void run(Exchange exchange) {
-        TaskMessage message = json.readValue(exchange.getIn().getBody(String.class), TaskMessage.class);
+        String body = exchange.getIn().getBody(String.class);
+        TaskMessage message = json.readValue(body, TaskMessage.class);
         exchange.getIn().setHeader(KafkaConstants.KEY, message.chainId());
         if (revocations.isRevoked(message.chainId(), message.node(), message.attempt())) {
             log.debug("Skipping revoked task {} {}", message.task(), message.node());
             exchange.getIn().setBody(null);
             return;
         }
-        TaskEvent event = execute(message);
+        TaskEvent event = execute(message, ClaimChecks.mayHoldReference(body));
         if (event.startedAt() != null && event.finishedAt() != null
                 && Duration.between(event.startedAt(), event.finishedAt()).toMillis() >= startedReportAfterMs) {
             exchange.setProperty(RAN_LONG, true);
@@ -134,6 +138,11 @@ public class TaskRunner implements DisposableBean {
     }
 
     TaskEvent execute(TaskMessage message) {
+        return execute(message, true);
+    }
+
+    /** Runs the task; {@code inputMayHoldReferences}: its input may name results kept in storage (read back first). */
+    private TaskEvent execute(TaskMessage message, boolean inputMayHoldReferences) {
         Instant startedAt = Instant.now();
         MDC.put("chain_id", message.chainId());
         MDC.put("task_id", message.taskId());
@@ -144,9 +153,9 @@ public class TaskRunner implements DisposableBean {
             TaskDefinition definition = registry.find(message.task()).orElseThrow(() ->
                     TaskFailure.invalidInput("this worker does not know task " + message.task()));
             Canvas.TimeLimit limit = settings.timeLimit(definition.name(), definition.domain(), message.timeLimit());
-            context = new Context(message, limit.softMs());
+            context = new Context(message, inputMayHoldReferences ? claims.checkOut(message.input()) : message.input(), limit.softMs());
             Object result = limit.hardMs() == null ? definition.run(context) : runWithin(definition, context, limit.hardMs());
-            JsonNode resultJson = json.valueToTree(result);
+            JsonNode resultJson = claims.checkIn(message.chainId(), message.taskId(), message.attempt(), json.valueToTree(result));
             return finished(message, startedAt, TaskEvent.Outcome.SUCCESS, resultJson, null);
         } catch (TaskFailure e) {
             TaskFailure failure = context != null && e.reason() == TaskFailure.Reason.CANCELLED && context.pastSoftLimit()
@@ -232,9 +241,9 @@ public class TaskRunner implements DisposableBean {
         private final Long softLimitMs;
         private final long softDeadline;
 
-        Context(TaskMessage message, Long softLimitMs) {
+        Context(TaskMessage message, JsonNode input, Long softLimitMs) {
             this.message = message;
-            this.input = message.input() == null || message.input().isNull() ? null : json.treeToValue(message.input(), Object.class);
+            this.input = input == null || input.isNull() ? null : json.treeToValue(input, Object.class);
             this.softLimitMs = softLimitMs;
             this.softDeadline = softLimitMs == null ? Long.MAX_VALUE : System.nanoTime() + softLimitMs * 1_000_000;
         }

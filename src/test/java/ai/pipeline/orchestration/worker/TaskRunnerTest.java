@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.orchestration.canvas.Canvas;
+import ai.pipeline.orchestration.engine.ClaimChecks;
 import ai.pipeline.orchestration.engine.EngineSettings;
 import ai.pipeline.orchestration.engine.Messages.TaskEvent;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
@@ -11,12 +12,14 @@ import ai.pipeline.platform.KafkaTopics;
 import ai.pipeline.platform.tracing.RecordedSpans;
 import ai.pipeline.platform.tracing.RunTraceContext;
 import ai.pipeline.platform.tracing.Tracing;
+import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.shared.task.TaskArguments;
 import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,17 +29,70 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 class TaskRunnerTest {
 
     private final JsonMapper json = JsonMapper.builder().build();
 
+    @TempDir
+    Path storageRoot;
+
+    @Test
+    void aResultOverTheClaimCheckSizeTravelsAsAReferenceToStorageAndTheNextTaskGetsItBack() {
+        String large = "y".repeat(5_000);
+        TaskDefinition grows = TaskDefinition.of("test.grows", "returns 5,000 characters", TaskArguments.none(), (context, args) -> large);
+        TaskDefinition measures = TaskDefinition.of("test.measures", "the length of its input", TaskArguments.none(),
+                (context, args) -> ((String) context.input()).length());
+        TaskRunner runner = runner(new TaskRegistry(List.of(grows, measures)), new Revocations(), Tracing.off(), 1_000, 1_000_000);
+        try {
+            TaskEvent first = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.grows", 2, Map.of(), null, Instant.now()));
+
+            assertThat(first.outcome()).isEqualTo(TaskEvent.Outcome.SUCCESS);
+            assertThat(first.result().path("claim_check").asString()).isEqualTo("results/claims/chain-1/task-1-2.json");
+            assertThat(first.result().path("bytes").asInt()).isEqualTo(5_002);   // the JSON string, quotes included
+            assertThat(storageRoot.resolve("results/claims/chain-1/task-1-2.json")).hasContent("\"" + large + "\"");
+
+            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+            exchange.getIn().setBody(json.writeValueAsString(new TaskMessage("chain-1", "task-2", "1", "test.measures", 1,
+                    Map.of(), first.result(), Instant.now())));
+            runner.run(exchange);
+
+            TaskEvent second = json.readValue(exchange.getIn().getBody(String.class), TaskEvent.class);
+            assertThat(second.outcome()).isEqualTo(TaskEvent.Outcome.SUCCESS);
+            assertThat(second.result().asInt()).as("the length of the input the task saw").isEqualTo(5_000);
+        } finally {
+            runner.destroy();
+        }
+    }
+
+    @Test
+    void aResultOverTheStorageFileLimitFailsAsTooLargeSayingWhichLimit() {
+        TaskDefinition grows = TaskDefinition.of("test.grows", "returns 50,000 characters", TaskArguments.none(),
+                (context, args) -> "z".repeat(50_000));
+        TaskRunner runner = runner(new TaskRegistry(List.of(grows)), new Revocations(), Tracing.off(), 1_000, 10_000);
+        try {
+            TaskEvent event = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.grows", 1, Map.of(), null, Instant.now()));
+
+            assertThat(event.outcome()).isEqualTo(TaskEvent.Outcome.FAILURE);
+            assertThat(event.error().reason()).isEqualTo("too_large");
+            assertThat(event.error().retryable()).isFalse();
+            assertThat(event.error().message()).isEqualTo("the result is 50002 bytes of JSON; a result may be at most 10000 bytes"
+                    + " (app.storage.max-file-size)");
+            assertThat(storageRoot.resolve("results")).doesNotExist();
+        } finally {
+            runner.destroy();
+        }
+    }
+
     @Test
     void aResultLargerThanKafkaTakesFailsTheTaskSayingWhyInsteadOfLeavingItStarted() {
         TaskDefinition grows = TaskDefinition.of("test.grows", "returns more than a Kafka record holds", TaskArguments.none(),
                 (context, args) -> "x".repeat(KafkaTopics.MAX_PAYLOAD_BYTES + 1));
-        TaskRunner runner = runner(grows, new Revocations());
+        // a claim check set above what Kafka takes: the report itself is too large
+        TaskRunner runner = runner(new TaskRegistry(List.of(grows)), new Revocations(), Tracing.off(), Long.MAX_VALUE, Long.MAX_VALUE);
         try {
             Exchange exchange = new DefaultExchange(new DefaultCamelContext());
             exchange.getIn().setBody(json.writeValueAsString(new TaskMessage("chain-1", "task-1", "0", "test.grows", 1,
@@ -102,7 +158,7 @@ class TaskRunnerTest {
     void aTaskTypesDefaultLimitAppliesUnlessTheStepGivesItsOwn() {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
                 Duration.ofMillis(5), Map.of("ocr", new EngineSettings.TimeLimits(Duration.ofMinutes(9), Duration.ofMinutes(10)),
-                "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))), null, Duration.ofSeconds(30));
+                "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))), null, Duration.ofSeconds(30), DataSize.ofMegabytes(1));
 
         assertThat(settings.timeLimit("ocr.extract_text", "ocr", null)).isEqualTo(new Canvas.TimeLimit(540_000L, 600_000L));
         assertThat(settings.timeLimit("ocr.extract_text", "ocr", new Canvas.TimeLimit(null, 5_000L)))
@@ -147,8 +203,13 @@ class TaskRunnerTest {
     }
 
     private TaskRunner runner(TaskDefinition task, Revocations revocations, Tracing tracing) {
+        return runner(new TaskRegistry(List.of(task)), revocations, tracing, 1_000_000, 100_000_000);
+    }
+
+    private TaskRunner runner(TaskRegistry registry, Revocations revocations, Tracing tracing, long claimCheckAbove, long maxFileBytes) {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
-                Duration.ofMillis(5), Map.of(), null, Duration.ofSeconds(30));
-        return new TaskRunner(new TaskRegistry(List.of(task)), revocations, json, null, settings, tracing);
+                Duration.ofMillis(5), Map.of(), null, Duration.ofSeconds(30), DataSize.ofBytes(claimCheckAbove));
+        ClaimChecks claims = new ClaimChecks(new Storage(storageRoot, maxFileBytes), json, claimCheckAbove);
+        return new TaskRunner(registry, revocations, json, null, settings, tracing, claims);
     }
 }
