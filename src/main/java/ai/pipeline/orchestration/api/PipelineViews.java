@@ -99,15 +99,16 @@ public final class PipelineViews {
                     @Schema(description = "the named stage the task belongs to (ai-pipeline)") String stage,
                     @Schema(allowableValues = {"PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"}) String state,
                     int attempt, int maxAttempts, Instant createdAt,
-                    Instant queuedAt, Instant startedAt, Instant finishedAt, Long durationMs, String error, JsonNode result,
-                    List<AttemptView> attempts) {
+                    Instant queuedAt, Instant startedAt, Instant finishedAt, Long durationMs,
+                    @Schema(description = "the worker process (host/pid) running it now; finished attempts name theirs") String worker,
+                    String error, JsonNode result, List<AttemptView> attempts) {
 
         static List<TaskView> of(List<TaskRow> tasks, List<AttemptRow> attempts, PipelineDefinition definition,
                                  JsonMapper json) {
             Map<String, List<AttemptRow>> byTask = attempts.stream().collect(Collectors.groupingBy(AttemptRow::taskId));
             return tasks.stream().sorted(Comparator.comparing((TaskRow t) -> t.node, NODE_ORDER)).map(t -> new TaskView(t.taskId, t.name, t.node, stageName(definition, t.node),
                     t.state.name(), t.attempt, t.maxAttempts, t.createdAt, t.queuedAt, t.startedAt, t.finishedAt,
-                    duration(t.startedAt, t.finishedAt), t.error, parse(json, t.result),
+                    duration(t.startedAt, t.finishedAt), t.state == TaskState.STARTED ? t.worker : null, t.error, parse(json, t.result),
                     byTask.getOrDefault(t.taskId, List.of()).stream().map(AttemptView::of).toList()))
                     .toList();
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code GET /api/v1/queues} and {@code /workers} against the running application and its embedded broker. */
 @AppTest
@@ -67,13 +68,17 @@ class WorkersAndQueuesIT {
         assertThat(running.path("node").asString()).isEqualTo("0");
         assertThat(running.path("attempt").asInt()).isEqualTo(1);
         assertThat(running.path("started_at").asString()).isNotBlank();
+        JsonNode task = pipelines.task(chainId, "0");
+        assertThat(task.path("state").asString()).isEqualTo("STARTED");
+        assertThat(task.path("worker").asString()).as("the run's task names the process running it")
+                .isEqualTo(running.path("worker").asString());
 
         pipelines.awaitEnd(chainId);
         // the end may be announced before its group commit stores it (events first when idle): a moment later
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(runningTask(api, chainId)).as("an ended task runs no more").isNull());
     }
 
-    /** The task of this run that some worker process runs now, as GET /api/v1/workers lists it (null: none). */
+    /** The task of this run that some worker process runs now, as GET /api/v1/workers lists it, with that process's name (null: none). */
     private static JsonNode runningTask(ApiClient api, String chainId) {
         ApiClient.Response workers = api.get("/api/v1/workers");
         assertThat(workers.status()).as(workers.body()).isEqualTo(200);
@@ -81,7 +86,7 @@ class WorkersAndQueuesIT {
             for (JsonNode task : process.path("running")) {
                 if (chainId.equals(task.path("chain_id").asString())) {
                     assertThat(process.path("worker").asString()).as("host/pid").contains("/");
-                    return task;
+                    return ((ObjectNode) task.deepCopy()).put("worker", process.path("worker").asString());
                 }
             }
         }
