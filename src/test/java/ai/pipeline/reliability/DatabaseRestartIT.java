@@ -2,12 +2,11 @@ package ai.pipeline.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.pipeline.testsupport.FreePorts;
 import ai.pipeline.testsupport.AppProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +34,7 @@ class DatabaseRestartIT {
     @Test
     void requestsDuringADatabaseRestartCompleteOrAreRefusedNoneIsLost() throws IOException {
         Path data = Files.createDirectories(dir.resolve("pg"));
-        int port = freePort();
+        int port = FreePorts.pick();
         postgres = start(data, port);
         try (AppProcess app = new AppProcess(dir.resolve("app"), Map.of(
                 "SPRING_DATASOURCE_URL", postgres.getJdbcUrl("postgres", "postgres"),
@@ -71,9 +70,4 @@ class DatabaseRestartIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

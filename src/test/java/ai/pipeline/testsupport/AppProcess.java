@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +31,7 @@ public final class AppProcess implements AutoCloseable {
     public AppProcess(Path dataDir, Map<String, String> environment) {
         this.dataDir = dataDir;
         this.environment = environment;
-        this.port = freePort();
+        this.port = FreePorts.pick();
         this.log = dataDir.resolve("app.log");
     }
 
@@ -147,11 +145,4 @@ public final class AppProcess implements AutoCloseable {
         stop();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

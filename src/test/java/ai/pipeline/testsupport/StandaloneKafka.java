@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +34,8 @@ public final class StandaloneKafka implements AutoCloseable {
 
     public static StandaloneKafka start(Path dir) {
         try {
-            int port = freePort();
-            int controllerPort = freePort();
+            int port = FreePorts.pick();
+            int controllerPort = FreePorts.pick();
             Files.createDirectories(dir);
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
@@ -144,11 +143,6 @@ public final class StandaloneKafka implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {
