@@ -22,8 +22,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -64,14 +64,14 @@ final class Advancer {
     private final TaskRegistry registry;
     private final Duration defaultJoinTimeout;
     private final int maxTasks;
-    private final UnaryOperator<JsonNode> readClaims;
+    private final BiFunction<String, JsonNode, JsonNode> readClaims;
 
     /**
      * {@code maxTasks}: most items a map may run over ({@code app.engine.max-tasks}, as for a canvas);
-     * {@code readClaims}: a value with the results it refers to in storage read back ({@link ClaimChecks#checkOut}),
+     * {@code readClaims}: a value of a run's with the results it refers to in storage read back ({@link ClaimChecks#checkOut}),
      * for the one place the engine looks into a result: the list a map runs over.
      */
-    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks, UnaryOperator<JsonNode> readClaims) {
+    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks, BiFunction<String, JsonNode, JsonNode> readClaims) {
         this.registry = registry;
         this.defaultJoinTimeout = defaultJoinTimeout;
         this.maxTasks = maxTasks;
@@ -375,7 +375,7 @@ final class Advancer {
     private Outcome visitJoin(Run run, Node node, Supplier<JsonNode> input, Outbound out) {
         JoinRow join = run.records().join(node.path());
         // a map's list may be a result kept in storage: read back once, whatever number of items
-        Supplier<JsonNode> mapInput = node.kind() == Kind.FOR_EACH ? once(() -> readClaims.apply(input.get())) : input;
+        Supplier<JsonNode> mapInput = node.kind() == Kind.FOR_EACH ? once(() -> readClaims.apply(run.chainId(), input.get())) : input;
         if (join == null) {
             int expected;
             if (node.kind() == Kind.FOR_EACH) {
@@ -799,7 +799,7 @@ final class Advancer {
         }
         JsonNode parentInput = inputOf(run, parent);
         if (parent.kind() == Kind.FOR_EACH) {
-            return readClaims.apply(parentInput).path(parent.forEach().items()).path(node.index());
+            return readClaims.apply(run.chainId(), parentInput).path(parent.forEach().items()).path(node.index());
         }
         return parentInput;
     }

@@ -78,19 +78,27 @@ public final class ClaimChecks {
         return reference;
     }
 
-    /** The value with every reference in it (itself, or inside its arrays and objects) replaced by what it refers to. */
-    public JsonNode checkOut(JsonNode value) {
+    /**
+     * The value with every reference of this run's in it (itself, or inside its arrays and objects)
+     * replaced by what it refers to. A reference into another run's folder is left as it is: a
+     * client's input cannot make a task read another run's results.
+     */
+    public JsonNode checkOut(String chainId, JsonNode value) {
+        return readBack(folderOf(chainId) + "/", value);
+    }
+
+    private JsonNode readBack(String folder, JsonNode value) {
         if (value == null || !value.isContainer()) {
             return value;
         }
-        if (isReference(value)) {
+        if (isReference(value) && value.get(FIELD).asString().startsWith(folder)) {
             return read(value.get(FIELD).asString());
         }
         if (value.isArray()) {
             ArrayNode copy = null;
             for (int i = 0; i < value.size(); i++) {
                 JsonNode element = value.get(i);
-                JsonNode resolved = checkOut(element);
+                JsonNode resolved = readBack(folder, element);
                 if (resolved != element && copy == null) {
                     copy = ((ArrayNode) value).deepCopy();
                 }
@@ -103,7 +111,7 @@ public final class ClaimChecks {
         ObjectNode copy = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = value.properties().iterator(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode resolved = checkOut(field.getValue());
+            JsonNode resolved = readBack(folder, field.getValue());
             if (resolved != field.getValue()) {
                 if (copy == null) {
                     copy = ((ObjectNode) value).deepCopy();

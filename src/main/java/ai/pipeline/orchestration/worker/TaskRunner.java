@@ -153,7 +153,7 @@ public class TaskRunner implements DisposableBean {
             TaskDefinition definition = registry.find(message.task()).orElseThrow(() ->
                     TaskFailure.invalidInput("this worker does not know task " + message.task()));
             Canvas.TimeLimit limit = settings.timeLimit(definition.name(), definition.domain(), message.timeLimit());
-            context = new Context(message, inputMayHoldReferences ? claims.checkOut(message.input()) : message.input(), limit.softMs());
+            context = new Context(message, inputMayHoldReferences ? claims.checkOut(message.chainId(), message.input()) : message.input(), limit.softMs());
             Object result = limit.hardMs() == null ? definition.run(context) : runWithin(definition, context, limit.hardMs());
             JsonNode resultJson = claims.checkIn(message.chainId(), message.taskId(), message.attempt(), json.valueToTree(result));
             return finished(message, startedAt, TaskEvent.Outcome.SUCCESS, resultJson, null);

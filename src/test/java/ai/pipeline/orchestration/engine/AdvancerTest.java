@@ -25,7 +25,6 @@ import ai.pipeline.shared.task.TaskFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,7 +36,7 @@ class AdvancerTest {
     private final TaskRegistry registry = new TaskRegistry(List.of(
             TaskDefinition.of("core.echo", "", TaskArguments.none(), (c, a) -> null),
             TaskDefinition.of("core.fail", "", TaskArguments.none(), (c, a) -> null)));
-    private Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, UnaryOperator.identity());
+    private Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, (chainId, value) -> value);
 
     @Test
     void aChainDispatchesOneStepAtATimePassingEachResultOn() {

@@ -37,7 +37,7 @@ class ClaimChecksTest {
     }
 
     @Test
-    void referencesAreReadBackWhereverTheyAreInAValueAndTheRestIsLeftAsItIs() throws Exception {
+    void aRunsReferencesAreReadBackWhereverTheyAreInAValueAndTheRestIsLeftAsItIs() throws Exception {
         ClaimChecks claims = claims();
         JsonNode first = json.readTree("[\"" + "b".repeat(150) + "\"]");
         JsonNode second = json.readTree("{\"pages\": \"" + "c".repeat(150) + "\"}");
@@ -45,22 +45,23 @@ class ClaimChecksTest {
                 .add(claims.checkIn("chain-2", "t2", 1, second)).add("inline");
         JsonNode wrapped = json.createObjectNode().set("result", claims.checkIn("chain-2", "t1", 1, first));
 
-        assertThat(claims.checkOut(chordInput)).isEqualTo(json.createArrayNode().add(first).add(second).add("inline"));
-        assertThat(claims.checkOut(wrapped)).isEqualTo(json.createObjectNode().set("result", first));
+        assertThat(claims.checkOut("chain-2", chordInput)).isEqualTo(json.createArrayNode().add(first).add(second).add("inline"));
+        assertThat(claims.checkOut("chain-2", wrapped)).isEqualTo(json.createObjectNode().set("result", first));
         JsonNode plain = json.readTree("{\"a\": [1, {\"b\": \"c\"}]}");
-        assertThat(claims.checkOut(plain)).isSameAs(plain);
+        assertThat(claims.checkOut("chain-2", plain)).isSameAs(plain);
+        assertThat(claims.checkOut("chain-other", chordInput)).as("another run's references are not read back").isSameAs(chordInput);
     }
 
     @Test
     void onlyAPathInTheClaimFolderIsAReferenceAndAMissingFileIsNotFoundSayingWhere() throws Exception {
         JsonNode lookalike = json.readTree("{\"claim_check\": \"uploads/secret.json\", \"bytes\": 10}");
-        JsonNode escaping = json.readTree("{\"claim_check\": \"results/claims/../../../etc/passwd\", \"bytes\": 10}");
+        JsonNode escaping = json.readTree("{\"claim_check\": \"results/claims/chain-3/../../../../etc/passwd\", \"bytes\": 10}");
         JsonNode gone = json.readTree("{\"claim_check\": \"results/claims/chain-3/t-1.json\", \"bytes\": 10}");
 
-        assertThat(claims().checkOut(lookalike)).isSameAs(lookalike);
-        assertThatThrownBy(() -> claims().checkOut(escaping)).isInstanceOf(TaskFailure.class)
+        assertThat(claims().checkOut("chain-3", lookalike)).isSameAs(lookalike);
+        assertThatThrownBy(() -> claims().checkOut("chain-3", escaping)).isInstanceOf(TaskFailure.class)
                 .hasMessageContaining("outside the storage root");
-        assertThatThrownBy(() -> claims().checkOut(gone)).isInstanceOf(TaskFailure.class)
+        assertThatThrownBy(() -> claims().checkOut("chain-3", gone)).isInstanceOf(TaskFailure.class)
                 .hasMessage("the result this step takes was stored at results/claims/chain-3/t-1.json, which is gone"
                         + " (no such file in storage: results/claims/chain-3/t-1.json)")
                 .extracting(e -> ((TaskFailure) e).reason()).isEqualTo(TaskFailure.Reason.NOT_FOUND);
