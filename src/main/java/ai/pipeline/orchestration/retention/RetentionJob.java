@@ -1,14 +1,25 @@
 package ai.pipeline.orchestration.retention;
 
+import ai.pipeline.orchestration.engine.ClaimChecks;
 import ai.pipeline.orchestration.engine.OrchestratorLease;
+import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.FinishedRuns;
 import ai.pipeline.shared.storage.Storage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +35,10 @@ import org.springframework.stereotype.Component;
  * Every {@code app.retention.interval}, on the instance that holds the orchestrator lease only (so two
  * instances never race over the same runs and files): deletes finished runs that ended more than
  * {@code app.retention.runs} ago with the files they wrote, {@link RunDeletion#delete a batch per
- * transaction}, then the files of every {@link RetainedFiles} older than theirs. Counts what it
- * purged in {@code ai.retention.purged} [ai_retention_purged_total] by {@code what} (runs,
- * run-files, uploads, outbox, inbox, …).
+ * transaction}, then the files of every {@link RetainedFiles} older than theirs, then stored results
+ * ({@link ClaimChecks}) of runs that were never recorded, a day after they were written. Counts what
+ * it purged in {@code ai.retention.purged} [ai_retention_purged_total] by {@code what} (runs,
+ * run-files, uploads, outbox, inbox, orphan-claims, …).
  */
 @Component
 @EnableConfigurationProperties(RetentionProperties.class)
@@ -35,6 +47,12 @@ public class RetentionJob implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
     /** A bound on one pass, so a huge backlog is worked off over several passes, never in one long one. */
     private static final int MAX_BATCHES_PER_PASS = 100;
+    /**
+     * A run's stored results are deleted with the run; a folder of them whose run was never recorded
+     * (its start was refused after a task message's input was stored) goes this long after its last change.
+     */
+    private static final Duration ORPHAN_CLAIMS_AFTER = Duration.ofDays(1);
+    private static final Pattern CHAIN_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final RetentionProperties properties;
     private final OrchestratorLease lease;
@@ -42,6 +60,8 @@ public class RetentionJob implements DisposableBean {
     private final RunDeletion deletion;
     private final List<RetainedFiles> retained;
     private final MeterRegistry meters;
+    private final Storage storage;
+    private final ExecutionStore store;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "retention");
         thread.setDaemon(true);
@@ -49,8 +69,10 @@ public class RetentionJob implements DisposableBean {
     });
 
     RetentionJob(RetentionProperties properties, OrchestratorLease lease, FinishedRuns runs, RunDeletion deletion,
-                 List<RetainedFiles> retained, Storage storage, MeterRegistry meters) {
+                 List<RetainedFiles> retained, Storage storage, ExecutionStore store, MeterRegistry meters) {
         this.properties = properties;
+        this.storage = storage;
+        this.store = store;
         this.lease = lease;
         this.runs = runs;
         this.deletion = deletion;
@@ -94,7 +116,40 @@ public class RetentionJob implements DisposableBean {
                 purgeFiles(files, now.minus(files.keep()));
             }
         }
+        purgeOrphanClaims(now.minus(ORPHAN_CLAIMS_AFTER));
         return true;
+    }
+
+    private void purgeOrphanClaims(Instant changedBefore) {
+        Path claims = storage.root().resolve(ClaimChecks.FOLDER);
+        if (!Files.isDirectory(claims, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Map<String, Path> old = new HashMap<>();
+        try (Stream<Path> folders = Files.list(claims)) {
+            folders.filter(folder -> CHAIN_ID.matcher(folder.getFileName().toString()).matches()
+                            && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) && changedBefore(folder, changedBefore))
+                    .limit(FinishedRuns.MAX_IDS)
+                    .forEach(folder -> old.put(folder.getFileName().toString(), folder));
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Retention of stored results failed: {}", e.toString());
+            return;
+        }
+        if (old.isEmpty()) {
+            return;
+        }
+        old.keySet().removeAll(store.existingChainIds(old.keySet()));
+        for (String chainId : old.keySet()) {
+            counter("orphan-claims").increment(RunOutputs.deleteClaims(storage, chainId));
+        }
+    }
+
+    private static boolean changedBefore(Path path, Instant cutoff) {
+        try {
+            return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void purgeRuns(Instant endedBefore) {
@@ -123,7 +178,7 @@ public class RetentionJob implements DisposableBean {
     }
 
     private List<String> whatIsPurged() {
-        List<String> what = new ArrayList<>(List.of("runs", "run-files"));
+        List<String> what = new ArrayList<>(List.of("runs", "run-files", "orphan-claims"));
         retained.stream().map(RetainedFiles::name).distinct().forEach(what::add);
         return what;
     }

@@ -43,6 +43,10 @@ final class RunOutputs {
      * attempts whose report never came (the worker stopped); returns how many files.
      */
     int deleteClaims(String chainId) {
+        return deleteClaims(storage, chainId);
+    }
+
+    static int deleteClaims(Storage storage, String chainId) {
         Path folder = storage.root().resolve(ClaimChecks.folderOf(chainId));
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             return 0;

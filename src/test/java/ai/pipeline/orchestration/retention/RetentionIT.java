@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.pipeline.orchestration.engine.ClaimChecks;
 import ai.pipeline.platform.DataDirectory;
 import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.testsupport.ApiClient;
@@ -24,7 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * The retention job on the real application, with periods short enough to watch: finished runs go
  * once their retention ran out, unfinished ones never; old uploads, outbox and drop-folder files go,
- * newer ones stay; what it purged is counted.
+ * newer ones stay; old stored results of runs never recorded go; what it purged is counted.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "app.data-dir=target/test-data/${random.uuid}",
@@ -56,6 +57,14 @@ class RetentionIT {
         return path;
     }
 
+    /** A run's folder of stored results, holding one file, both last changed {@code age} ago. */
+    private Path claims(String chainId, Duration age) throws IOException {
+        Path folder = storage.root().resolve(ClaimChecks.folderOf(chainId));
+        file(folder.resolve("task-1.json"), age);
+        Files.setLastModifiedTime(folder, FileTime.from(Instant.now().minus(age)));
+        return folder;
+    }
+
     private double purged(String what) {
         return meters.get("ai.retention.purged").tag("what", what).counter().count();
     }
@@ -79,8 +88,15 @@ class RetentionIT {
                 file(dataDirectory.outbox().resolve("22222222-2222-2222-2222-222222222222.json"), Duration.ofHours(1)),
                 file(dataDirectory.inbox().resolve("document/.done/recent.pdf"), Duration.ofHours(23)));
 
+        // stored results (ClaimChecks) of a run never recorded go a day after their last change; a run's own stay with it
+        Path orphanClaims = claims("33333333-3333-3333-3333-333333333333", OLD);
+        Path sleepingClaims = claims(sleeping, OLD);
+
         await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/pipelines/" + finished).status() == 404);
         await().atMost(Duration.ofSeconds(10)).until(() -> old.stream().noneMatch(Files::exists));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(orphanClaims));
+        assertThat(sleepingClaims).as("the stored results of a run that is still recorded").isDirectory();
+        assertThat(purged("orphan-claims")).isEqualTo(1);
 
         assertThat(api.get("/api/v1/pipelines/" + sleeping).status()).as("a run that has not ended is never purged").isEqualTo(200);
         assertThat(fresh).allMatch(Files::isRegularFile);
