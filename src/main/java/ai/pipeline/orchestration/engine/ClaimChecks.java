@@ -55,6 +55,14 @@ public final class ClaimChecks {
     }
 
     /**
+     * Whether this JSON text (a report holding a result) could hold a result over the size; when not,
+     * {@link #checkIn} need not serialise the result again to measure it. A character is at most 3 UTF-8 bytes.
+     */
+    public boolean mayBeOver(String jsonText) {
+        return 3L * jsonText.length() > aboveBytes;
+    }
+
+    /**
      * A task message's input kept in storage whatever its size, for a message Kafka would refuse
      * (a chord body given many members' results): a reference to it, or the input when it is null.
      */

@@ -28,6 +28,11 @@ public final class Messages {
                            Map<String, Object> args, JsonNode input, Instant dispatchedAt) {
             this(chainId, taskId, node, task, attempt, args, input, dispatchedAt, null);
         }
+
+        /** The same message with another input (one kept in storage, {@link ClaimChecks}). */
+        public TaskMessage withInput(JsonNode otherInput) {
+            return new TaskMessage(chainId, taskId, node, task, attempt, args, otherInput, dispatchedAt, timeLimit);
+        }
     }
 
     /** The first tasks of a group's members, multicast to their topics by the {@code orchestration-fan-out} route. */
@@ -44,6 +49,11 @@ public final class Messages {
                             JsonNode result, ErrorInfo error, Instant startedAt, Instant finishedAt, String worker) {
 
         public enum Type { STARTED, FINISHED }
+
+        /** The same report with another result (one kept in storage, {@link ClaimChecks}). */
+        public TaskEvent withResult(JsonNode otherResult) {
+            return new TaskEvent(type, chainId, taskId, node, attempt, outcome, otherResult, error, startedAt, finishedAt, worker);
+        }
 
         public enum Outcome { SUCCESS, FAILURE }
     }

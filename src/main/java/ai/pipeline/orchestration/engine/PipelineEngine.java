@@ -863,8 +863,7 @@ public class PipelineEngine implements DisposableBean {
         Messages.TaskMessage m = json.readValue(message.payload(), Messages.TaskMessage.class);
         try {
             JsonNode input = claims.storeInput(m.chainId(), m.taskId(), m.attempt(), m.input());
-            return new OutboxMessage(message.topic(), message.key(), json.writeValueAsString(new Messages.TaskMessage(m.chainId(),
-                    m.taskId(), m.node(), m.task(), m.attempt(), m.args(), input, m.dispatchedAt(), m.timeLimit())));
+            return new OutboxMessage(message.topic(), message.key(), json.writeValueAsString(m.withInput(input)));
         } catch (RuntimeException e) {
             log.error("Could not keep the input of task {} of run {} in storage: {}", m.node(), m.chainId(), e.toString());
             return message;

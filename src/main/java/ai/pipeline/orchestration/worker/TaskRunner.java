@@ -113,6 +113,11 @@ public class TaskRunner implements DisposableBean {
             exchange.setProperty(RAN_LONG, true);
         }
         String report = json.writeValueAsString(event);
+        if (event.result() != null && claims.mayBeOver(report)) {
+            // measured only when the report could hold a result over the limit: most are serialised once
+            event = withResultCheckedIn(message, event);
+            report = json.writeValueAsString(event);
+        }
         if (!KafkaTopics.fits(report)) {
             // Kafka would refuse the report and the task would stay STARTED: it fails, saying why
             TaskFailure tooLarge = TaskFailure.tooLarge("the result of " + message.task() + " is "
@@ -125,6 +130,17 @@ public class TaskRunner implements DisposableBean {
         exchange.getIn().setBody(report);
         if (tracing.on()) {
             recordSpan(exchange.getIn().getHeader(RunTraceContext.TRACEPARENT, String.class), message, event);
+        }
+    }
+
+    /** The event with its result kept in storage when large ({@link ClaimChecks#checkIn}); a failure when it cannot be. */
+    private TaskEvent withResultCheckedIn(TaskMessage message, TaskEvent event) {
+        try {
+            JsonNode result = claims.checkIn(message.chainId(), message.taskId(), message.attempt(), event.result());
+            return result == event.result() ? event : event.withResult(result);
+        } catch (TaskFailure e) {
+            return finished(message, event.startedAt(), TaskEvent.Outcome.FAILURE, null,
+                    new ErrorInfo(e.reason().code(), e.getMessage(), e.retryable()));
         }
     }
 
@@ -155,8 +171,7 @@ public class TaskRunner implements DisposableBean {
             Canvas.TimeLimit limit = settings.timeLimit(definition.name(), definition.domain(), message.timeLimit());
             context = new Context(message, inputMayHoldReferences ? claims.checkOut(message.chainId(), message.input()) : message.input(), limit.softMs());
             Object result = limit.hardMs() == null ? definition.run(context) : runWithin(definition, context, limit.hardMs());
-            JsonNode resultJson = claims.checkIn(message.chainId(), message.taskId(), message.attempt(), json.valueToTree(result));
-            return finished(message, startedAt, TaskEvent.Outcome.SUCCESS, resultJson, null);
+            return finished(message, startedAt, TaskEvent.Outcome.SUCCESS, json.valueToTree(result), null);
         } catch (TaskFailure e) {
             TaskFailure failure = context != null && e.reason() == TaskFailure.Reason.CANCELLED && context.pastSoftLimit()
                     && !revocations.isRevoked(message.chainId(), message.node(), message.attempt())

@@ -48,21 +48,19 @@ class TaskRunnerTest {
                 (context, args) -> ((String) context.input()).length());
         TaskRunner runner = runner(new TaskRegistry(List.of(grows, measures)), new Revocations(), Tracing.off(), 1_000, 1_000_000);
         try {
-            TaskEvent first = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.grows", 2, Map.of(), null, Instant.now()));
+            TaskEvent first = report(runner, new TaskMessage("chain-1", "task-1", "0", "test.grows", 2, Map.of(), null, Instant.now()));
 
             assertThat(first.outcome()).isEqualTo(TaskEvent.Outcome.SUCCESS);
             assertThat(first.result().path("claim_check").asString()).isEqualTo("results/claims/chain-1/task-1-2.json");
             assertThat(first.result().path("bytes").asInt()).isEqualTo(5_002);   // the JSON string, quotes included
             assertThat(storageRoot.resolve("results/claims/chain-1/task-1-2.json")).hasContent("\"" + large + "\"");
 
-            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-            exchange.getIn().setBody(json.writeValueAsString(new TaskMessage("chain-1", "task-2", "1", "test.measures", 1,
-                    Map.of(), first.result(), Instant.now())));
-            runner.run(exchange);
-
-            TaskEvent second = json.readValue(exchange.getIn().getBody(String.class), TaskEvent.class);
+            TaskEvent second = report(runner, new TaskMessage("chain-1", "task-2", "1", "test.measures", 1,
+                    Map.of(), first.result(), Instant.now()));
             assertThat(second.outcome()).isEqualTo(TaskEvent.Outcome.SUCCESS);
-            assertThat(second.result().asInt()).as("the length of the input the task saw").isEqualTo(5_000);
+            assertThat(second.result().asInt()).as("the length of the input the task saw, and a small result stays inline")
+                    .isEqualTo(5_000);
+            assertThat(storageRoot.resolve("results/claims/chain-1")).isDirectoryNotContaining("glob:**task-2*");
         } finally {
             runner.destroy();
         }
@@ -74,7 +72,7 @@ class TaskRunnerTest {
                 (context, args) -> "z".repeat(50_000));
         TaskRunner runner = runner(new TaskRegistry(List.of(grows)), new Revocations(), Tracing.off(), 1_000, 10_000);
         try {
-            TaskEvent event = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.grows", 1, Map.of(), null, Instant.now()));
+            TaskEvent event = report(runner, new TaskMessage("chain-1", "task-1", "0", "test.grows", 1, Map.of(), null, Instant.now()));
 
             assertThat(event.outcome()).isEqualTo(TaskEvent.Outcome.FAILURE);
             assertThat(event.error().reason()).isEqualTo("too_large");
@@ -196,6 +194,14 @@ class TaskRunnerTest {
         } finally {
             runner.destroy();
         }
+    }
+
+    /** The report the worker route sends for this task message. */
+    private TaskEvent report(TaskRunner runner, TaskMessage message) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getIn().setBody(json.writeValueAsString(message));
+        runner.run(exchange);
+        return json.readValue(exchange.getIn().getBody(String.class), TaskEvent.class);
     }
 
     private TaskRunner runner(TaskDefinition task, Revocations revocations) {
