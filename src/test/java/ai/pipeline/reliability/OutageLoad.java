@@ -209,7 +209,7 @@ final class OutageLoad implements AutoCloseable {
         return List.of("SUCCESS", "FAILURE", "CANCELLED").contains(pipeline.path("status").asString());
     }
 
-    /** One line for the report: counts by status, and the slowest answer (with what the slowest refusal said). */
+    /** One line for the report: counts by status, the slowest answers and when they were sent (with what the slowest refusal said). */
     String summary() {
         Map<Integer, Long> counts = statusesBetween(Long.MIN_VALUE, Long.MAX_VALUE);
         Map<Integer, Long> slowest = new LinkedHashMap<>();
@@ -219,6 +219,10 @@ final class OutageLoad implements AutoCloseable {
         String slowestRefusals = refusals.isEmpty() ? "" : "; the slowest refusals (sent at ms: took ms) "
                 + refusals.stream().limit(5).map(o -> o.atMillis() + ": " + o.tookMillis()).toList()
                 + ", the slowest said: " + refusals.get(0).body();
-        return "requests " + outcomes.size() + ", by status " + counts + ", slowest answer by status (ms) " + slowest + slowestRefusals;
+        String slowestAcceptances = outcomes.stream().filter(o -> o.status() == 202)
+                .sorted(Comparator.comparingLong(Outcome::tookMillis).reversed()).limit(5)
+                .map(o -> o.atMillis() + ": " + o.tookMillis()).toList().toString();
+        return "requests " + outcomes.size() + ", by status " + counts + ", slowest answer by status (ms) " + slowest
+                + "; the slowest acceptances (sent at ms: took ms) " + slowestAcceptances + slowestRefusals;
     }
 }

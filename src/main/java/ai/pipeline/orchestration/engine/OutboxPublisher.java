@@ -58,6 +58,9 @@ public class OutboxPublisher implements DisposableBean {
     });
     private final AtomicBoolean kafkaFailing = new AtomicBoolean();
     private final ConcurrentLinkedQueue<OutboxMessage> refusedFirst = new ConcurrentLinkedQueue<>();
+    /** Committed batches to send on the relay's thread, in commit order ({@link #publishCommitted}). */
+    private final ConcurrentLinkedQueue<OutboxBatch> deferred = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean deferredRoundDue = new AtomicBoolean();
     /** Messages sent first, and those Kafka acknowledged or refused: a commit waits for the second to reach the first. */
     private final AtomicLong sentFirst = new AtomicLong();
     private final AtomicLong settledFirst = new AtomicLong();
@@ -91,11 +94,43 @@ public class OutboxPublisher implements DisposableBean {
     }
 
     /**
+     * Sends a committed transaction's messages after the group commit, on its thread while Kafka
+     * takes messages. While Kafka is away (or batches wait from then), the batch goes to the relay's
+     * thread instead, behind those before it: a send there may wait its max.block for a broker that
+     * is away, which on the commit's thread would hold back the next commit and every client waiting
+     * for it.
+     */
+    public void publishCommitted(OutboxBatch batch) {
+        if (batch == null) {
+            return;
+        }
+        if (kafkaFailing.get() || !deferred.isEmpty()) {
+            deferred.add(batch);
+            if (deferredRoundDue.compareAndSet(false, true)) {
+                housekeeping.execute(this::publishDeferred);
+            }
+        } else {
+            publish(batch);
+        }
+    }
+
+    /** Sends deferred batches in order; one that Kafka refuses at once waits for the next round. */
+    private void publishDeferred() {
+        deferredRoundDue.set(false);
+        for (OutboxBatch batch = deferred.peek(); batch != null; batch = deferred.peek()) {
+            if (!publish(batch)) {
+                return;
+            }
+            deferred.poll();   // taken off only once sent, so a commit meanwhile queues behind it
+        }
+    }
+
+    /**
      * Sends a committed transaction's messages in order, without waiting for Kafka. Returns false
      * when Kafka refused one at once (a broker that is away: the send waited its max.block): the
      * rest is not tried, and the batch stays in the outbox for the relay.
      */
-    public boolean publish(OutboxBatch batch) {
+    boolean publish(OutboxBatch batch) {
         if (batch == null) {
             return true;
         }
@@ -121,8 +156,13 @@ public class OutboxPublisher implements DisposableBean {
      * sent again there, so a committed change never lacks its message.
      */
     public void sendFirst(OutboxMessage message) {
+        sendFirstNow(message);
+    }
+
+    /** {@link #sendFirst}; false when Kafka refused the message at once (it is kept to be sent again). */
+    private boolean sendFirstNow(OutboxMessage message) {
         sentFirst.incrementAndGet();
-        send(message, this::firstSettled, () -> {
+        return send(message, this::firstSettled, () -> {
             refusedFirst.add(message);
             firstSettled();
         }, this::firstSettled);
@@ -142,6 +182,13 @@ public class OutboxPublisher implements DisposableBean {
      * work is refused at once instead of waiting on a broker that is away.
      */
     public void flushSentFirst() {
+        if (kafkaFailing.get() && (settledFirst.get() < sentFirst.get() || !refusedFirst.isEmpty())) {
+            // known away: this commit fails now rather than after FIRST_ACK_WAIT (every commit did, for the
+            // whole outage); the relay sends the refused ones again off this thread, and an acknowledgement
+            // clears kafkaFailing
+            throw new org.apache.kafka.common.KafkaException((sentFirst.get() - settledFirst.get() + refusedFirst.size())
+                    + " messages sent before their commit are not in Kafka yet; Kafka is unavailable");
+        }
         for (int round = 0; round < 3; round++) {
             awaitSettled(sentFirst.get());
             if (refusedFirst.isEmpty()) {
@@ -187,14 +234,15 @@ public class OutboxPublisher implements DisposableBean {
         this.fanOutSender = sender;
     }
 
-    private void send(OutboxMessage message, Runnable onAcknowledged, Runnable onRefused, Runnable onTooLarge) {
+    /** Sends without waiting for Kafka's answer; false when Kafka refused the message at once ({@code onRefused} ran). */
+    private boolean send(OutboxMessage message, Runnable onAcknowledged, Runnable onRefused, Runnable onTooLarge) {
         if (message.topic().equals(Outbound.FAN_OUT)) {
             if (fanOutSender == null) {
                 onRefused.run();   // not an orchestrator: it never dispatches
-            } else {
-                fanOutSender.send(message, onAcknowledged, onRefused);
+                return false;
             }
-            return;
+            fanOutSender.send(message, onAcknowledged, onRefused);
+            return true;
         }
         Integer partition = message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER)
                 ? Topics.taskPartition(message.payload(), partitions)
@@ -223,7 +271,9 @@ public class OutboxPublisher implements DisposableBean {
             kafkaFailing.set(true);
             onRefused.run();
             log.warn("Cannot send to Kafka ({}); it is sent again", e.toString());
+            return false;
         }
+        return true;
     }
 
     /** The outbox rows whose messages Kafka acknowledged since the last call: the caller deletes them. */
@@ -268,8 +318,22 @@ public class OutboxPublisher implements DisposableBean {
         return pending.size();
     }
 
+    /** Sends again, on the relay's thread, messages sent first that Kafka refused while it was away. */
+    private void sendRefusedFirstAgain() {
+        for (int left = refusedFirst.size(); left > 0; left--) {
+            OutboxMessage m = refusedFirst.poll();
+            if (m == null || !sendFirstNow(m)) {
+                return;   // refused at once, after its max.block, and kept again: the next round tries
+            }
+        }
+    }
+
     private void relayPendingQuietly() {
         try {
+            publishDeferred();
+            if (kafkaFailing.get()) {
+                sendRefusedFirstAgain();
+            }
             relayPending();
         } catch (RuntimeException e) {
             log.warn("Outbox relay failed: {}", e.toString());

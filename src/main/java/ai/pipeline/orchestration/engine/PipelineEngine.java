@@ -72,6 +72,7 @@ public class PipelineEngine implements DisposableBean {
     /** How long a caller that must see its change stored (a REST start, a cancel) waits for the commit. */
     private static final Duration DURABLE_WAIT = Duration.ofSeconds(8);
     private static final Duration PAUSE_AFTER_FAILED_COMMIT = Duration.ofMillis(200);
+    private static final Duration FAILURE_LOG_EVERY = Duration.ofSeconds(10);
 
     /**
      * A pipeline to start: {@code requestId} (optional) makes a resend start nothing new; {@code rerunOf}
@@ -149,6 +150,9 @@ public class PipelineEngine implements DisposableBean {
     /** Someone waits for a commit (a client, an ended run's event, a join completion): the committer does not wait its interval. */
     private final java.util.concurrent.atomic.AtomicBoolean commitWanted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile RuntimeException lastCommitFailure;
+    /** Failed commits retried since the last stored one, and when one was last logged (guarded by commitMutex). */
+    private int retriedFailures;
+    private long retriedFailureLoggedAt;
     /** Group commits that failed so far (under {@link #lock}): a client waiting for its start learns of one at once. */
     private long failedCommits;
     private final Thread committer;
@@ -1009,7 +1013,7 @@ public class PipelineEngine implements DisposableBean {
         // was stored (forgetUnstored), nor the next commit's callers
         Committed done = commitStored();
         if (done != null) {
-            publisher.publish(done.outbox());
+            publisher.publishCommitted(done.outbox());
             publishedSequence = Math.max(publishedSequence, done.sequence());
         }
     }
@@ -1070,7 +1074,7 @@ public class PipelineEngine implements DisposableBean {
                 lastCommitFailure = e;
                 commitFailed();
                 if (EngineErrorHandling.isRetried(e)) {
-                    log.warn("Group commit of {} runs failed ({}); trying again", changes.size(), e.toString());
+                    logRetried(changes.size(), e);
                 } else {
                     commitOneByOne(e);
                 }
@@ -1080,6 +1084,10 @@ public class PipelineEngine implements DisposableBean {
             failedMessages = new ArrayList<>();
             failedRecords = new ArrayList<>();
             lastCommitFailure = null;
+            if (retriedFailures > 0) {
+                log.info("Group commit stored again after {} failed attempts", retriedFailures);
+                retriedFailures = 0;
+            }
             committed(snapshot.sequence(), records, snapshot.observations());
             return new Committed(snapshot.sequence(), stored);
         } finally {
@@ -1192,6 +1200,20 @@ public class PipelineEngine implements DisposableBean {
                 .map(a -> nodes.getOrDefault(a.taskId(), "?") + " (attempt " + a.attempt() + ")").distinct()
                 .collect(Collectors.joining(", "));
         return reports.isEmpty() ? "store the pipeline's changes" : "apply the report of task " + reports;
+    }
+
+    /**
+     * While the broker or the database is away a commit fails every {@link #PAUSE_AFTER_FAILED_COMMIT}:
+     * the first failure and then one every {@link #FAILURE_LOG_EVERY} are logged, with the count.
+     */
+    private void logRetried(int runs, RuntimeException e) {
+        retriedFailures++;
+        long now = System.nanoTime();
+        if (retriedFailures == 1 || now - retriedFailureLoggedAt >= FAILURE_LOG_EVERY.toNanos()) {
+            retriedFailureLoggedAt = now;
+            log.warn("Group commit of {} runs failed ({}); trying again ({} failed attempts so far)", runs, e.toString(),
+                    retriedFailures);
+        }
     }
 
     /** Wakes the callers waiting for a commit, as a success does: one that waits on Kafka gives up now. */
