@@ -15,6 +15,7 @@ import ai.pipeline.orchestration.store.HistoryFilter;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.orchestration.store.TaskRow;
+import ai.pipeline.platform.DatabaseHealthIndicator;
 import ai.pipeline.shared.task.TaskFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,10 +40,13 @@ public class PipelineService {
     private final ExecutionStore store;
     private final OutboxPublisher publisher;
     private final ScheduledRuns scheduled;
+    private final DatabaseHealthIndicator database;
 
     public PipelineService(PipelineEngine engine, PipelineCatalog catalog, CanvasValidator validator,
-                           CanvasOptions options, ExecutionStore store, OutboxPublisher publisher, ScheduledRuns scheduled) {
+                           CanvasOptions options, ExecutionStore store, OutboxPublisher publisher, ScheduledRuns scheduled,
+                           DatabaseHealthIndicator database) {
         this.scheduled = scheduled;
+        this.database = database;
         this.engine = engine;
         this.catalog = catalog;
         this.validator = validator;
@@ -92,7 +96,7 @@ public class PipelineService {
      * stays unconfirmed in Kafka until then); returns the engine sequence number that makes them durable.
      */
     public long submitAll(List<PipelineEngine.StartRequest> requests) {
-        refuseWhileKafkaFails();
+        refuseWhileUnavailable();
         return engine.submitAll(requests);
     }
 
@@ -110,16 +114,19 @@ public class PipelineService {
         return startAll(List.of(request)).get(0);
     }
 
-    /** Starts checked requests in one go; refused with 503 while Kafka is refusing our messages. */
+    /** Starts checked requests in one go; refused with 503 while Kafka refuses our messages or the database is known away. */
     public List<PipelineEngine.Started> startAll(List<PipelineEngine.StartRequest> requests) {
-        refuseWhileKafkaFails();
+        refuseWhileUnavailable();
         return engine.startAll(requests);
     }
 
-    private void refuseWhileKafkaFails() {
+    private void refuseWhileUnavailable() {
         if (publisher.kafkaFailing()) {
             throw TaskFailure.unavailable("Kafka is unavailable; no pipeline can start now, try again later");
         }
+        database.knownDown().ifPresent(why -> {
+            throw TaskFailure.unavailable("the database is unavailable (" + why + "); no pipeline can start now, try again later");
+        });
     }
 
     /** The run's record; a run started with a countdown or an eta is SCHEDULED until it starts. */

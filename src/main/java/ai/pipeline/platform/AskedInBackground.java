@@ -1,6 +1,7 @@
 package ai.pipeline.platform;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,7 +19,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * holding an HTTP thread that long, past the 3 s our Kubernetes probes allow. A question left
  * unanswered for {@link #SILENT_AFTER} counts as DOWN without waiting for its timeout.
  */
-abstract class AskedInBackground implements HealthIndicator, InitializingBean, DisposableBean {
+public abstract class AskedInBackground implements HealthIndicator, InitializingBean, DisposableBean {
 
     private static final Duration ASK_EVERY = Duration.ofSeconds(1);
     private static final Duration ASK_AGAIN_WHILE_DOWN = Duration.ofMillis(200);
@@ -46,6 +47,20 @@ abstract class AskedInBackground implements HealthIndicator, InitializingBean, D
     @Override
     public void afterPropertiesSet() {
         asker.execute(this::askAndPlanNext);
+    }
+
+    /**
+     * Why the dependency is away, when its last answer was DOWN or it has not answered for
+     * {@link #SILENT_AFTER}; empty while it is UP and before its first answer.
+     */
+    public Optional<String> knownDown() {
+        Health answer = last;
+        if (answer == null) {
+            return Optional.empty();
+        }
+        Health now = health();
+        return "UP".equals(now.getStatus().getCode()) ? Optional.empty()
+                : Optional.of(String.valueOf(now.getDetails().getOrDefault("error", now.getStatus().getCode())));
     }
 
     @Override

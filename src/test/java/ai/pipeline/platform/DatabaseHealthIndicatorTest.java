@@ -14,7 +14,7 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * The database's health is asked in the background: UP for a database that answers; for one that
  * cannot be reached, DOWN while the pool still waits for a connection (5 s), then DOWN with the
- * pool's error.
+ * pool's error, which {@code knownDown} gives (starts are refused with it).
  */
 class DatabaseHealthIndicatorTest {
 
@@ -29,6 +29,7 @@ class DatabaseHealthIndicatorTest {
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() -> indicator.health().getStatus().equals(Status.UP));
                 assertThat(indicator.health().getDetails()).containsEntry("database", "H2");
+                assertThat(indicator.knownDown()).isEmpty();
             } finally {
                 indicator.destroy();
             }
@@ -39,6 +40,7 @@ class DatabaseHealthIndicatorTest {
     void downWhileTheDatabaseHasNotAnsweredThenWithWhy() {
         try (HikariDataSource nobody = pool("jdbc:postgresql://127.0.0.1:" + FreePorts.pick() + "/none")) {
             DatabaseHealthIndicator indicator = new DatabaseHealthIndicator(nobody);
+            assertThat(indicator.knownDown()).as("before its first answer nothing is known").isEmpty();
             indicator.afterPropertiesSet();
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() ->
@@ -46,6 +48,7 @@ class DatabaseHealthIndicatorTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> indicator.health().getDetails().get("error") instanceof String error
                         && !error.contains("has not answered"));
                 assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
+                assertThat(indicator.knownDown()).get().asString().isNotBlank();
             } finally {
                 indicator.destroy();
             }
