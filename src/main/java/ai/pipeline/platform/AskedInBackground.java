@@ -33,10 +33,11 @@ public abstract class AskedInBackground implements HealthIndicator, Initializing
     /** When the question in flight was asked ({@link System#nanoTime()}), 0 when none is. */
     private volatile long askedAt;
 
-    AskedInBackground(String dependency) {
+    /** {@code component}: the name health shows it under; {@code dependency}: what its messages call it. */
+    AskedInBackground(String component, String dependency) {
         this.dependency = dependency;
         this.asker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, dependency + "-health");
+            Thread thread = new Thread(r, "health-" + component);
             thread.setDaemon(true);
             return thread;
         });

@@ -17,7 +17,7 @@ public class DatabaseHealthIndicator extends AskedInBackground {
     private final DataSourceHealthIndicator check;
 
     DatabaseHealthIndicator(DataSource dataSource) {
-        super("the database");
+        super("db", "the database");
         this.check = new DataSourceHealthIndicator(dataSource);
     }
 

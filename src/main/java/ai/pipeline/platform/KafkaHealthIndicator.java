@@ -13,7 +13,7 @@ class KafkaHealthIndicator extends AskedInBackground {
     private final KafkaTopics topics;
 
     KafkaHealthIndicator(KafkaConnection connection, KafkaTopics topics) {
-        super("Kafka");
+        super("kafka", "Kafka");
         this.connection = connection;
         this.topics = topics;
     }
