@@ -114,6 +114,11 @@ public class OutboxPublisher implements DisposableBean {
         }
     }
 
+    /** Committed batches waiting for the relay's thread (for tests). */
+    int deferredBatches() {
+        return deferred.size();
+    }
+
     /** Sends deferred batches in order; one that Kafka refuses at once waits for the next round. */
     private void publishDeferred() {
         deferredRoundDue.set(false);
