@@ -4,10 +4,8 @@ import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.shared.task.TaskFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -163,14 +161,7 @@ public final class ClaimChecks {
     /** Written whole or not at all: a reader never sees half a result, and a retry's write replaces it. */
     private static void write(Path file, byte[] bytes) {
         try {
-            Files.createDirectories(file.getParent());
-            Path partial = file.resolveSibling(file.getFileName() + ".partial");
-            Files.write(partial, bytes);
-            try {
-                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Storage.writeWhole(file, bytes);
         } catch (IOException e) {
             throw TaskFailure.unavailable("cannot store the result in storage (" + e.getMessage() + ")");
         }

@@ -7,9 +7,7 @@ import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.TreeMap;
@@ -91,13 +89,10 @@ class PipelineTasks {
     private static String store(Storage storage, JsonMapper json, String chainId, ObjectNode result) {
         Path dir = storage.root().resolve(RESULTS_DIR).resolve(LocalDate.now().toString());
         Path target = dir.resolve(chainId + ".json");
-        Path partial = dir.resolve("." + chainId + ".json.part");
         try {
-            Files.createDirectories(dir);
             ObjectNode stored = result.deepCopy();
             stored.put("result_path", storage.relativize(target));
-            Files.write(partial, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(stored));
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Storage.writeWhole(target, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(stored));
             return storage.relativize(target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the result in " + target, e);

@@ -79,6 +79,17 @@ public class Storage {
     }
 
     /**
+     * Writes a file whole or not at all (a hidden partial file, then a move): a reader never sees half
+     * of it, and a file already there is replaced.
+     */
+    public static void writeWhole(Path target, byte[] bytes) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path partial = target.resolveSibling("." + target.getFileName() + ".part");
+        Files.write(partial, bytes);
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
      * Stores an upload under {@code uploads/<date>/<uuid>-<name>} and returns its file; more than
      * {@link #maxFileBytes()} is refused and nothing is left behind.
      */

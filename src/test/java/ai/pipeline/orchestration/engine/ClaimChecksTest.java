@@ -33,7 +33,7 @@ class ClaimChecksTest {
 
         assertThat(reference.toString()).isEqualTo("{\"claim_check\":\"results/claims/chain-1/task-1-1.json\",\"bytes\":211}");
         assertThat(json.readTree(Files.readString(root.resolve("results/claims/chain-1/task-1-1.json")))).isEqualTo(large);
-        assertThat(root.resolve("results/claims/chain-1")).isDirectoryNotContaining("glob:**.partial");
+        assertThat(root.resolve("results/claims/chain-1")).isDirectoryNotContaining("glob:**.part");
     }
 
     @Test
