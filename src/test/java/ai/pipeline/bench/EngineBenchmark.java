@@ -40,6 +40,9 @@ import org.junit.jupiter.api.Test;
 @Tag("benchmark")
 class EngineBenchmark {
 
+    /** The orchestrator's group commits (one database transaction each) and the seconds they took, in Prometheus. */
+    private static final String COMMITS = "ai_engine_group_commit_seconds_count";
+    private static final String COMMIT_SECONDS = "ai_engine_group_commit_seconds_sum";
     private static final String ECHO = "{\"task\": \"core.echo\"}";
     private static final Map<String, String> CANVASES = Map.of(
             "single", ECHO,
@@ -153,6 +156,9 @@ class EngineBenchmark {
         String throughput(String name, String canvas, int n) throws InterruptedException {
             List<String> ids = new ArrayList<>(n);
             Map<String, Long> cpuBefore = setup.cpuMillis();
+            Map<String, Long> writtenBefore = setup.writtenBytes();
+            double commitsBefore = setup.meterSum(COMMITS);
+            double commitSecondsBefore = setup.meterSum(COMMIT_SECONDS);
             long storedBefore = storedSuccesses();
             long start = System.nanoTime();
             try (SqlSampler sql = new SqlSampler(storedBefore)) {
@@ -164,17 +170,25 @@ class EngineBenchmark {
                 long end = ids.stream().mapToLong(finished::get).max().orElse(start);
                 long[] eventTimes = ids.stream().mapToLong(finished::get).sorted().toArray();
                 sql.awaitCount(n, Duration.ofSeconds(60));
-                Map<String, Long> cpuAfter = setup.cpuMillis();
-                StringBuilder perProcess = new StringBuilder();
-                cpuAfter.forEach((process, ms) -> perProcess.append(perProcess.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
-                        "\"%s\": %.0f", process, (ms - cpuBefore.getOrDefault(process, 0L)) * 1000.0 / n)));
+                double commits = setup.meterSum(COMMITS) - commitsBefore;
+                String cpu = perThousand(cpuBefore, setup.cpuMillis(), n, 1);
+                String written = perThousand(writtenBefore, setup.writtenBytes(), n, 1024);
                 double[] lags = sql.lagsMs(eventTimes);
                 String extra = String.format(Locale.ROOT,
                         ", \"sql_success_per_s\": %.1f, \"event_to_sql_lag_p50_ms\": %.1f, \"event_to_sql_lag_p99_ms\": %.1f, "
-                                + "\"cpu_ms_per_1000\": {%s}",
-                        n / ((sql.timeOf(n) - start) / 1e9), percentile(lags, 50), percentile(lags, 99), perProcess);
+                                + "\"cpu_ms_per_1000\": {%s}, \"written_kb_per_1000\": {%s}, \"group_commits\": %.0f, \"group_commit_ms_mean\": %.1f",
+                        n / ((sql.timeOf(n) - start) / 1e9), percentile(lags, 50), percentile(lags, 99), cpu, written,
+                        commits, (setup.meterSum(COMMIT_SECONDS) - commitSecondsBefore) * 1000 / Math.max(1, commits));
                 return line(name, ids, n / ((end - start) / 1e9)).replaceFirst("}$", extra + "}");
             }
+        }
+
+        /** {@code "app1": 2287, "driver": 950}: what each process spent between the two readings per 1,000 pipelines, in units of {@code unit}. */
+        private static String perThousand(Map<String, Long> before, Map<String, Long> after, int n, double unit) {
+            StringBuilder perProcess = new StringBuilder();
+            after.forEach((process, value) -> perProcess.append(perProcess.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
+                    "\"%s\": %.0f", process, (value - before.getOrDefault(process, 0L)) * 1000.0 / n / unit)));
+            return perProcess.toString();
         }
 
         /** Pipelines the database holds as SUCCESS (what the API's history counts). */

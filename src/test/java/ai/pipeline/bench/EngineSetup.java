@@ -3,6 +3,7 @@ package ai.pipeline.bench;
 import ai.pipeline.testsupport.AppProcess;
 import ai.pipeline.testsupport.StandaloneKafka;
 import ai.pipeline.testsupport.ProcessCpu;
+import ai.pipeline.testsupport.ProcessIo;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,18 +82,43 @@ final class EngineSetup implements AutoCloseable {
      * they run on the same cores) and the driver.
      */
     Map<String, Long> cpuMillis() {
-        Map<String, Long> millis = new java.util.LinkedHashMap<>();
+        return perProcess(ProcessCpu::millis, ProcessCpu::treeMillis, ProcessCpu.selfMillis());
+    }
+
+    /** The bytes written so far ({@link ProcessIo}) by the same processes as {@link #cpuMillis}. */
+    Map<String, Long> writtenBytes() {
+        return perProcess(ProcessIo::writtenBytes, ProcessIo::treeWrittenBytes, ProcessIo.writtenBytes(ProcessHandle.current().pid()));
+    }
+
+    private Map<String, Long> perProcess(java.util.function.LongUnaryOperator single, java.util.function.LongUnaryOperator tree, long driver) {
+        Map<String, Long> values = new java.util.LinkedHashMap<>();
         for (int i = 0; i < apps.size(); i++) {
-            millis.put("app" + (i + 1), ProcessCpu.millis(apps.get(i).pid()));
+            values.put("app" + (i + 1), single.applyAsLong(apps.get(i).pid()));
         }
         if (kafka != null) {
-            millis.put("broker", ProcessCpu.millis(kafka.pid()));
+            values.put("broker", single.applyAsLong(kafka.pid()));
         }
         if (postgresPid != 0) {
-            millis.put("database", ProcessCpu.treeMillis(postgresPid));
+            values.put("database", tree.applyAsLong(postgresPid));
         }
-        millis.put("driver", ProcessCpu.selfMillis());
-        return millis;
+        values.put("driver", driver);
+        return values;
+    }
+
+    /**
+     * A sum over every instance's Prometheus endpoint, e.g. {@code ai_engine_group_commit_seconds_count}
+     * (the group commits stored so far) or {@code ai_engine_group_commit_seconds_sum}.
+     */
+    double meterSum(String name) {
+        double sum = 0;
+        for (AppProcess app : apps) {
+            for (String line : app.api().get("/actuator/prometheus").body().split("\\n")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
     }
 
     String bootstrapServers() {

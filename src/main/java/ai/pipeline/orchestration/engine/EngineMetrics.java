@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.engine;
 import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.PipelineStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,7 +22,10 @@ import org.springframework.stereotype.Component;
  * <li>{@code ai.pipeline.in.flight} [ai_pipeline_in_flight] by status (PENDING, RUNNING), from the records;</li>
  * <li>{@code ai.task.finished} [ai_task_finished_total] and {@code ai.task.duration}
  *     [ai_task_duration_seconds] by task and outcome (SUCCESS, FAILURE, RETRY, REVOKED);</li>
- * <li>{@code ai.task.queue.wait} [ai_task_queue_wait_seconds] by task: dispatch to start.</li>
+ * <li>{@code ai.task.queue.wait} [ai_task_queue_wait_seconds] by task: dispatch to start;</li>
+ * <li>{@code ai.engine.group.commit} [ai_engine_group_commit_seconds]: the orchestrator's group commits
+ *     (one database transaction each) and how long each took, and {@code ai.engine.group.commit.runs}
+ *     [ai_engine_group_commit_runs]: how many runs each stored. Per pipeline, they say what the records cost.</li>
  * </ul>
  * Counted after the transaction that caused them commits, so a rolled-back change counts nothing.
  */
@@ -30,6 +34,8 @@ public class EngineMetrics {
 
     private final MeterRegistry registry;
     private final Map<PipelineStatus, AtomicLong> inFlight = new ConcurrentHashMap<>();
+    private final Timer groupCommits;
+    private final DistributionSummary runsPerCommit;
 
     public EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -39,6 +45,10 @@ public class EngineMetrics {
             Gauge.builder("ai.pipeline.in.flight", value, AtomicLong::get).tag("status", status.name())
                     .description("pipelines not finished yet").register(registry);
         }
+        groupCommits = Timer.builder("ai.engine.group.commit").description("the orchestrator's group commits (one transaction each)")
+                .register(registry);
+        runsPerCommit = DistributionSummary.builder("ai.engine.group.commit.runs").description("runs stored by one group commit")
+                .register(registry);
     }
 
     void record(List<Outbound.Observation> observations) {
@@ -73,6 +83,11 @@ public class EngineMetrics {
             Timer.builder("ai.task.queue.wait").tag("task", o.name())
                     .publishPercentileHistogram().register(registry).record(o.queueWait());
         }
+    }
+
+    void recordGroupCommit(long nanos, int runs) {
+        groupCommits.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        runsPerCommit.record(runs);
     }
 
     /** Refreshes the in-flight gauges from the records (called by a timer route). */

@@ -1049,6 +1049,7 @@ public class PipelineEngine implements DisposableBean {
                 publisher.flushSentFirst();
                 ChangeSet all = new ChangeSet();
                 changes.values().forEach(all::add);
+                long started = System.nanoTime();
                 // the outbox rows Kafka took since the last commit are deleted in the same transaction:
                 // one database commit (with H2, one rewrite of the changed pages) instead of two
                 stored = transactions.execute(status -> {
@@ -1059,6 +1060,7 @@ public class PipelineEngine implements DisposableBean {
                     store.removeFromOutbox(published);
                     return store.addToOutbox(messages);
                 });
+                metrics.recordGroupCommit(System.nanoTime() - started, changes.size());
             } catch (OrchestratorLease.LeaseLost e) {
                 publisher.deleteLater(published);
                 failedChanges = new LinkedHashMap<>();
