@@ -11,10 +11,9 @@ import ai.pipeline.orchestration.scheduling.ScheduledStarts;
 import ai.pipeline.orchestration.scheduling.StartControls;
 import ai.pipeline.platform.KafkaBatches.DeferredCommits;
 import ai.pipeline.platform.KafkaBatches.PollBatches;
+import ai.pipeline.platform.TimeOrderedIds;
 import org.apache.camel.component.kafka.KafkaConstants;
 import ai.pipeline.shared.task.TaskFailure;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -94,11 +93,12 @@ public class KafkaRequests {
         offsets.add(sequence, records);
     }
 
-    /** The same record always names the same run: its partition, offset and timestamp. */
+    /** The same record always names the same run: its partition, offset and timestamp (by which the id is ordered). */
     private static String chainIdOf(Exchange record) {
-        String place = Topics.REQUESTS + "/" + record.getIn().getHeader(KafkaConstants.PARTITION) + "/"
-                + record.getIn().getHeader(KafkaConstants.OFFSET) + "/" + record.getIn().getHeader(KafkaConstants.TIMESTAMP);
-        return UUID.nameUUIDFromBytes(place.getBytes(StandardCharsets.UTF_8)).toString();
+        long offset = record.getIn().getHeader(KafkaConstants.OFFSET, Long.class);
+        long timestamp = record.getIn().getHeader(KafkaConstants.TIMESTAMP, Long.class);
+        String place = Topics.REQUESTS + "/" + record.getIn().getHeader(KafkaConstants.PARTITION) + "/" + offset + "/" + timestamp;
+        return TimeOrderedIds.chainIdFor(timestamp, offset, place);
     }
 
     private record Parsed(PipelineEngine.StartRequest request, StartControls controls) {

@@ -14,8 +14,8 @@ import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.orchestration.store.PipelineStatus;
 import ai.pipeline.orchestration.store.TaskRow;
 import ai.pipeline.platform.KafkaTopics;
+import ai.pipeline.platform.TimeOrderedIds;
 import ai.pipeline.shared.task.TaskFailure;
-import java.util.UUID;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -297,7 +297,7 @@ public class PipelineEngine implements DisposableBean {
                 started.add(new Started(existing, true));
                 continue;
             }
-            String chainId = request.chainId() != null ? request.chainId() : UUID.randomUUID().toString();
+            String chainId = request.chainId() != null ? request.chainId() : TimeOrderedIds.nextChainId();
             PipelineRow row = new PipelineRow(chainId, request.pipeline(), canvasJson.write(request.canvas()),
                     request.input() == null ? null : json.writeValueAsString(request.input()), request.requestId(),
                     request.source(), now, PipelineStatus.PENDING);

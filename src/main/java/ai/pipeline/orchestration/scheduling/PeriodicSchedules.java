@@ -6,6 +6,7 @@ import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.pipelines.PipelineInputs;
+import ai.pipeline.platform.TimeOrderedIds;
 import ai.pipeline.shared.task.TaskFailure;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.DateTimeException;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -166,7 +166,7 @@ public class PeriodicSchedules {
             Instant after = ticks.last(name).map(ScheduleTicks.Tick::tickAt).orElse(since);
             Instant due = latestTick(schedule, after, now);
             if (due != null) {
-                ScheduleTicks.Tick tick = new ScheduleTicks.Tick(name, due, UUID.randomUUID().toString(), false, null);
+                ScheduleTicks.Tick tick = new ScheduleTicks.Tick(name, due, TimeOrderedIds.nextChainId(), false, null);
                 if (ticks.claim(tick)) {
                     start(tick);
                 }

@@ -4,8 +4,8 @@ import ai.pipeline.orchestration.PipelineService;
 import ai.pipeline.orchestration.canvas.CanvasJson;
 import ai.pipeline.orchestration.engine.PipelineEngine;
 import ai.pipeline.orchestration.store.ExecutionStore;
+import ai.pipeline.platform.TimeOrderedIds;
 import ai.pipeline.shared.task.TaskFailure;
-import java.util.UUID;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -128,7 +128,7 @@ public class ScheduledStarts {
         if (controls.dueAt() == null && controls.callbackUrl() == null) {
             return pipelines.start(request);
         }
-        String chainId = UUID.randomUUID().toString();
+        String chainId = TimeOrderedIds.nextChainId();
         if (controls.callbackUrl() != null) {
             callbacks.register(chainId, controls.callbackUrl());
         }
