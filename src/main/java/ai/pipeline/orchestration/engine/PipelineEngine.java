@@ -152,6 +152,15 @@ public class PipelineEngine implements DisposableBean {
     private Map<String, ChangeSet> failedChanges = new LinkedHashMap<>();
     private List<OutboxMessage> failedMessages = new ArrayList<>();
     private List<ChainRecords> failedRecords = new ArrayList<>();
+    /** The sequence number a failed commit would have completed: the next one stores its changes, and completes it (guarded by commitMutex). */
+    private long failedSequence;
+    /**
+     * While a backlog is stored in parts ({@link #takePartOfSnapshot}): the sequence number applied when
+     * it began, and how many of the runs then waiting are still to be taken; the part that takes the
+     * last of them completes that sequence (guarded by {@link #lock}).
+     */
+    private long backlogSequence;
+    private int backlogRunsLeft;
     private long appliedSequence;
     private volatile long committedSequence;
     /** Someone waits for a commit (a client, an ended run's event, a join completion): the committer does not wait its interval. */
@@ -1037,6 +1046,7 @@ public class PipelineEngine implements DisposableBean {
             if (snapshot == null) {
                 return null;
             }
+            long sequence = Math.max(snapshot.sequence(), failedSequence);
             Map<String, ChangeSet> changes = new LinkedHashMap<>(failedChanges);
             snapshot.changes().forEach((chainId, set) -> changes.merge(chainId, set, ChangeSet::then));
             List<OutboxMessage> messages = new ArrayList<>(failedMessages);
@@ -1048,8 +1058,9 @@ public class PipelineEngine implements DisposableBean {
                 // outbox rows Kafka took are deleted with the next changes, or by the publisher within a second:
                 // not worth a commit of their own after every run that ends when the engine is idle
                 publisher.deleteLater(published);
-                committed(snapshot.sequence(), records, List.of());
-                return new Committed(snapshot.sequence(), null);
+                failedSequence = 0;
+                committed(sequence, records, List.of());
+                return new Committed(sequence, null);
             }
             OutboxBatch stored;
             try {
@@ -1073,6 +1084,7 @@ public class PipelineEngine implements DisposableBean {
                 failedChanges = new LinkedHashMap<>();
                 failedMessages = new ArrayList<>();
                 failedRecords = new ArrayList<>();
+                failedSequence = 0;
                 lease.stepDown(e.getMessage());
                 return null;
             } catch (RuntimeException e) {
@@ -1080,6 +1092,7 @@ public class PipelineEngine implements DisposableBean {
                 failedChanges = changes;
                 failedMessages = messages;
                 failedRecords = records;
+                failedSequence = sequence;
                 lastCommitFailure = e;
                 commitFailed();
                 if (EngineErrorHandling.isRetried(e)) {
@@ -1097,8 +1110,9 @@ public class PipelineEngine implements DisposableBean {
                 log.info("Group commit stored again after {} failed attempts", retriedFailures);
                 retriedFailures = 0;
             }
-            committed(snapshot.sequence(), records, snapshot.observations());
-            return new Committed(snapshot.sequence(), stored);
+            failedSequence = 0;
+            committed(sequence, records, snapshot.observations());
+            return new Committed(sequence, stored);
         } finally {
             commitMutex.unlock();
         }
@@ -1126,6 +1140,7 @@ public class PipelineEngine implements DisposableBean {
                 changes.put(chain.pipeline().chainId, chain.takeChanges());
             }
             dirty.clear();
+            backlogRunsLeft = 0;
             Snapshot snapshot = new Snapshot(appliedSequence, changes, records, afterCommit, observations);
             afterCommit = new ArrayList<>();
             observations = new ArrayList<>();
@@ -1138,10 +1153,16 @@ public class PipelineEngine implements DisposableBean {
     /**
      * Under {@link #lock}: the {@link #MAX_RUNS_PER_COMMIT} runs changed longest ago, with the messages
      * and observations of those runs (the others' wait with them: a message never goes out before the
-     * change that caused it is stored). It completes no sequence number, so nobody waiting for the
-     * commit of a change goes on before all of them are stored; the next commit follows at once.
+     * change that caused it is stored); the next commit follows at once. A caller waiting for the commit
+     * of its change goes on once every run that was waiting when the backlog began is stored: those come
+     * first, since runs are taken in the order they changed, so a backlog that never empties (a
+     * sustained overload) still completes its sequence numbers, one backlog's worth at a time.
      */
     private Snapshot takePartOfSnapshot() {
+        if (backlogRunsLeft <= 0) {
+            backlogSequence = appliedSequence;
+            backlogRunsLeft = dirty.size();
+        }
         Map<String, ChangeSet> changes = new LinkedHashMap<>();
         List<ChainRecords> records = new ArrayList<>(MAX_RUNS_PER_COMMIT);
         for (Iterator<ChainRecords> it = dirty.iterator(); records.size() < MAX_RUNS_PER_COMMIT; ) {
@@ -1161,7 +1182,8 @@ public class PipelineEngine implements DisposableBean {
         observations.forEach(o -> (waiting.contains(o.chainId()) ? seenLater : seen).add(o));
         observations = seenLater;
         commitWanted.set(true);
-        return new Snapshot(committedSequence, changes, records, messages, seen);
+        backlogRunsLeft -= records.size();
+        return new Snapshot(backlogRunsLeft <= 0 ? backlogSequence : committedSequence, changes, records, messages, seen);
     }
 
     /** A commit is stored: waiters go on, and runs that ended and did not change since leave memory. */
