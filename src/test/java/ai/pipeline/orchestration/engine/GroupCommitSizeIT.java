@@ -56,7 +56,7 @@ class GroupCommitSizeIT {
     @Test
     void aBurstIsStoredInCommitsOfAtMostTheLimitAndEveryRunsEndIsAnnouncedOnce() {
         String burst = "burst-" + UUID.randomUUID();
-        Map<String, Integer> ends = new ConcurrentHashMap<>();
+        Map<String, Integer> ends = new ConcurrentHashMap<>();   // filled on the await thread, read on this one
         try (KafkaConsumer<String, String> events = eventsConsumer();
              KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5)),
                      new StringSerializer(), new StringSerializer())) {
@@ -69,21 +69,10 @@ class GroupCommitSizeIT {
             }
             producer.flush();
             await().atMost(Duration.ofMinutes(3)).until(() -> {
-                for (ConsumerRecord<String, String> record : events.poll(Duration.ofMillis(200))) {
-                    JsonNode event = json.readTree(record.value());
-                    if (event.path("kind").asString().equals("pipeline") && event.path("request_id").asString().startsWith(burst)
-                            && !event.path("status").asString().equals("PENDING") && !event.path("status").asString().equals("RUNNING")) {
-                        ends.merge(event.path("request_id").asString() + " " + event.path("status").asString(), 1, Integer::sum);
-                    }
-                }
+                countEnds(events.poll(Duration.ofMillis(200)), burst, ends);
                 return ends.size() >= RUNS;
             });
-            events.poll(Duration.ofSeconds(1)).forEach(record -> {
-                JsonNode event = json.readTree(record.value());
-                if (event.path("kind").asString().equals("pipeline") && event.path("request_id").asString().startsWith(burst)) {
-                    ends.merge(event.path("request_id").asString() + " " + event.path("status").asString(), 1, Integer::sum);
-                }
-            });
+            countEnds(events.poll(Duration.ofSeconds(1)), burst, ends);   // an end announced twice would come now
         }
         assertThat(ends).hasSize(RUNS).allSatisfy((run, count) -> {
             assertThat(run).endsWith(" SUCCESS");
@@ -95,6 +84,18 @@ class GroupCommitSizeIT {
         DistributionSummary runsPerCommit = meters.get("ai.engine.group.commit.runs").summary();
         assertThat(runsPerCommit.max()).as("the most runs one commit stored").isEqualTo(PipelineEngine.MAX_RUNS_PER_COMMIT);
         assertThat(runsPerCommit.count()).isGreaterThan(RUNS / PipelineEngine.MAX_RUNS_PER_COMMIT);
+    }
+
+    /** Counts the end events (any status but PENDING and RUNNING) of the burst's runs, by request id and status. */
+    private void countEnds(Iterable<ConsumerRecord<String, String>> records, String burst, Map<String, Integer> ends) {
+        for (ConsumerRecord<String, String> record : records) {
+            JsonNode event = json.readTree(record.value());
+            String status = event.path("status").asString();
+            if (event.path("kind").asString().equals("pipeline") && event.path("request_id").asString().startsWith(burst)
+                    && !status.equals("PENDING") && !status.equals("RUNNING")) {
+                ends.merge(event.path("request_id").asString() + " " + status, 1, Integer::sum);
+            }
+        }
     }
 
     private KafkaConsumer<String, String> eventsConsumer() {
