@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>Chain ids are version 8 (custom) UUIDs whose first 32 bits are a microsecond clock (its low 32
  *     bits: it wraps every 71 minutes), the rest random. Users and the dashboard find a run by the start
  *     of its chain id, its first eight characters: a millisecond prefix would make those the same for
- *     every run of a minute; a microsecond one tells apart any two runs started in the same hour.</li>
+ *     every run of a minute; a microsecond one tells apart the runs one process starts within 71 minutes
+ *     (two Kafka requests may share one: the same millisecond on two partitions, offsets ending alike).</li>
  * </ul>
  */
 public final class TimeOrderedIds {
