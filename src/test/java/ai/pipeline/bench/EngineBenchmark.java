@@ -185,9 +185,14 @@ class EngineBenchmark {
 
         /** {@code "app1": 2287, "driver": 950}: what each process spent between the two readings per 1,000 pipelines, in units of {@code unit}. */
         private static String perThousand(Map<String, Long> before, Map<String, Long> after, int n, double unit) {
+            return perProcess(before, after, n / 1000.0 * unit, "%.0f");
+        }
+
+        /** {@code "app1": 22.9, "driver": 3.6}: what each process spent between the two readings, divided by {@code divisor}. */
+        private static String perProcess(Map<String, Long> before, Map<String, Long> after, double divisor, String format) {
             StringBuilder perProcess = new StringBuilder();
             after.forEach((process, value) -> perProcess.append(perProcess.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
-                    "\"%s\": %.0f", process, (value - before.getOrDefault(process, 0L)) * 1000.0 / n / unit)));
+                    "\"%s\": " + format, process, (value - before.getOrDefault(process, 0L)) / divisor)));
             return perProcess.toString();
         }
 
@@ -271,9 +276,7 @@ class EngineBenchmark {
             }
             long total = ids.stream().mapToLong(id -> finished.get(id) - submitted.get(id)).sum();
             // CPU a run costs when it runs alone: on two cores, latency follows it as much as any wait
-            StringBuilder perRun = new StringBuilder();
-            setup.cpuMillis().forEach((process, ms) -> perRun.append(perRun.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT,
-                    "\"%s\": %.1f", process, (ms - cpuBefore.getOrDefault(process, 0L)) / (double) n)));
+            String perRun = perProcess(cpuBefore, setup.cpuMillis(), n, "%.1f");
             return line(name, ids, n / (total / 1e9)).replaceFirst("}$", ", \"cpu_ms_per_run\": {" + perRun
                     + "}, \"hops_p50\": " + IsolatedHops.of(setup.bootstrapServers(), ids) + "}");
         }

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
@@ -86,7 +87,7 @@ public class EngineMetrics {
     }
 
     void recordGroupCommit(long nanos, int runs) {
-        groupCommits.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        groupCommits.record(nanos, TimeUnit.NANOSECONDS);
         runsPerCommit.record(runs);
     }
 

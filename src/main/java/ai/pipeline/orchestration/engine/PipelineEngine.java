@@ -25,7 +25,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -1131,15 +1130,21 @@ public class PipelineEngine implements DisposableBean {
                 JoinCompletion completion = c;
                 withRuns(Set.of(c.chainId()), Sending.TASKS_FIRST, (run, out) -> advancer.completeJoin(run, completion.node(), completion.timedOut(), out));
             }
-            if (dirty.size() > MAX_RUNS_PER_COMMIT) {
-                return takePartOfSnapshot();
+            if (dirty.size() > MAX_RUNS_PER_COMMIT && backlogRunsLeft <= 0) {
+                backlogSequence = appliedSequence;   // a backlog begins: see takePartOfSnapshot
+                backlogRunsLeft = dirty.size();
             }
             Map<String, ChangeSet> changes = new LinkedHashMap<>();
-            List<ChainRecords> records = new ArrayList<>(dirty);
-            for (ChainRecords chain : records) {
+            List<ChainRecords> records = new ArrayList<>(Math.min(dirty.size(), MAX_RUNS_PER_COMMIT));
+            for (Iterator<ChainRecords> it = dirty.iterator(); it.hasNext() && records.size() < MAX_RUNS_PER_COMMIT; ) {
+                ChainRecords chain = it.next();
+                it.remove();
+                records.add(chain);
                 changes.put(chain.pipeline().chainId, chain.takeChanges());
             }
-            dirty.clear();
+            if (!dirty.isEmpty()) {
+                return takePartOfSnapshot(changes, records);
+            }
             backlogRunsLeft = 0;
             Snapshot snapshot = new Snapshot(appliedSequence, changes, records, afterCommit, observations);
             afterCommit = new ArrayList<>();
@@ -1151,26 +1156,15 @@ public class PipelineEngine implements DisposableBean {
     }
 
     /**
-     * Under {@link #lock}: the {@link #MAX_RUNS_PER_COMMIT} runs changed longest ago, with the messages
-     * and observations of those runs (the others' wait with them: a message never goes out before the
-     * change that caused it is stored); the next commit follows at once. A caller waiting for the commit
-     * of its change goes on once every run that was waiting when the backlog began is stored: those come
-     * first, since runs are taken in the order they changed, so a backlog that never empties (a
-     * sustained overload) still completes its sequence numbers, one backlog's worth at a time.
+     * Under {@link #lock}, when some runs must wait for the next commit: a snapshot of the
+     * {@link #MAX_RUNS_PER_COMMIT} runs changed longest ago (taken by {@link #takeSnapshot}), with the
+     * messages and observations of those runs (the others' wait with them: a message never goes out
+     * before the change that caused it is stored); the next commit follows at once. A caller waiting
+     * for the commit of its change goes on once every run that was waiting when the backlog began is
+     * stored: those come first, since runs are taken in the order they changed, so a backlog that never
+     * empties (a sustained overload) still completes its sequence numbers, one backlog's worth at a time.
      */
-    private Snapshot takePartOfSnapshot() {
-        if (backlogRunsLeft <= 0) {
-            backlogSequence = appliedSequence;
-            backlogRunsLeft = dirty.size();
-        }
-        Map<String, ChangeSet> changes = new LinkedHashMap<>();
-        List<ChainRecords> records = new ArrayList<>(MAX_RUNS_PER_COMMIT);
-        for (Iterator<ChainRecords> it = dirty.iterator(); records.size() < MAX_RUNS_PER_COMMIT; ) {
-            ChainRecords chain = it.next();
-            it.remove();
-            records.add(chain);
-            changes.put(chain.pipeline().chainId, chain.takeChanges());
-        }
+    private Snapshot takePartOfSnapshot(Map<String, ChangeSet> changes, List<ChainRecords> records) {
         Set<String> waiting = new HashSet<>();
         dirty.forEach(chain -> waiting.add(chain.pipeline().chainId));
         List<OutboxMessage> messages = new ArrayList<>();

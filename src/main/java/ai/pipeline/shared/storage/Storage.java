@@ -4,6 +4,7 @@ import ai.pipeline.shared.task.TaskFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -80,13 +81,18 @@ public class Storage {
 
     /**
      * Writes a file whole or not at all (a hidden partial file, then a move): a reader never sees half
-     * of it, and a file already there is replaced.
+     * of it, and a file already there is replaced. On a file system that cannot move atomically (some
+     * network mounts) the move is a plain one: still never half a file under the target's name.
      */
     public static void writeWhole(Path target, byte[] bytes) throws IOException {
         Files.createDirectories(target.getParent());
         Path partial = target.resolveSibling("." + target.getFileName() + ".part");
         Files.write(partial, bytes);
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**

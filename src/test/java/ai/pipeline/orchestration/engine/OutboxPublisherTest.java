@@ -11,6 +11,7 @@ import ai.pipeline.platform.KafkaConnection;
 import ai.pipeline.platform.KafkaSettings;
 import ai.pipeline.platform.tracing.Tracing;
 import ai.pipeline.testsupport.FreePorts;
+import ai.pipeline.testsupport.MemoryH2;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.common.KafkaException;
@@ -34,8 +35,7 @@ class OutboxPublisherTest {
 
     @Test
     void whileKafkaIsKnownAwayCommitsFailAtOnceAndBatchesWaitForTheRelay() {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:outbox-" + System.nanoTime() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
+        JdbcDataSource h2 = MemoryH2.create("outbox");
         Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
         ExecutionStore store = new ExecutionStore(new JdbcTemplate(h2), JsonMapper.builder().build());
         KafkaSettings nobody = new KafkaSettings("127.0.0.1:" + FreePorts.pick(), 1, (short) 1);
