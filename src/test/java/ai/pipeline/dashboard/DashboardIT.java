@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -214,11 +215,13 @@ class DashboardIT {
         browser.get("http://127.0.0.1:" + port + "/dashboard/#/pipelines/" + failed);
         awaitStatus(failed, "FAILURE");
 
-        WebElement handler = await().atMost(PATIENCE).ignoreExceptions().until(() -> graphNode("on_failure.0"), e -> true);
-        assertThat(handler.getDomAttribute("data-state")).isEqualTo("SUCCESS");
-        assertThat(graphNode("1").getDomAttribute("data-failed")).isEqualTo("true");
-        assertThat(browser.findElement(By.cssSelector("#graph .on-failure-label")).getText()).isEqualTo("on failure");
-        assertThat(handler.getRect().getY()).as("below the canvas").isGreaterThan(graphNode("1").getRect().getY());
+        onTheCanvas(() -> {
+            WebElement handler = graphNode("on_failure.0");
+            assertThat(handler.getDomAttribute("data-state")).isEqualTo("SUCCESS");
+            assertThat(graphNode("1").getDomAttribute("data-failed")).isEqualTo("true");
+            assertThat(browser.findElement(By.cssSelector("#graph .on-failure-label")).getText()).isEqualTo("on failure");
+            assertThat(handler.getRect().getY()).as("below the canvas").isGreaterThan(graphNode("1").getRect().getY());
+        });
     }
 
     @Test
@@ -228,31 +231,33 @@ class DashboardIT {
         browser.get("http://127.0.0.1:" + port + "/dashboard/#/pipelines/" + failed);
         awaitStatus(failed, "FAILURE");
 
-        WebElement map = await().atMost(PATIENCE).ignoreExceptions()
-                .until(() -> browser.findElement(By.cssSelector("#graph .gnode[data-kind='map'][data-node='0']")), e -> true);
-        assertThat(map.getDomAttribute("data-members")).isEqualTo("5");
-        assertThat(map.getDomAttribute("data-state")).isEqualTo("SUCCESS");
-        assertThat(map.getText()).contains("core.echo", "× 5", "5 succeeded");
-        assertThat(graphNode("1.h0").getDomAttribute("data-state")).isEqualTo("SUCCESS");
-        assertThat(graphNode("1.h1.0").getDomAttribute("data-state")).isEqualTo("SUCCESS");
-        WebElement failing = graphNode("1.h1.1");
-        assertThat(failing.getDomAttribute("data-state")).isEqualTo("FAILURE");
-        assertThat(failing.getDomAttribute("data-failed")).isEqualTo("true");
-        // the run failed at the chord (node 1) because of its member's task 1.h1.1: both marked, nothing else
-        assertThat(browser.findElements(By.cssSelector("#graph [data-failed='true']")).stream()
-                .map(node -> node.getDomAttribute("data-kind") + " " + node.getDomAttribute("data-node")).toList())
-                .containsExactlyInAnyOrder("task 1.h1.1", "join 1");
-        assertThat(graphNode("1.body").getDomAttribute("data-state")).as("the body of a failed chord").isIn("NOT_RUN", "REVOKED");
-        assertThat(browser.findElements(By.cssSelector("#graph .gnode[data-kind='join']")).stream()
-                .map(join -> join.getDomAttribute("data-join") + " " + join.getDomAttribute("data-node") + " "
-                        + join.getDomAttribute("data-state")).toList())
-                .containsExactlyInAnyOrder("map 0 SUCCESS", "chord 1 FAILURE");
-        // every edge ends where a node is: map fork→box→join (2), →chord (1), echo member (2), chain member (3), join→body (1)
-        assertThat(browser.findElements(By.cssSelector("#graph .edge"))).hasSize(9);
-        failing.click();
+        // the page draws the canvas again whenever it reads the run again, so each check finds its nodes afresh
+        onTheCanvas(() -> {
+            WebElement map = browser.findElement(By.cssSelector("#graph .gnode[data-kind='map'][data-node='0']"));
+            assertThat(map.getDomAttribute("data-members")).isEqualTo("5");
+            assertThat(map.getDomAttribute("data-state")).isEqualTo("SUCCESS");
+            assertThat(map.getText()).contains("core.echo", "× 5", "5 succeeded");
+            assertThat(graphNode("1.h0").getDomAttribute("data-state")).isEqualTo("SUCCESS");
+            assertThat(graphNode("1.h1.0").getDomAttribute("data-state")).isEqualTo("SUCCESS");
+            WebElement failing = graphNode("1.h1.1");
+            assertThat(failing.getDomAttribute("data-state")).isEqualTo("FAILURE");
+            assertThat(failing.getDomAttribute("data-failed")).isEqualTo("true");
+            // the run failed at the chord (node 1) because of its member's task 1.h1.1: both marked, nothing else
+            assertThat(browser.findElements(By.cssSelector("#graph [data-failed='true']")).stream()
+                    .map(node -> node.getDomAttribute("data-kind") + " " + node.getDomAttribute("data-node")).toList())
+                    .containsExactlyInAnyOrder("task 1.h1.1", "join 1");
+            assertThat(graphNode("1.body").getDomAttribute("data-state")).as("the body of a failed chord").isIn("NOT_RUN", "REVOKED");
+            assertThat(browser.findElements(By.cssSelector("#graph .gnode[data-kind='join']")).stream()
+                    .map(join -> join.getDomAttribute("data-join") + " " + join.getDomAttribute("data-node") + " "
+                            + join.getDomAttribute("data-state")).toList())
+                    .containsExactlyInAnyOrder("map 0 SUCCESS", "chord 1 FAILURE");
+            // every edge ends where a node is: map fork→box→join (2), →chord (1), echo member (2), chain member (3), join→body (1)
+            assertThat(browser.findElements(By.cssSelector("#graph .edge"))).hasSize(9);
+        });
+        onTheCanvas(() -> graphNode("1.h1.1").click());
         await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#task-detail h4")).getText(),
                 heading -> heading.contains("core.fail") && heading.contains("FAILURE"));
-        assertThat(graphNode("1.h1.1").getDomAttribute("class")).contains("selected");
+        onTheCanvas(() -> assertThat(graphNode("1.h1.1").getDomAttribute("class")).contains("selected"));
         screenshot("dashboard-canvas.png");
 
         // pushed, not polled: with nothing happening the page reads nothing. First the page is live: its
@@ -433,6 +438,15 @@ class DashboardIT {
     private long apiReads() {
         return (Long) browser.executeScript(
                 "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/v1/pipelines')).length");
+    }
+
+    /**
+     * Runs checks of the run's canvas until they pass: the page draws the canvas anew each time it reads the run,
+     * so an element found a moment ago may be gone (stale) by the time it is read.
+     */
+    private void onTheCanvas(ThrowingRunnable checks) {
+        await().atMost(PATIENCE).ignoreExceptionsMatching(e -> e instanceof StaleElementReferenceException
+                || e instanceof NoSuchElementException).untilAsserted(checks);
     }
 
     private WebElement graphNode(String node) {
