@@ -215,7 +215,7 @@ class DashboardIT {
         browser.get("http://127.0.0.1:" + port + "/dashboard/#/pipelines/" + failed);
         awaitStatus(failed, "FAILURE");
 
-        onTheCanvas(() -> {
+        afresh(() -> {
             WebElement handler = graphNode("on_failure.0");
             assertThat(handler.getDomAttribute("data-state")).isEqualTo("SUCCESS");
             assertThat(graphNode("1").getDomAttribute("data-failed")).isEqualTo("true");
@@ -232,7 +232,7 @@ class DashboardIT {
         awaitStatus(failed, "FAILURE");
 
         // the page draws the canvas again whenever it reads the run again, so each check finds its nodes afresh
-        onTheCanvas(() -> {
+        afresh(() -> {
             WebElement map = browser.findElement(By.cssSelector("#graph .gnode[data-kind='map'][data-node='0']"));
             assertThat(map.getDomAttribute("data-members")).isEqualTo("5");
             assertThat(map.getDomAttribute("data-state")).isEqualTo("SUCCESS");
@@ -254,10 +254,10 @@ class DashboardIT {
             // every edge ends where a node is: map fork→box→join (2), →chord (1), echo member (2), chain member (3), join→body (1)
             assertThat(browser.findElements(By.cssSelector("#graph .edge"))).hasSize(9);
         });
-        onTheCanvas(() -> graphNode("1.h1.1").click());
+        afresh(() -> graphNode("1.h1.1").click());
         await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#task-detail h4")).getText(),
                 heading -> heading.contains("core.fail") && heading.contains("FAILURE"));
-        onTheCanvas(() -> assertThat(graphNode("1.h1.1").getDomAttribute("class")).contains("selected"));
+        afresh(() -> assertThat(graphNode("1.h1.1").getDomAttribute("class")).contains("selected"));
         screenshot("dashboard-canvas.png");
 
         // pushed, not polled: with nothing happening the page reads nothing. First the page is live: its
@@ -342,16 +342,17 @@ class DashboardIT {
 
         // a task's story: its arguments, its input abbreviated until asked for all, its result, each attempt
         browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .task-link")).click();
-        WebElement input = await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
-                By.cssSelector("#task-detail pre[aria-label='Task input']")), e -> true);
-        assertThat(input.getDomAttribute("data-abbreviated")).isEqualTo("true");
-        assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task arguments']")).getText())
-                .contains("\"times\": 1");
-        assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task result']")).getText())
-                .contains("\"attempt\": 2");
-        assertThat(text("#task-detail .attempts tbody tr")).hasSize(2);
-        assertThat(text("#task-detail .attempts tbody td.worker")).allMatch(worker -> worker.contains("/"));
-        browser.findElement(By.cssSelector("#task-detail .show-all")).click();
+        afresh(() -> {
+            assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task input']"))
+                    .getDomAttribute("data-abbreviated")).isEqualTo("true");
+            assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task arguments']")).getText())
+                    .contains("\"times\": 1");
+            assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task result']")).getText())
+                    .contains("\"attempt\": 2");
+            assertThat(text("#task-detail .attempts tbody tr")).hasSize(2);
+            assertThat(text("#task-detail .attempts tbody td.worker")).allMatch(worker -> worker.contains("/"));
+        });
+        afresh(() -> browser.findElement(By.cssSelector("#task-detail .show-all")).click());
         await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
                 By.cssSelector("#task-detail pre[aria-label='Task input']")).getDomAttribute("data-abbreviated"), "false"::equals);
         assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task input']")).getText())
@@ -441,10 +442,10 @@ class DashboardIT {
     }
 
     /**
-     * Runs checks of the run's canvas until they pass: the page draws the canvas anew each time it reads the run,
-     * so an element found a moment ago may be gone (stale) by the time it is read.
+     * Runs checks of a run's detail until they pass: the page draws its canvas and task story anew each time it
+     * reads the run, so an element found a moment ago may be gone (stale) by the time it is read.
      */
-    private void onTheCanvas(ThrowingRunnable checks) {
+    private void afresh(ThrowingRunnable checks) {
         await().atMost(PATIENCE).ignoreExceptionsMatching(e -> e instanceof StaleElementReferenceException
                 || e instanceof NoSuchElementException).untilAsserted(checks);
     }

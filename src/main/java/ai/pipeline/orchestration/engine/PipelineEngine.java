@@ -146,13 +146,10 @@ public class PipelineEngine implements DisposableBean {
     private volatile long publishedSequence;
     private List<Outbound.Observation> observations = new ArrayList<>();
     private final ConcurrentLinkedQueue<JoinCompletion> joinCompletions = new ConcurrentLinkedQueue<>();
-    /** One commit at a time; what a failed commit took waits here for the next (guarded by commitMutex). */
+    /** One commit at a time; what a failed commit took waits in {@link #unstored} for the next. */
     private final ReentrantLock commitMutex = new ReentrantLock();
-    private Map<String, ChangeSet> failedChanges = new LinkedHashMap<>();
-    private List<OutboxMessage> failedMessages = new ArrayList<>();
-    private List<ChainRecords> failedRecords = new ArrayList<>();
-    /** The sequence number a failed commit would have completed: the next one stores its changes, and completes it (guarded by commitMutex). */
-    private long failedSequence;
+    /** What the commit under way takes, or what a failed commit took, for the next one to store (guarded by commitMutex). */
+    private Unstored unstored = new Unstored();
     /**
      * While a backlog is stored in parts ({@link #takePartOfSnapshot}): the sequence number applied when
      * it began, and how many of the runs then waiting are still to be taken; the part that takes the
@@ -464,8 +461,7 @@ public class PipelineEngine implements DisposableBean {
         }
         afterCommit.removeIf(m -> chainId.equals(m.key()));
         if (commitMutex.isHeldByCurrentThread()) {   // what a failed commit holds belongs to the commit's holder
-            failedChanges.remove(chainId);
-            failedMessages.removeIf(m -> chainId.equals(m.key()));
+            unstored.forget(chainId);
         }
     }
 
@@ -563,7 +559,7 @@ public class PipelineEngine implements DisposableBean {
             for (String chainId : chainIds) {
                 ChainRecords held = runs.get(chainId);
                 if (held != null && held.stored() && held.pipeline().status.terminal() && !held.hasChanges()
-                        && !dirty.contains(held) && !failedChanges.containsKey(chainId)) {
+                        && !dirty.contains(held) && !unstored.changes.containsKey(chainId)) {
                     forget(held);
                     held = null;
                 }
@@ -1018,6 +1014,35 @@ public class PipelineEngine implements DisposableBean {
     }
 
     /**
+     * What a commit stores: the snapshots it took, its own and any that failed before it, oldest first.
+     * A failed commit leaves it whole for the next one (changes, events, observations and the sequence
+     * number its callers wait for), so a run stored on a retry is announced and counted like any other.
+     */
+    private static final class Unstored {
+        final Map<String, ChangeSet> changes = new LinkedHashMap<>();
+        final List<OutboxMessage> messages = new ArrayList<>();
+        final List<ChainRecords> records = new ArrayList<>();
+        final List<Outbound.Observation> observations = new ArrayList<>();
+        long sequence;
+
+        Unstored add(Snapshot snapshot) {
+            snapshot.changes().forEach((chainId, set) -> changes.merge(chainId, set, ChangeSet::then));
+            messages.addAll(snapshot.messages());
+            records.addAll(snapshot.records());
+            observations.addAll(snapshot.observations());
+            sequence = Math.max(sequence, snapshot.sequence());
+            return this;
+        }
+
+        /** A run that will not be stored from here: its changes, events and observations go. */
+        void forget(String chainId) {
+            changes.remove(chainId);
+            messages.removeIf(m -> chainId.equals(m.key()));
+            observations.removeIf(o -> chainId.equals(o.chainId()));
+        }
+    }
+
+    /**
      * Stores what changed since the last commit, with the events it caused, in one transaction; first
      * waits until every task message sent so far is in Kafka. The engine's lock is held only while
      * the changes are copied: operations go on while the transaction runs. One commit at a time.
@@ -1045,27 +1070,21 @@ public class PipelineEngine implements DisposableBean {
             if (snapshot == null) {
                 return null;
             }
-            long sequence = Math.max(snapshot.sequence(), failedSequence);
-            Map<String, ChangeSet> changes = new LinkedHashMap<>(failedChanges);
-            snapshot.changes().forEach((chainId, set) -> changes.merge(chainId, set, ChangeSet::then));
-            List<OutboxMessage> messages = new ArrayList<>(failedMessages);
-            messages.addAll(snapshot.messages());
-            List<ChainRecords> records = new ArrayList<>(failedRecords);
-            records.addAll(snapshot.records());
+            Unstored batch = unstored.add(snapshot);
             List<Long> published = publisher.takePublished();
-            if (changes.isEmpty() && messages.isEmpty()) {
+            if (batch.changes.isEmpty() && batch.messages.isEmpty()) {
                 // outbox rows Kafka took are deleted with the next changes, or by the publisher within a second:
                 // not worth a commit of their own after every run that ends when the engine is idle
                 publisher.deleteLater(published);
-                failedSequence = 0;
-                committed(sequence, records, List.of());
-                return new Committed(sequence, null);
+                unstored = new Unstored();
+                committed(batch);
+                return new Committed(batch.sequence, null);
             }
             OutboxBatch stored;
             try {
                 publisher.flushSentFirst();
                 ChangeSet all = new ChangeSet();
-                changes.values().forEach(all::add);
+                batch.changes.values().forEach(all::add);
                 long started = System.nanoTime();
                 // the outbox rows Kafka took since the last commit are deleted in the same transaction:
                 // one database commit (with H2, one rewrite of the changed pages) instead of two
@@ -1075,43 +1094,34 @@ public class PipelineEngine implements DisposableBean {
                     }
                     executionRecords.save(all);
                     store.removeFromOutbox(published);
-                    return store.addToOutbox(messages);
+                    return store.addToOutbox(batch.messages);
                 });
-                metrics.recordGroupCommit(System.nanoTime() - started, changes.size());
+                metrics.recordGroupCommit(System.nanoTime() - started, batch.changes.size());
             } catch (OrchestratorLease.LeaseLost e) {
                 publisher.deleteLater(published);
-                failedChanges = new LinkedHashMap<>();
-                failedMessages = new ArrayList<>();
-                failedRecords = new ArrayList<>();
-                failedSequence = 0;
+                unstored = new Unstored();
                 lease.stepDown(e.getMessage());
                 return null;
             } catch (RuntimeException e) {
+                // the batch stays in unstored: the next commit stores it, with its events and observations
                 publisher.deleteLater(published);
-                failedChanges = changes;
-                failedMessages = messages;
-                failedRecords = records;
-                failedSequence = sequence;
                 lastCommitFailure = e;
                 commitFailed();
                 if (EngineErrorHandling.isRetried(e)) {
-                    logRetried(changes.size(), e);
+                    logRetried(batch.changes.size(), e);
                 } else {
                     commitOneByOne(e);
                 }
                 return null;
             }
-            failedChanges = new LinkedHashMap<>();
-            failedMessages = new ArrayList<>();
-            failedRecords = new ArrayList<>();
+            unstored = new Unstored();
             lastCommitFailure = null;
             if (retriedFailures > 0) {
                 log.info("Group commit stored again after {} failed attempts", retriedFailures);
                 retriedFailures = 0;
             }
-            failedSequence = 0;
-            committed(sequence, records, snapshot.observations());
-            return new Committed(sequence, stored);
+            committed(batch);
+            return new Committed(batch.sequence, stored);
         } finally {
             commitMutex.unlock();
         }
@@ -1181,7 +1191,10 @@ public class PipelineEngine implements DisposableBean {
     }
 
     /** A commit is stored: waiters go on, and runs that ended and did not change since leave memory. */
-    private void committed(long sequence, List<ChainRecords> records, List<Outbound.Observation> done) {
+    private void committed(Unstored batch) {
+        List<ChainRecords> records = batch.records;
+        long sequence = batch.sequence;
+        List<Outbound.Observation> done = batch.observations;
         lock.lock();
         try {
             records.forEach(ChainRecords::markStored);
@@ -1211,7 +1224,7 @@ public class PipelineEngine implements DisposableBean {
     private void commitOneByOne(RuntimeException failure) {
         log.warn("Group commit refused ({}); storing runs one by one", shorten(failure));
         List<String> refused = new ArrayList<>();
-        for (Map.Entry<String, ChangeSet> chain : new ArrayList<>(failedChanges.entrySet())) {
+        for (Map.Entry<String, ChangeSet> chain : new ArrayList<>(unstored.changes.entrySet())) {
             try {
                 transactions.executeWithoutResult(status -> {
                     if (lease != null) {
@@ -1219,14 +1232,13 @@ public class PipelineEngine implements DisposableBean {
                     }
                     executionRecords.save(chain.getValue());
                 });
-                failedChanges.remove(chain.getKey());
+                unstored.changes.remove(chain.getKey());
             } catch (RuntimeException e) {
                 if (EngineErrorHandling.isRetried(e) || e instanceof OrchestratorLease.LeaseLost) {
                     return;
                 }
                 refused.add(chain.getKey());
-                failedChanges.remove(chain.getKey());
-                failedMessages.removeIf(m -> chain.getKey().equals(m.key()));
+                unstored.forget(chain.getKey());
                 lock.lock();
                 try {
                     ChainRecords records = runs.get(chain.getKey());
