@@ -2,6 +2,8 @@ package ai.pipeline.ingress;
 
 import ai.pipeline.orchestration.engine.OrchestratorLease;
 import ai.pipeline.orchestration.engine.Topics;
+import ai.pipeline.platform.KafkaBatches;
+import java.util.List;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -28,6 +30,8 @@ import org.springframework.stereotype.Component;
 class DropFolderRoutes extends RouteBuilder {
 
     private static final String ENGINE_ERRORS = "engine-errors";
+    /** How long the outbox's consumer waits in a poll: also how long a batch waits once the topic is quiet. */
+    private static final int OUTBOX_POLL_MS = 200;
 
     private final DropFolder dropFolder;
     private final Outbox outbox;
@@ -58,11 +62,15 @@ class DropFolderRoutes extends RouteBuilder {
                     .process(dropFolder::start);
         }
         if (outboxEnabled) {
-            from("kafka:" + Topics.EVENTS + "?groupId=ingress-outbox&autoOffsetReset=earliest")
+            // every task and pipeline event passes here, and only a named pipeline's end writes a file: a poll's
+            // records go through the route as one exchange (Camel's batching consumer), which holds a batch until
+            // pollTimeoutMs after a poll that brought nothing, so a file follows its run's end within a second
+            from("kafka:" + Topics.EVENTS + "?groupId=ingress-outbox&autoOffsetReset=earliest&batching=true&pollTimeoutMs=" + OUTBOX_POLL_MS
+                    + KafkaBatches.POLLS)
                     .routeId("ingress-outbox")
                     .routeConfigurationId(ENGINE_ERRORS)
                     .group(OrchestratorLease.SINGLETON).autoStartup(false)
-                    .process(exchange -> outbox.onEvent(exchange.getIn().getBody(String.class)));
+                    .process(exchange -> outbox.onEvents(exchange.getIn().getBody(List.class)));
         }
     }
 }

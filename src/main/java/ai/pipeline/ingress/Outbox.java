@@ -6,19 +6,27 @@ import ai.pipeline.orchestration.pipelines.PipelineCatalog;
 import ai.pipeline.orchestration.retention.RunsDeleted;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.platform.DataDirectory;
+import ai.pipeline.platform.KafkaBatches;
 import ai.pipeline.shared.task.TaskFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -52,14 +60,32 @@ class Outbox {
         return outbox;
     }
 
+    /**
+     * The records of one poll of {@code ai.pipeline.events}, each handled by {@link #onEvent}; then their
+     * offsets are committed. An event that cannot be read or written is logged and skipped, as a
+     * record-by-record route would; a database that is away fails the batch, which is handled again.
+     */
+    void onEvents(List<Exchange> records) {
+        for (Exchange record : records) {
+            String body = record.getIn().getBody(String.class);
+            try {
+                onEvent(body);
+            } catch (JacksonException | UncheckedIOException e) {
+                log.warn("Skipped an event the outbox could not handle ({}): {}", e.toString(),
+                        body.length() > 200 ? body.substring(0, 200) + "…" : body);
+            }
+        }
+        KafkaBatches.commitHandled(records);
+    }
+
     /** Body: one event from {@code ai.pipeline.events}; anything but the end of a named pipeline's run is ignored. */
     void onEvent(String body) {
-        JsonNode event = json.readTree(body);
-        String chainId = event.path("chain_id").asString();
-        if (!"pipeline".equals(event.path("kind").asString()) || !TERMINAL.contains(event.path("status").asString())
-                || catalog.find(event.path("pipeline").asString()).isEmpty() || !CHAIN_ID.matcher(chainId).matches()) {
+        Ending event = peek(body);
+        if (!"pipeline".equals(event.kind()) || !TERMINAL.contains(event.status()) || event.pipeline() == null
+                || catalog.find(event.pipeline()).isEmpty() || event.chainId() == null || !CHAIN_ID.matcher(event.chainId()).matches()) {
             return;
         }
+        String chainId = event.chainId();
         PipelineRow row;
         try {
             row = pipelines.latest(chainId);   // the event may come a commit before the record
@@ -70,6 +96,29 @@ class Outbox {
             return;   // retried since this event: its next end writes the file
         }
         write(chainId, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(PipelineView.of(row, json, true)));
+    }
+
+    /** What decides whether an event is a named pipeline's end. */
+    private record Ending(String kind, String status, String pipeline, String chainId) {
+    }
+
+    /** Reads the event's top-level strings only: most events are a task's, and a result can be large. */
+    private Ending peek(String body) {
+        Map<String, String> fields = new HashMap<>();
+        try (JsonParser parser = json.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new StreamReadException(parser, "an event is a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                if (parser.nextToken() == JsonToken.VALUE_STRING) {
+                    fields.put(name, parser.getString());
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+        return new Ending(fields.get("kind"), fields.get("status"), fields.get("pipeline"), fields.get("chain_id"));
     }
 
     /** A deleted run's file goes with it. */

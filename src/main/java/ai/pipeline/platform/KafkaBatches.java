@@ -86,6 +86,11 @@ public final class KafkaBatches {
         }));
     }
 
+    /** Commits (asynchronously) the offsets of these handled records, one request per consumer; see {@link #commitTogether}. */
+    public static void commitHandled(List<Exchange> records) {
+        commitTogether(lastPerPartition(records));
+    }
+
     private static List<KafkaManualCommit> lastPerPartition(List<Exchange> records) {
         Map<String, Exchange> last = new LinkedHashMap<>();
         for (Exchange record : records) {
