@@ -33,7 +33,7 @@ public class H2Records {
         int perCommit = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int commits = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         Path dir = Files.createTempDirectory("h2-records");
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir + "/p;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=65536;WRITE_DELAY=0", "sa", "")) {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir + "/p;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;CACHE_SIZE=65536;WRITE_DELAY=0" + System.getProperty("url-options", ""), "sa", "")) {
             try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
                 for (Path migration : files.sorted(Comparator.comparingInt(H2Records::version)).toList()) {
                     runScript(c, Files.readString(migration));

@@ -37,6 +37,8 @@ public class EngineMetrics {
     private final Map<PipelineStatus, AtomicLong> inFlight = new ConcurrentHashMap<>();
     private final Timer groupCommits;
     private final DistributionSummary runsPerCommit;
+    /** Looked up once per pipeline or task and status: a registry lookup builds the meter's id and tags every time. */
+    private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
 
     public EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -54,36 +56,38 @@ public class EngineMetrics {
 
     void record(List<Outbound.Observation> observations) {
         for (Outbound.Observation o : observations) {
-            if (o.pipeline()) {
-                recordPipeline(o);
-            } else {
-                recordTask(o);
+            Meters meters = this.meters.computeIfAbsent(new Key(o.pipeline(), o.name(), o.status()), this::register);
+            meters.count().increment();
+            if (meters.duration() != null && o.duration() != null) {
+                meters.duration().record(o.duration());
+            }
+            if (meters.queueWait() != null && o.queueWait() != null) {
+                meters.queueWait().record(o.queueWait());
             }
         }
     }
 
-    private void recordPipeline(Outbound.Observation o) {
-        if (o.status().equals(PipelineStatus.PENDING.name())) {
-            Counter.builder("ai.pipeline.started").tag("pipeline", o.name()).register(registry).increment();
-            return;
-        }
-        Counter.builder("ai.pipeline.finished").tag("pipeline", o.name()).tag("status", o.status()).register(registry).increment();
-        if (o.duration() != null) {
-            Timer.builder("ai.pipeline.duration").tag("pipeline", o.name()).tag("status", o.status())
-                    .publishPercentileHistogram().register(registry).record(o.duration());
-        }
+    /** A pipeline's or a task's name, and the status an observation reports. */
+    private record Key(boolean pipeline, String name, String status) {
     }
 
-    private void recordTask(Outbound.Observation o) {
-        Counter.builder("ai.task.finished").tag("task", o.name()).tag("outcome", o.status()).register(registry).increment();
-        if (o.duration() != null) {
-            Timer.builder("ai.task.duration").tag("task", o.name()).tag("outcome", o.status())
-                    .publishPercentileHistogram().register(registry).record(o.duration());
+    /** The meters an observation of one key updates (null: none of that kind). */
+    private record Meters(Counter count, Timer duration, Timer queueWait) {
+    }
+
+    private Meters register(Key key) {
+        if (key.pipeline() && key.status().equals(PipelineStatus.PENDING.name())) {
+            return new Meters(Counter.builder("ai.pipeline.started").tag("pipeline", key.name()).register(registry), null, null);
         }
-        if (o.queueWait() != null) {
-            Timer.builder("ai.task.queue.wait").tag("task", o.name())
-                    .publishPercentileHistogram().register(registry).record(o.queueWait());
+        if (key.pipeline()) {
+            return new Meters(Counter.builder("ai.pipeline.finished").tag("pipeline", key.name()).tag("status", key.status()).register(registry),
+                    Timer.builder("ai.pipeline.duration").tag("pipeline", key.name()).tag("status", key.status())
+                            .publishPercentileHistogram().register(registry), null);
         }
+        return new Meters(Counter.builder("ai.task.finished").tag("task", key.name()).tag("outcome", key.status()).register(registry),
+                Timer.builder("ai.task.duration").tag("task", key.name()).tag("outcome", key.status())
+                        .publishPercentileHistogram().register(registry),
+                Timer.builder("ai.task.queue.wait").tag("task", key.name()).publishPercentileHistogram().register(registry));
     }
 
     void recordGroupCommit(long nanos, int runs) {
