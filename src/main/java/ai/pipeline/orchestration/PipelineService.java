@@ -207,14 +207,6 @@ public class PipelineService {
                 .orElseGet(() -> TaskFailure.notFound("no pipeline with chain id " + chainId));
     }
 
-    public List<PipelineRow> history(String pipeline, PipelineStatus status, int page, int size) {
-        return store.history(pipeline, status, page, size);
-    }
-
-    public long historyTotal(String pipeline, PipelineStatus status) {
-        return store.countHistory(pipeline, status);
-    }
-
     /**
      * A page of the runs a search finds: runs waiting for their countdown or eta (or that ended waiting)
      * first, newest first, then the engine's runs, newest first.

@@ -108,7 +108,7 @@ public class ScheduledRuns {
         String where = filter.where(args);
         args.add(limit);
         args.add(offset);
-        return jdbc.query("SELECT * FROM scheduled_run" + where + " ORDER BY created_at DESC, chain_id LIMIT ? OFFSET ?",
+        return jdbc.query("SELECT * FROM scheduled_run" + where + filter.orderBy() + " LIMIT ? OFFSET ?",
                 ROW, args.toArray());
     }
 

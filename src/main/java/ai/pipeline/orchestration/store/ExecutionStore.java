@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -155,21 +156,9 @@ public class ExecutionStore {
                 rs.getString("error"), rs.getString("worker")), chainId);
     }
 
-    /** A page of pipelines, newest first, optionally of one pipeline name and/or status. */
-    public List<PipelineRow> history(String pipeline, PipelineStatus status, int page, int size) {
-        List<Object> args = new ArrayList<>();
-        String where = historyFilter(pipeline, status, args);
-        args.add(size);
-        args.add((long) page * size);
-        return jdbc.query("SELECT * FROM pipeline_execution" + where + " ORDER BY created_at DESC, chain_id LIMIT ? OFFSET ?",
-                PIPELINE, args.toArray());
-    }
-
+    /** How many runs the records hold, optionally of one pipeline name and/or status. */
     public long countHistory(String pipeline, PipelineStatus status) {
-        List<Object> args = new ArrayList<>();
-        String where = historyFilter(pipeline, status, args);
-        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM pipeline_execution" + where, Long.class, args.toArray());
-        return count == null ? 0 : count;
+        return countHistory(new HistoryFilter(pipeline, status == null ? Set.of() : Set.of(status), null, null, null, null, null));
     }
 
     /** A page of the runs a search finds, newest first (read-only; for the API and the dashboard). */
@@ -178,7 +167,7 @@ public class ExecutionStore {
         String where = filter.where(args);
         args.add(size);
         args.add((long) page * size);
-        return jdbc.query("SELECT * FROM pipeline_execution" + where + " ORDER BY created_at DESC, chain_id LIMIT ? OFFSET ?",
+        return jdbc.query("SELECT * FROM pipeline_execution" + where + filter.orderBy() + " LIMIT ? OFFSET ?",
                 PIPELINE, args.toArray());
     }
 
@@ -187,19 +176,6 @@ public class ExecutionStore {
         String where = filter.where(args);
         Long count = jdbc.queryForObject("SELECT COUNT(*) FROM pipeline_execution" + where, Long.class, args.toArray());
         return count == null ? 0 : count;
-    }
-
-    private static String historyFilter(String pipeline, PipelineStatus status, List<Object> args) {
-        List<String> conditions = new ArrayList<>();
-        if (pipeline != null) {
-            conditions.add("pipeline = ?");
-            args.add(pipeline);
-        }
-        if (status != null) {
-            conditions.add("status = ?");
-            args.add(status.name());
-        }
-        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     // ---- mapping --------------------------------------------------------------------------

@@ -58,4 +58,17 @@ public record HistoryFilter(String pipeline, Set<PipelineStatus> statuses, Strin
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
+
+    /**
+     * Newest first, led by the column an equality condition fixes (the pipeline, or a single status):
+     * the order is the same, but H2 then walks that column's index, {@code (pipeline, created_at DESC)}
+     * or {@code (status, created_at DESC)}, in order and stops at the page. Ordered by
+     * {@code created_at} alone it reads every run the condition matches to sort them (a page of SUCCESS
+     * runs among 130,000: 12 ms against 0.1 ms), and the benchmark's reading of the SUCCESS count
+     * took 8 % of the application's CPU.
+     */
+    public String orderBy() {
+        String fixed = pipeline != null ? "pipeline, " : statuses.size() == 1 ? "status, " : "";
+        return " ORDER BY " + fixed + "created_at DESC, chain_id";
+    }
 }
