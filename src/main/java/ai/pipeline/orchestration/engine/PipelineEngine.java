@@ -126,7 +126,7 @@ public class PipelineEngine implements DisposableBean {
     private final Set<String> waitingToRetry = new HashSet<>();
     /** How many runs the engine holds (read by the committer without the lock). */
     private volatile int heldRuns;
-    private static final int LIGHT_LOAD_RUNS = 16;
+    static final int LIGHT_LOAD_RUNS = 16;
     /**
      * At most this many runs' changes in one group commit: with H2, a transaction's cost per row grows
      * with its size (`bench/h2-records`: about 430 µs a chain3 run in commits of 100–250 runs, 700–1,000
