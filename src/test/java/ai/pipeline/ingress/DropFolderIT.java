@@ -3,8 +3,10 @@ package ai.pipeline.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.orchestration.pipelines.TestInputs;
 import ai.pipeline.platform.DataDirectory;
+import ai.pipeline.platform.KafkaConnection;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
 import ai.pipeline.testsupport.Pipelines;
@@ -15,13 +17,19 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +58,9 @@ class DropFolderIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    KafkaConnection kafka;
 
     @Autowired
     JsonMapper json;
@@ -105,6 +116,20 @@ class DropFolderIT {
             assertThat(written.path("input").path("file_name").asString()).isEqualTo(name);
             assertThat(written.path("result").path("summary").asString()).contains("report number");
         }
+        // the outbox commits its offsets once a poll's events are handled: a restart reads only what came after
+        await().atMost(Duration.ofSeconds(30)).until(this::outboxReadEveryEvent);
+    }
+
+    /** Whether the outbox's consumer group has committed every partition of the events topic up to its end. */
+    private boolean outboxReadEveryEvent() throws Exception {
+        Admin admin = kafka.admin();
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("ingress-outbox")
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get(10, TimeUnit.SECONDS).get(Topics.EVENTS).partitions()
+                .forEach(partition -> ends.put(new TopicPartition(Topics.EVENTS, partition.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS).entrySet().stream().allMatch(end ->
+                committed.containsKey(end.getKey()) ? committed.get(end.getKey()).offset() >= end.getValue().offset() : end.getValue().offset() == 0);
     }
 
     @Test
