@@ -56,8 +56,9 @@ final class Run {
         return input;
     }
 
+    /** A result of this run's rows (a task's or the pipeline's) as JSON; the tree is shared: never change it. */
     JsonNode parse(String text) {
-        return text == null ? json.nullNode() : json.readTree(text);
+        return text == null ? json.nullNode() : records.readResult(text, json::readTree);
     }
 
     JsonMapper json() {

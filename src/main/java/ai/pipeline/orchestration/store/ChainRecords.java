@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The records of one pipeline run as the engine holds them in memory, plus what changed since they
@@ -28,6 +30,8 @@ public final class ChainRecords {
     final Set<JoinRow> changedJoins = Collections.newSetFromMap(new IdentityHashMap<>());
     final List<JoinRow> newJoins = new ArrayList<>();
     boolean pipelineChanged;
+    /** Results read back as JSON, by the very string a row holds (a new result is a new string). */
+    private final Map<String, JsonNode> readResults = new IdentityHashMap<>();
 
     ChainRecords(PipelineRow pipeline, Collection<TaskRow> tasks, Collection<JoinRow> joins, boolean newPipeline) {
         this.pipeline = pipeline;
@@ -35,6 +39,14 @@ public final class ChainRecords {
         this.stored = !newPipeline;
         tasks.forEach(t -> this.tasks.put(t.node, t));
         joins.forEach(j -> this.joins.put(j.node, j));
+    }
+
+    /**
+     * A result of this run's rows as JSON, read once: a run reads its finished tasks' results each time
+     * it advances (a chain of n tasks n times). The tree is shared, so it is never changed in place.
+     */
+    public JsonNode readResult(String text, Function<String, JsonNode> reader) {
+        return readResults.computeIfAbsent(text, reader);
     }
 
     /** Records of a pipeline not stored yet: saving inserts the pipeline row too. */
