@@ -68,6 +68,9 @@ class Outbox {
     void onEvents(List<Exchange> records) {
         for (Exchange record : records) {
             String body = record.getIn().getBody(String.class);
+            if (body == null) {
+                continue;   // a record without a value announces nothing
+            }
             try {
                 onEvent(body);
             } catch (JacksonException | UncheckedIOException e) {
