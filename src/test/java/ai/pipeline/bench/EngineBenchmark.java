@@ -277,8 +277,9 @@ class EngineBenchmark {
             long total = ids.stream().mapToLong(id -> finished.get(id) - submitted.get(id)).sum();
             // CPU a run costs when it runs alone: on two cores, latency follows it as much as any wait
             String perRun = perProcess(cpuBefore, setup.cpuMillis(), n, "%.1f");
+            IsolatedHops.Hops hops = IsolatedHops.of(setup.bootstrapServers(), ids);
             return line(name, ids, n / (total / 1e9)).replaceFirst("}$", ", \"cpu_ms_per_run\": {" + perRun
-                    + "}, \"hops_p50\": " + IsolatedHops.of(setup.bootstrapServers(), ids) + "}");
+                    + "}, \"hops_p50\": " + hops.p50() + ", \"hops_mean\": " + hops.mean() + "}");
         }
 
         private void awaitAll(List<String> ids, Duration atMost) throws InterruptedException {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Where the time of runs measured one at a time goes, from the timestamps Kafka keeps of their
  * records (each producer's clock, all on this machine, in ms): request → first task message, task
  * message → its report (the worker's hop), report → the next task message (the orchestrator's hop)
- * and last report → the run's end event (its commit, then the outbox). Medians over all runs.
+ * and last report → the run's end event (its commit, then the outbox). Medians over all runs, and
+ * means: a timestamp is a whole millisecond, so a hop of about 2 ms has a median of 1.0, 2.0 or 3.0,
+ * while the mean of many runs resolves it to a tenth.
  */
 final class IsolatedHops {
 
@@ -25,7 +28,11 @@ final class IsolatedHops {
     private IsolatedHops() {
     }
 
-    static String of(String bootstrap, Collection<String> requestIds) {
+    /** The hops as two JSON objects of the same fields: their medians ({@code hops_p50}) and means ({@code hops_mean}). */
+    record Hops(String p50, String mean) {
+    }
+
+    static Hops of(String bootstrap, Collection<String> requestIds) {
         Set<String> wanted = Set.copyOf(requestIds);
         Map<String, Long> requestAt = new HashMap<>();
         for (ConsumerRecord<String, String> record : TopicLog.readRecords(bootstrap, "ai.pipeline.requests")) {
@@ -64,9 +71,20 @@ final class IsolatedHops {
             }
             tail.add(endAt.get(chain) - reported.get(reported.size() - 1));
         });
+        return new Hops(summary(first.size(), IsolatedHops::median, first, worker, orchestrator, tail),
+                summary(first.size(), IsolatedHops::mean, first, worker, orchestrator, tail));
+    }
+
+    private static String summary(int runs, Function<List<Long>, String> statistic, List<Long> first, List<Long> worker,
+                                  List<Long> orchestrator, List<Long> tail) {
         return String.format(Locale.ROOT, "{\"runs\": %d, \"request_to_first_task_ms\": %s, \"task_to_report_ms\": %s, "
                         + "\"report_to_next_task_ms\": %s, \"last_report_to_end_event_ms\": %s}",
-                first.size(), median(first), median(worker), median(orchestrator), median(tail));
+                runs, statistic.apply(first), statistic.apply(worker), statistic.apply(orchestrator), statistic.apply(tail));
+    }
+
+    private static String mean(List<Long> values) {
+        return values.isEmpty() ? "null"
+                : String.format(Locale.ROOT, "%.2f", values.stream().mapToLong(Long::longValue).average().orElseThrow());
     }
 
     /** The chains' task messages (or FINISHED reports), in order of their timestamps. */
