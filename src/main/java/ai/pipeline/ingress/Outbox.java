@@ -7,12 +7,12 @@ import ai.pipeline.orchestration.retention.RunsDeleted;
 import ai.pipeline.orchestration.store.PipelineRow;
 import ai.pipeline.platform.DataDirectory;
 import ai.pipeline.platform.KafkaBatches;
+import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.shared.task.TaskFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,10 +141,8 @@ class Outbox {
     /** Complete or not at all: readers of the outbox never see half a file. */
     private void write(String chainId, byte[] content) {
         Path target = outbox.resolve(chainId + ".json");
-        Path partial = outbox.resolve("." + chainId + ".json.part");
         try {
-            Files.write(partial, content);
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Storage.writeWhole(target, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -1177,28 +1178,26 @@ public class PipelineEngine implements DisposableBean {
     private Snapshot takePartOfSnapshot(Map<String, ChangeSet> changes, List<ChainRecords> records) {
         Set<String> waiting = new HashSet<>();
         dirty.forEach(chain -> waiting.add(chain.pipeline().chainId));
-        List<OutboxMessage> messages = new ArrayList<>();
-        List<OutboxMessage> later = new ArrayList<>();
-        afterCommit.forEach(m -> (waiting.contains(m.key()) ? later : messages).add(m));
-        afterCommit = later;
-        List<Outbound.Observation> seen = new ArrayList<>();
-        List<Outbound.Observation> seenLater = new ArrayList<>();
-        observations.forEach(o -> (waiting.contains(o.chainId()) ? seenLater : seen).add(o));
-        observations = seenLater;
+        List<OutboxMessage> messages = takeOut(afterCommit, m -> !waiting.contains(m.key()));
+        List<Outbound.Observation> seen = takeOut(observations, o -> !waiting.contains(o.chainId()));
         commitWanted.set(true);
         backlogRunsLeft -= records.size();
         return new Snapshot(backlogRunsLeft <= 0 ? backlogSequence : committedSequence, changes, records, messages, seen);
     }
 
+    /** Removes from {@code items} those that pass {@code taken}, in order, and returns them. */
+    private static <T> List<T> takeOut(List<T> items, Predicate<T> taken) {
+        List<T> out = new ArrayList<>();
+        items.removeIf(item -> taken.test(item) && out.add(item));
+        return out;
+    }
+
     /** A commit is stored: waiters go on, and runs that ended and did not change since leave memory. */
     private void committed(Unstored batch) {
-        List<ChainRecords> records = batch.records;
-        long sequence = batch.sequence;
-        List<Outbound.Observation> done = batch.observations;
         lock.lock();
         try {
-            records.forEach(ChainRecords::markStored);
-            for (ChainRecords chain : records) {
+            batch.records.forEach(ChainRecords::markStored);
+            for (ChainRecords chain : batch.records) {
                 PipelineRow pipeline = chain.pipeline();
                 if (pipeline.status.terminal() && !dirty.contains(chain) && runs.get(pipeline.chainId) == chain) {
                     runs.remove(pipeline.chainId);
@@ -1208,12 +1207,12 @@ public class PipelineEngine implements DisposableBean {
                 }
             }
             heldRuns = runs.size();
-            markCommitted(sequence);
+            markCommitted(batch.sequence);
         } finally {
             lock.unlock();
         }
-        metrics.record(done);
-        spans.record(done);
+        metrics.record(batch.observations);
+        spans.record(batch.observations);
     }
 
     /**

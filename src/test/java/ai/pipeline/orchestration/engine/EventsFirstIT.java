@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
+import ai.pipeline.testsupport.LockedRunRow;
 import ai.pipeline.testsupport.Pipelines;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,17 +50,11 @@ class EventsFirstIT {
         String chainId = pipelines.run("{\"task\": \"core.sleep\", \"args\": {\"ms\": 1500}}", "{}");
         await().atMost(Duration.ofSeconds(30)).until(() -> storedStatus(chainId).equals("RUNNING"));
 
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement select = lock.prepareStatement("SELECT status FROM pipeline_execution WHERE chain_id = ? FOR UPDATE")) {
-                select.setString(1, chainId);
-                select.executeQuery().close();
-            }
+        try (LockedRunRow row = LockedRunRow.lock(dataSource, chainId)) {
             // the task ends while the run's row is locked: its commit waits, its SUCCESS event does not
             String announced = endAnnounced(chainId);
             assertThat(announced).isEqualTo("SUCCESS");
             assertThat(storedStatus(chainId)).as("the stored status when the end event arrived").isEqualTo("RUNNING");
-            lock.rollback();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> storedStatus(chainId).equals("SUCCESS"));
         assertThat(pipelines.pipeline(chainId).path("status").asString()).isEqualTo("SUCCESS");

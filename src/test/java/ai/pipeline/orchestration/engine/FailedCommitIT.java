@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
+import ai.pipeline.testsupport.LockedRunRow;
 import ai.pipeline.testsupport.Pipelines;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -46,20 +44,12 @@ class FailedCommitIT {
 
         // another transaction holds the run's row: the commits that change it fail (a lock timeout, a failure
         // the engine retries) until it lets go
-        try (Connection holder = dataSource.getConnection()) {
-            holder.setAutoCommit(false);
-            try (PreparedStatement lockRow = holder.prepareStatement("SELECT chain_id FROM pipeline_execution WHERE chain_id = ? FOR UPDATE")) {
-                lockRow.setString(1, chainId);
-                try (ResultSet row = lockRow.executeQuery()) {
-                    assertThat(row.next()).as("the run's stored row").isTrue();
-                }
-            }
+        try (LockedRunRow row = LockedRunRow.lock(dataSource, chainId)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> engine.heldPipeline(chainId)
                     .map(run -> run.status.name().equals("SUCCESS")).orElse(false));
             // the attempts after the run's end take it, and fail: each waits H2's lock timeout (2 s) in vain
             await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(this::aCommitFailed);
             assertThat(finishedWorkflows()).as("not counted before it is stored").isEqualTo(finishedBefore);
-            holder.rollback();
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> !aCommitFailed());
