@@ -247,7 +247,8 @@ class DomainOverheadBenchmark {
         double wallMs = (end.nanoTime() - start) / 1e6;
         assertThat(end.status()).as("pipeline %s %s", subject.pipeline(), chainId).isEqualTo("SUCCESS");
 
-        JsonNode record = pipelines.pipeline(chainId);
+        // the end event may go out before the commit that stores it (events first when idle): wait for the record
+        JsonNode record = pipelines.awaitEnd(chainId);
         JsonNode taskRecords = pipelines.tasks(chainId);
         List<Instant[]> intervals = new ArrayList<>();
         double taskSumMs = 0;
