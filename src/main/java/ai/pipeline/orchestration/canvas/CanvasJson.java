@@ -182,12 +182,8 @@ public final class CanvasJson {
         ChordPolicy policy = ChordPolicy.FAIL_FAST;
         JsonNode policyNode = node.get("policy");
         if (policyNode != null && !policyNode.isNull()) {
-            policy = switch (policyNode.isString() ? policyNode.asString() : "") {
-                case "fail_fast" -> ChordPolicy.FAIL_FAST;
-                case "all_settled" -> ChordPolicy.ALL_SETTLED;
-                default -> throw new InvalidCanvasException(path + ".policy",
-                        "expected \"fail_fast\" or \"all_settled\", got " + policyNode);
-            };
+            policy = ChordPolicy.fromJson(policyNode.isString() ? policyNode.asString() : "").orElseThrow(() ->
+                    new InvalidCanvasException(path + ".policy", "expected \"fail_fast\" or \"all_settled\", got " + policyNode));
         }
         Duration timeout = null;
         JsonNode timeoutNode = node.get("timeout_s");

@@ -422,7 +422,7 @@ final class Advancer {
      * at once, and whatever holds it is told now: no member will ever report.
      */
     private void refuseMap(Run run, Node node, String error, Outbound out) {
-        JoinRow join = new JoinRow(run.chainId(), node.path(), 0, ChordPolicy.FAIL_FAST.json(), run.now(), run.now(),
+        JoinRow join = new JoinRow(run.chainId(), node.path(), 0, ChordPolicy.FAIL_FAST, run.now(), run.now(),
                 JoinRow.Status.FAILURE);
         join.error = error;
         join.completedAt = run.now();
@@ -432,7 +432,7 @@ final class Advancer {
 
     private JoinRow openJoin(Run run, Node node, int expected, Outbound out) {
         ChordPolicy policy = node.kind() == Kind.CHORD ? node.chord().policy() : ChordPolicy.FAIL_FAST;
-        JoinRow join = new JoinRow(run.chainId(), node.path(), expected, policy.json(), run.now().plus(joinTimeout(node)), run.now(),
+        JoinRow join = new JoinRow(run.chainId(), node.path(), expected, policy, run.now().plus(joinTimeout(node)), run.now(),
                 expected == 0 ? JoinRow.Status.SUCCESS : JoinRow.Status.OPEN);
         if (expected == 0) {
             join.completedAt = run.now();
@@ -462,7 +462,7 @@ final class Advancer {
     /** The list a completed join hands on: member results in member order, or for {@code all_settled} each member's status. */
     private JsonNode joinOutput(Run run, Node node, JoinRow join) {
         ArrayNode results = run.json().createArrayNode();
-        boolean settled = ChordPolicy.ALL_SETTLED.json().equals(join.policy);
+        boolean settled = join.policy == ChordPolicy.ALL_SETTLED;
         for (Node member : members(run, node, join)) {
             Outcome outcome = outcome(run, member);
             if (!settled) {
@@ -557,7 +557,7 @@ final class Advancer {
                 unfinished.add(member.index());
             }
         }
-        boolean allSettled = ChordPolicy.ALL_SETTLED.json().equals(join.policy);
+        boolean allSettled = join.policy == ChordPolicy.ALL_SETTLED;
         if (timedOut && !unfinished.isEmpty()) {
             long seconds = joinTimeout(node).toSeconds();
             failure = "timeout: " + (node.kind() == Kind.CHORD ? "chord" : "group") + " " + joinNode + " did not complete within "

@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.engine;
 
+import ai.pipeline.orchestration.canvas.ChordPolicy;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,7 +9,7 @@ import java.util.TreeMap;
  * What the join aggregator keeps per join, as JSON: the fixed member count, the policy, the
  * deadline, and which members settled (true = succeeded). A member reported twice counts once.
  */
-public record JoinState(String chainId, String node, int expected, String policy, Instant deadline,
+public record JoinState(String chainId, String node, int expected, ChordPolicy policy, Instant deadline,
                         Map<Integer, Boolean> members) {
 
     public JoinState {
@@ -31,6 +32,6 @@ public record JoinState(String chainId, String node, int expected, String policy
 
     /** Every member settled, or (fail-fast) one failed. */
     boolean complete() {
-        return members.size() >= expected || ("fail_fast".equals(policy) && members.containsValue(false));
+        return members.size() >= expected || (policy == ChordPolicy.FAIL_FAST && members.containsValue(false));
     }
 }

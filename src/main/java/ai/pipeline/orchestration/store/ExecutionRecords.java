@@ -39,7 +39,7 @@ public class ExecutionRecords {
         write(RecordStatement.INSERT_ATTEMPT, changes.attempts, a -> row(a.taskId(), a.attempt(), a.outcome(),
                 time(a.startedAt()), time(a.finishedAt()), a.error(), a.worker()));
         write(RecordStatement.INSERT_JOIN, changes.newJoins, j -> row(j.chainId, j.node, j.status.name(), j.expected,
-                j.policy, time(j.deadline), j.error, time(j.openedAt), time(j.completedAt)));
+                j.policy.json(), time(j.deadline), j.error, time(j.openedAt), time(j.completedAt)));
         write(RecordStatement.UPDATE_JOIN, changes.changedJoins, j -> row(j.status.name(), j.error, time(j.deadline),
                 time(j.completedAt), j.chainId, j.node));
     }

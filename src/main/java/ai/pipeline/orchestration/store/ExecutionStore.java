@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.store;
 
+import ai.pipeline.orchestration.canvas.ChordPolicy;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -209,7 +210,7 @@ public class ExecutionStore {
 
     private static final RowMapper<JoinRow> JOIN = (rs, i) -> {
         JoinRow j = new JoinRow(rs.getString("chain_id"), rs.getString("node"), rs.getInt("expected"),
-                rs.getString("policy"), time(rs, "deadline"), time(rs, "opened_at"),
+                ChordPolicy.fromJson(rs.getString("policy")).orElseThrow(), time(rs, "deadline"), time(rs, "opened_at"),
                 JoinRow.Status.valueOf(rs.getString("status")));
         j.error = rs.getString("error");
         j.completedAt = time(rs, "completed_at");

@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.store;
 
+import ai.pipeline.orchestration.canvas.ChordPolicy;
 import java.time.Instant;
 
 /** A {@code chain_join} row: where a group's members meet. */
@@ -10,14 +11,14 @@ public final class JoinRow {
     public final String chainId;
     public final String node;
     public final int expected;
-    public final String policy;
+    public final ChordPolicy policy;
     public final Instant openedAt;
     public Instant deadline;
     public Status status;
     public String error;
     public Instant completedAt;
 
-    public JoinRow(String chainId, String node, int expected, String policy, Instant deadline, Instant openedAt, Status status) {
+    public JoinRow(String chainId, String node, int expected, ChordPolicy policy, Instant deadline, Instant openedAt, Status status) {
         this.chainId = chainId;
         this.node = node;
         this.expected = expected;
