@@ -1,8 +1,8 @@
 package ai.pipeline.orchestration.engine;
 
-import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.OutboxBatch;
 import ai.pipeline.orchestration.store.OutboxMessage;
+import ai.pipeline.orchestration.store.OutboxStore;
 import ai.pipeline.platform.KafkaConnection;
 import ai.pipeline.platform.KafkaSettings;
 import ai.pipeline.platform.tracing.RunTraceContext;
@@ -46,7 +46,7 @@ public class OutboxPublisher implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
     private static final Duration RELAY_AGE = Duration.ofSeconds(10);
 
-    private final ExecutionStore store;
+    private final OutboxStore outbox;
     private final KafkaProducer<String, String> producer;
     private final int partitions;
     private final Tracing tracing;
@@ -73,8 +73,8 @@ public class OutboxPublisher implements DisposableBean {
         void send(OutboxMessage fanOut, Runnable onSent, Runnable onRefused);
     }
 
-    public OutboxPublisher(ExecutionStore store, KafkaConnection kafka, KafkaSettings settings, Tracing tracing) {
-        this.store = store;
+    public OutboxPublisher(OutboxStore outbox, KafkaConnection kafka, KafkaSettings settings, Tracing tracing) {
+        this.outbox = outbox;
         this.tracing = tracing;
         this.partitions = settings.partitions();
         this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
@@ -301,7 +301,7 @@ public class OutboxPublisher implements DisposableBean {
             return;
         }
         try {
-            store.removeFromOutbox(ids);
+            outbox.remove(ids);
         } catch (RuntimeException e) {
             acknowledged.addAll(ids);
             log.warn("Cannot delete published outbox rows yet: {}", e.toString());
@@ -310,7 +310,7 @@ public class OutboxPublisher implements DisposableBean {
 
     /** Sends again what an earlier attempt or a crashed process left in the outbox. */
     public int relayPending() {
-        List<OutboxBatch> pending = store.pendingOutbox(Instant.now().minus(RELAY_AGE), 1000);
+        List<OutboxBatch> pending = outbox.pending(Instant.now().minus(RELAY_AGE), 1000);
         if (!pending.isEmpty()) {
             log.info("Relaying {} unpublished outbox batches", pending.size());
             for (OutboxBatch batch : pending) {

@@ -7,6 +7,7 @@ import ai.pipeline.orchestration.store.ChainRecords;
 import ai.pipeline.orchestration.store.ChangeSet;
 import ai.pipeline.orchestration.store.ExecutionRecords;
 import ai.pipeline.orchestration.store.ExecutionStore;
+import ai.pipeline.orchestration.store.OutboxStore;
 import ai.pipeline.orchestration.store.JoinRow;
 import ai.pipeline.orchestration.store.OutboxBatch;
 import ai.pipeline.orchestration.store.OutboxMessage;
@@ -103,6 +104,7 @@ public class PipelineEngine implements DisposableBean {
     public enum Change { DONE, NOT_FOUND, NOT_ALLOWED }
 
     private final ExecutionStore store;
+    private final OutboxStore outbox;
     /** Writes a group commit's records through the {@code orchestration-records} route. */
     private final ExecutionRecords executionRecords;
     private final TransactionTemplate transactions;
@@ -178,10 +180,11 @@ public class PipelineEngine implements DisposableBean {
     private record JoinCompletion(String chainId, String node, boolean timedOut) {
     }
 
-    public PipelineEngine(ExecutionStore store, ExecutionRecords executionRecords, TransactionTemplate transactions, TaskRegistry registry,
+    public PipelineEngine(ExecutionStore store, ExecutionRecords executionRecords, OutboxStore outbox, TransactionTemplate transactions, TaskRegistry registry,
                           EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json,
                           EngineMetrics metrics, RunSpans spans, ClaimChecks claims) {
         this.store = store;
+        this.outbox = outbox;
         this.executionRecords = executionRecords;
         this.metrics = metrics;
         this.spans = spans;
@@ -1094,8 +1097,8 @@ public class PipelineEngine implements DisposableBean {
                         lease.fence();
                     }
                     executionRecords.save(all);
-                    store.removeFromOutbox(published);
-                    return store.addToOutbox(batch.messages);
+                    outbox.remove(published);
+                    return outbox.add(batch.messages);
                 });
                 metrics.recordGroupCommit(System.nanoTime() - started, batch.changes.size());
             } catch (OrchestratorLease.LeaseLost e) {

@@ -1,13 +1,10 @@
 package ai.pipeline.orchestration.store;
 
 import ai.pipeline.orchestration.canvas.ChordPolicy;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,21 +15,19 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Execution records in SQL (H2 in PostgreSQL mode, or PostgreSQL): pipelines, tasks, attempts,
- * joins and the Kafka outbox. Every statement takes parameters; nothing is spliced into SQL but
- * placeholders. A group commit's records are written by {@link ExecutionRecords}; this class
- * loads them, keeps the outbox and answers queries.
+ * Execution records in SQL (H2 in PostgreSQL mode, or PostgreSQL): pipelines, tasks, attempts and
+ * joins. Every statement takes parameters; nothing is spliced into SQL but placeholders. A group
+ * commit's records are written by {@link ExecutionRecords} and its waiting messages kept by
+ * {@link OutboxStore}; this class loads the records for the engine and answers queries.
  */
 @Repository
 public class ExecutionStore {
 
-    private static final int IN_LIMIT = 500;
+    static final int IN_LIMIT = 500;
 
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
@@ -105,39 +100,6 @@ public class ExecutionStore {
                     }, chunk.toArray());
         }
         return found;
-    }
-
-    // ---- outbox ---------------------------------------------------------------------------
-
-    /** Stores one transaction's messages as one outbox row; null when there are none. */
-    public OutboxBatch addToOutbox(List<OutboxMessage> messages) {
-        if (messages.isEmpty()) {
-            return null;
-        }
-        KeyHolder key = new GeneratedKeyHolder();
-        String encoded = json.writeValueAsString(messages);
-        jdbc.update(connection -> {
-            PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO kafka_outbox (messages, created_at) VALUES (?, ?)", new String[] {"id"});
-            ps.setString(1, encoded);
-            setTime(ps, 2, Instant.now());
-            return ps;
-        }, key);
-        return new OutboxBatch(key.getKey().longValue(), messages);
-    }
-
-    public void removeFromOutbox(List<Long> ids) {
-        for (int from = 0; from < ids.size(); from += IN_LIMIT) {
-            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIMIT));
-            jdbc.update("DELETE FROM kafka_outbox WHERE id IN (" + placeholders(chunk.size()) + ")", chunk.toArray());
-        }
-    }
-
-    /** Batches older than {@code before} that are still waiting: their publisher failed or crashed. */
-    public List<OutboxBatch> pendingOutbox(Instant before, int limit) {
-        return jdbc.query("SELECT id, messages FROM kafka_outbox WHERE created_at < ? ORDER BY id LIMIT ?",
-                (rs, i) -> new OutboxBatch(rs.getLong(1), List.of(json.readValue(rs.getString(2), OutboxMessage[].class))),
-                OffsetDateTime.ofInstant(before, ZoneOffset.UTC), limit);
     }
 
     // ---- reading for the API ------------------------------------------------------------------
@@ -217,20 +179,12 @@ public class ExecutionStore {
         return j;
     };
 
-    private static void setTime(PreparedStatement ps, int index, Instant instant) throws SQLException {
-        if (instant == null) {
-            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            ps.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
-        }
-    }
-
     private static Instant time(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
 
-    private static String placeholders(int n) {
+    static String placeholders(int n) {
         return String.join(",", java.util.Collections.nCopies(n, "?"));
     }
 }

@@ -3,9 +3,9 @@ package ai.pipeline.orchestration.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.OutboxBatch;
 import ai.pipeline.orchestration.store.OutboxMessage;
+import ai.pipeline.orchestration.store.OutboxStore;
 import ai.pipeline.platform.DataDirectory;
 import ai.pipeline.platform.KafkaConnection;
 import ai.pipeline.platform.KafkaSettings;
@@ -37,11 +37,11 @@ class OutboxPublisherTest {
     void whileKafkaIsKnownAwayCommitsFailAtOnceAndBatchesWaitForTheRelay() {
         JdbcDataSource h2 = MemoryH2.create("outbox");
         Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
-        ExecutionStore store = new ExecutionStore(new JdbcTemplate(h2), JsonMapper.builder().build());
+        OutboxStore outbox = new OutboxStore(new JdbcTemplate(h2), JsonMapper.builder().build());
         KafkaSettings nobody = new KafkaSettings("127.0.0.1:" + FreePorts.pick(), 1, (short) 1);
         KafkaConnection kafka = new KafkaConnection(nobody, new DataDirectory(dir));
         kafka.start();
-        OutboxPublisher publisher = new OutboxPublisher(store, kafka, nobody, Tracing.off());
+        OutboxPublisher publisher = new OutboxPublisher(outbox, kafka, nobody, Tracing.off());
         try {
             OutboxMessage event = new OutboxMessage(Topics.EVENTS, "chain-1", "{\"n\": 1}");
             publisher.sendFirst(event);   // refused after the producer's max.block: no broker answers
