@@ -127,38 +127,28 @@ final class Advancer {
                 if (event.worker() == null || event.worker().equals(task.worker)) {
                     return false;
                 }
-                // the attempt's message was taken again by another worker (the first one died): it runs there now
-                task.worker = event.worker();
-                task.startedAt = event.startedAt();
+                task.moveTo(event.worker(), event.startedAt());
                 run.records().changed(task);
                 return true;
             }
-            task.state = TaskState.STARTED;
-            task.startedAt = event.startedAt();
-            task.worker = event.worker();
+            task.start(event.startedAt(), event.worker());
             run.records().changed(task);
             out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));
             return true;
         }
-        task.startedAt = event.startedAt() != null ? event.startedAt() : task.startedAt;
-        task.worker = event.worker();
-        task.finishedAt = event.finishedAt() != null ? event.finishedAt() : run.now();
+        task.attemptEnded(event.startedAt(), event.finishedAt() != null ? event.finishedAt() : run.now(), event.worker());
         if (event.outcome() == TaskEvent.Outcome.SUCCESS) {
-            task.state = TaskState.SUCCESS;
-            task.result = event.result() == null ? "null" : run.json().writeValueAsString(event.result());
-            task.error = null;
+            task.succeed(event.result() == null ? "null" : run.json().writeValueAsString(event.result()));
             run.records().addAttempt(attempt(task, "SUCCESS", null, event.worker()));
         } else {
             ErrorInfo error = event.error() != null ? event.error() : new ErrorInfo("error", "unknown error", true);
-            task.error = error.describe();
             if (error.retryable() && task.attempt < task.maxAttempts) {
-                task.state = TaskState.RETRY;
                 Node node = run.plan().node(task.node);
-                task.nextAttemptAt = run.now().plus(retryPolicy(node).backoffBefore(task.attempt + 1));
+                task.retryAt(run.now().plus(retryPolicy(node).backoffBefore(task.attempt + 1)), error.describe());
                 run.records().addAttempt(attempt(task, "RETRY", task.error, event.worker()));
                 run.retryScheduled();
             } else {
-                task.state = TaskState.FAILURE;
+                task.fail(error.describe());
                 run.records().addAttempt(attempt(task, "FAILURE", task.error, event.worker()));
                 out.publish(Topics.TASKS_DEAD_LETTER, run.chainId(), new Messages.DeadLetter(
                         taskMessage(run, task, run.plan().node(task.node)), error, run.now()));
@@ -423,9 +413,8 @@ final class Advancer {
      */
     private void refuseMap(Run run, Node node, String error, Outbound out) {
         JoinRow join = new JoinRow(run.chainId(), node.path(), 0, ChordPolicy.FAIL_FAST, run.now(), run.now(),
-                JoinRow.Status.FAILURE);
-        join.error = error;
-        join.completedAt = run.now();
+                JoinRow.Status.OPEN);
+        join.complete(run.now(), error);
         run.records().addJoin(join);
         settled(run, node, out);
     }
@@ -433,9 +422,9 @@ final class Advancer {
     private JoinRow openJoin(Run run, Node node, int expected, Outbound out) {
         ChordPolicy policy = node.kind() == Kind.CHORD ? node.chord().policy() : ChordPolicy.FAIL_FAST;
         JoinRow join = new JoinRow(run.chainId(), node.path(), expected, policy, run.now().plus(joinTimeout(node)), run.now(),
-                expected == 0 ? JoinRow.Status.SUCCESS : JoinRow.Status.OPEN);
+                JoinRow.Status.OPEN);
         if (expected == 0) {
-            join.completedAt = run.now();
+            join.complete(run.now(), null);   // nothing to wait for
         } else {
             out.feed(JoinFeed.open(run.chainId(), node.path(), expected, join.policy, join.deadline));
         }
@@ -520,10 +509,7 @@ final class Advancer {
     }
 
     private void dispatch(Run run, TaskRow task, Node node, JsonNode input, Outbound out) {
-        task.attempt++;
-        task.queuedAt = run.now();
-        task.nextAttemptAt = null;
-        task.worker = null;
+        task.dispatch(run.now());
         run.records().changed(task);
         out.dispatch(new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt,
                 node.task().args(), node.task().immutable() ? null : input, run.now(), node.task().timeLimit()));
@@ -565,13 +551,10 @@ final class Advancer {
         } else if (!unfinished.isEmpty() && (failure == null || allSettled)) {
             return false;   // not complete by the records: a member report is still on its way
         }
-        join.completedAt = run.now();
-        if (failure != null && !(allSettled && unfinished.isEmpty())) {
-            join.status = JoinRow.Status.FAILURE;
-            join.error = failure;
+        boolean failed = failure != null && !(allSettled && unfinished.isEmpty());
+        join.complete(run.now(), failed ? failure : null);
+        if (failed) {
             revoke(run, node, out);
-        } else {
-            join.status = JoinRow.Status.SUCCESS;
         }
         run.records().changed(join);
         reconcile(run, out);
@@ -656,9 +639,7 @@ final class Advancer {
         List<Messages.RevokedTask> revoked = new ArrayList<>();
         for (TaskRow task : run.records().tasks()) {
             if (!task.state.terminal() && (node.path().isEmpty() || task.node.equals(node.path()) || task.node.startsWith(prefix))) {
-                task.state = TaskState.REVOKED;
-                task.finishedAt = run.now();
-                task.nextAttemptAt = null;
+                task.revoke(run.now());
                 run.records().changed(task);
                 if (task.dispatched()) {
                     revoked.add(new Messages.RevokedTask(task.node, task.attempt));
@@ -729,15 +710,8 @@ final class Advancer {
         List<String> reset = new ArrayList<>();
         for (TaskRow task : run.records().tasks()) {
             if (task.state == TaskState.FAILURE || task.state == TaskState.REVOKED || alsoRerun.contains(task.node)) {
-                // attempts go on counting (their history stays); the retried task gets a fresh budget
-                task.state = TaskState.PENDING;
-                task.maxAttempts = task.attempt + retryPolicy(run.plan().node(task.node)).maxAttempts();
-                task.result = null;
-                task.error = null;
-                task.queuedAt = null;
-                task.startedAt = null;
-                task.finishedAt = null;
-                task.worker = null;
+                // the retried task gets a fresh budget
+                task.resetForResume(retryPolicy(run.plan().node(task.node)).maxAttempts());
                 run.records().changed(task);
                 reset.add(task.node);
             }
@@ -748,10 +722,7 @@ final class Advancer {
             boolean refusedMap = join.status == JoinRow.Status.FAILURE && join.expected == 0;  // same input: refused again
             if (join.status != JoinRow.Status.OPEN && !refusedMap && (join.status == JoinRow.Status.FAILURE || rerunsBelow)) {
                 // the join's own timeout from now: a resume restarts its clock, it never lengthens the timeout
-                join.deadline = run.now().plus(joinTimeout(run.plan().node(join.node)));
-                join.status = JoinRow.Status.OPEN;
-                join.error = null;
-                join.completedAt = null;
+                join.reopen(run.now().plus(joinTimeout(run.plan().node(join.node))));
                 run.records().changed(join);
             }
         }

@@ -28,6 +28,21 @@ public final class JoinRow {
         this.status = status;
     }
 
+    /** The join completed: SUCCESS, or FAILURE with {@code failure} when that is not null. */
+    public void complete(Instant at, String failure) {
+        status = failure == null ? Status.SUCCESS : Status.FAILURE;
+        error = failure;
+        completedAt = at;
+    }
+
+    /** OPEN again (a resumed run runs members below it again), its timeout counted from now. */
+    public void reopen(Instant newDeadline) {
+        deadline = newDeadline;
+        status = Status.OPEN;
+        error = null;
+        completedAt = null;
+    }
+
     /** A copy of this row as it is now. */
     public JoinRow copy() {
         JoinRow copy = new JoinRow(chainId, node, expected, policy, deadline, openedAt, status);

@@ -46,6 +46,76 @@ public final class TaskRow {
         return state == TaskState.RETRY && nextAttemptAt != null;
     }
 
+    // ---- state changes (the Advancer decides when; each keeps the row's fields consistent) ----
+
+    /** The next attempt goes to its topic now. */
+    public void dispatch(Instant at) {
+        attempt++;
+        queuedAt = at;
+        nextAttemptAt = null;
+        worker = null;
+    }
+
+    /** A worker began the current attempt. */
+    public void start(Instant at, String byWorker) {
+        state = TaskState.STARTED;
+        startedAt = at;
+        worker = byWorker;
+    }
+
+    /** The current attempt's message was taken again by another worker (the first one died): it runs there now. */
+    public void moveTo(String byWorker, Instant at) {
+        worker = byWorker;
+        startedAt = at;
+    }
+
+    /** The current attempt's outcome came in: when it ran, where; then one of succeed, retryAt or fail. */
+    public void attemptEnded(Instant started, Instant finished, String byWorker) {
+        startedAt = started != null ? started : startedAt;
+        finishedAt = finished;
+        worker = byWorker;
+    }
+
+    public void succeed(String resultJson) {
+        state = TaskState.SUCCESS;
+        result = resultJson;
+        error = null;
+    }
+
+    /** The attempt failed and the next one waits for its backoff. */
+    public void retryAt(Instant next, String why) {
+        state = TaskState.RETRY;
+        nextAttemptAt = next;
+        error = why;
+    }
+
+    public void fail(String why) {
+        state = TaskState.FAILURE;
+        error = why;
+    }
+
+    /** Stops for good before it finished (its run failed or was cancelled). */
+    public void revoke(Instant at) {
+        state = TaskState.REVOKED;
+        finishedAt = at;
+        nextAttemptAt = null;
+    }
+
+    /**
+     * PENDING again for a resumed run, with {@code moreAttempts} on top of those made (attempts go on
+     * counting, so their history stays).
+     */
+    public void resetForResume(int moreAttempts) {
+        state = TaskState.PENDING;
+        maxAttempts = attempt + moreAttempts;
+        result = null;
+        error = null;
+        queuedAt = null;
+        startedAt = null;
+        finishedAt = null;
+        worker = null;
+    }
+
     /** A copy of this row as it is now. */
     public TaskRow copy() {
         TaskRow copy = new TaskRow(taskId, chainId, node, name, createdAt, state, attempt, maxAttempts);
