@@ -169,8 +169,7 @@ final class Advancer {
 
     private void markRunning(Run run, Outbound out, java.time.Instant at) {
         if (run.pipeline().status == PipelineStatus.PENDING) {
-            run.pipeline().status = PipelineStatus.RUNNING;
-            run.pipeline().startedAt = at;
+            run.pipeline().markRunning(at);
             run.records().pipelineChanged();
             out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
         }
@@ -216,17 +215,15 @@ final class Advancer {
         }
         Outcome outcome = visit(run, run.plan().root(), run::input, out);
         if (outcome.done()) {
-            run.pipeline().status = PipelineStatus.SUCCESS;
-            run.pipeline().result = run.json().writeValueAsString(outcome.result());
+            run.pipeline().succeed(run.json().writeValueAsString(outcome.result()));
             finish(run, out);
         } else if (outcome.failed()) {
-            run.pipeline().failedNode = outcome.failedNode();
-            run.pipeline().error = describeFailure(run, outcome);
+            run.pipeline().recordFailure(outcome.failedNode(), describeFailure(run, outcome));
             revoke(run, run.plan().root(), out);
             if (run.plan().onFailure() != null) {
                 startOnFailure(run, out);
             } else {
-                run.pipeline().status = PipelineStatus.FAILURE;
+                run.pipeline().fail();
                 finish(run, out);
             }
         }
@@ -247,8 +244,7 @@ final class Advancer {
             }
         }
         if (run.pipeline().status == PipelineStatus.PENDING) {   // failed before any task reported: it runs now
-            run.pipeline().status = PipelineStatus.RUNNING;
-            run.pipeline().startedAt = run.now();
+            run.pipeline().markRunning(run.now());
         }
         run.records().pipelineChanged();
         out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
@@ -261,7 +257,7 @@ final class Advancer {
         Outcome outcome = visit(run, handler, () -> onFailureInput(run), out);
         if (outcome.done() || outcome.failed()) {
             revoke(run, handler, out);   // a failed on-failure canvas's steps that never ran: nothing retries it
-            run.pipeline().status = PipelineStatus.FAILURE;
+            run.pipeline().fail();
             finish(run, out);
         }
     }
@@ -316,10 +312,7 @@ final class Advancer {
     }
 
     private void finish(Run run, Outbound out) {
-        if (run.pipeline().startedAt == null) {
-            run.pipeline().startedAt = run.now();
-        }
-        run.pipeline().finishedAt = run.now();
+        run.pipeline().ended(run.now());
         run.records().pipelineChanged();
         out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
         out.observePipeline(run.chainId(), run.pipeline().pipeline, run.pipeline().status.name(), run.pipeline().createdAt, run.now(),
@@ -583,10 +576,9 @@ final class Advancer {
     /** Cancels a run that has not ended: nothing more starts, running tasks are told to stop. */
     void cancel(Run run, Outbound out) {
         if (onFailureRunning(run)) {
-            run.pipeline().status = PipelineStatus.FAILURE;   // it had failed: cancel stops its on-failure canvas
+            run.pipeline().fail();   // it had failed: cancel stops its on-failure canvas
         } else {
-            run.pipeline().status = PipelineStatus.CANCELLED;
-            run.pipeline().error = "cancelled";
+            run.pipeline().cancel();
         }
         revoke(run, run.plan().root(), out);
         finish(run, out);
@@ -600,8 +592,7 @@ final class Advancer {
         if (run.pipeline().status.terminal()) {
             return false;
         }
-        run.pipeline().status = PipelineStatus.FAILURE;
-        run.pipeline().error = error;
+        run.pipeline().fail(error);
         revoke(run, run.plan().root(), out);
         finish(run, out);
         return true;
@@ -728,11 +719,7 @@ final class Advancer {
         }
         // the aggregator hears of each open join and of the members that already settled, which will not report again
         rejoin(run, out);
-        run.pipeline().status = PipelineStatus.RUNNING;
-        run.pipeline().error = null;
-        run.pipeline().failedNode = null;
-        run.pipeline().result = null;
-        run.pipeline().finishedAt = null;
+        run.pipeline().resume();
         run.records().pipelineChanged();
         out.publish(Topics.EVENTS, run.chainId(), pipelineEvent(run));
         reconcile(run, out);

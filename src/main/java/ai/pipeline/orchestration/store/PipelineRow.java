@@ -32,6 +32,57 @@ public final class PipelineRow {
         this.status = status;
     }
 
+    // ---- state changes (the Advancer decides when; each keeps the row's fields consistent) ----
+
+    /** Its first task reported, or its on-failure canvas starts before any did. */
+    public void markRunning(Instant at) {
+        status = PipelineStatus.RUNNING;
+        startedAt = at;
+    }
+
+    /** Which node failed and why; the run ends FAILURE once its on-failure canvas, if it has one, is done. */
+    public void recordFailure(String node, String why) {
+        failedNode = node;
+        error = why;
+    }
+
+    public void succeed(String resultJson) {
+        status = PipelineStatus.SUCCESS;
+        result = resultJson;
+    }
+
+    /** FAILURE, for the failure already recorded. */
+    public void fail() {
+        status = PipelineStatus.FAILURE;
+    }
+
+    public void fail(String why) {
+        status = PipelineStatus.FAILURE;
+        error = why;
+    }
+
+    public void cancel() {
+        status = PipelineStatus.CANCELLED;
+        error = "cancelled";
+    }
+
+    /** Its end state is set: the times (a run that ends before it ran started then too). */
+    public void ended(Instant at) {
+        if (startedAt == null) {
+            startedAt = at;
+        }
+        finishedAt = at;
+    }
+
+    /** RUNNING again, from its failed tasks (a retry), with nothing of its failure left. */
+    public void resume() {
+        status = PipelineStatus.RUNNING;
+        error = null;
+        failedNode = null;
+        result = null;
+        finishedAt = null;
+    }
+
     /** A copy of this row as it is now. */
     public PipelineRow copy() {
         PipelineRow copy = new PipelineRow(chainId, pipeline, canvas, input, requestId, source, createdAt, status);
