@@ -172,7 +172,7 @@ public class ExecutionStore {
 
     private static final RowMapper<JoinRow> JOIN = (rs, i) -> {
         JoinRow j = new JoinRow(rs.getString("chain_id"), rs.getString("node"), rs.getInt("expected"),
-                ChordPolicy.fromJson(rs.getString("policy")).orElseThrow(), time(rs, "deadline"), time(rs, "opened_at"),
+                policy(rs.getString("policy")), time(rs, "deadline"), time(rs, "opened_at"),
                 JoinRow.Status.valueOf(rs.getString("status")));
         j.error = rs.getString("error");
         j.completedAt = time(rs, "completed_at");
@@ -182,6 +182,12 @@ public class ExecutionStore {
     private static Instant time(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    /** A stored join's policy; a text no version wrote is a broken row, named as such rather than "No value present". */
+    private static ChordPolicy policy(String text) {
+        return ChordPolicy.fromJson(text).orElseThrow(() ->
+                new IllegalStateException("chain_join.policy holds '" + text + "', not fail_fast or all_settled"));
     }
 
     static String placeholders(int n) {
