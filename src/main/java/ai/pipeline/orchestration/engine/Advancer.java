@@ -17,6 +17,7 @@ import ai.pipeline.shared.storage.RunFiles;
 import ai.pipeline.shared.task.RetryPolicy;
 import ai.pipeline.shared.task.TaskFailure;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -60,22 +61,33 @@ final class Advancer {
 
     /** What {@code task_attempt.worker} holds. */
     static final int MAX_WORKER_NAME = 200;
+    /**
+     * How many chain steps a task message carries ahead of it ({@link Messages.Next}, nested): bounded, so a
+     * long chain's messages stay small and shallow; the worker of the last one reports without sending
+     * on, and the orchestrator dispatches the next step with the steps after it again.
+     */
+    static final int MAX_STEPS_AHEAD = 8;
 
     private final TaskRegistry registry;
     private final Duration defaultJoinTimeout;
     private final int maxTasks;
     private final BiFunction<String, JsonNode, JsonNode> readClaims;
+    private final boolean workersContinueChains;
 
     /**
      * {@code maxTasks}: most items a map may run over ({@code app.engine.max-tasks}, as for a canvas);
      * {@code readClaims}: a value of a run's with the results it refers to in storage read back ({@link ClaimChecks#checkOut}),
-     * for the one place the engine looks into a result: the list a map runs over.
+     * for the one place the engine looks into a result: the list a map runs over;
+     * {@code workersContinueChains}: a chain step's message carries the steps after it that its worker sends on
+     * ({@code app.engine.workers-continue-chains}).
      */
-    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks, BiFunction<String, JsonNode, JsonNode> readClaims) {
+    Advancer(TaskRegistry registry, Duration defaultJoinTimeout, int maxTasks, BiFunction<String, JsonNode, JsonNode> readClaims,
+             boolean workersContinueChains) {
         this.registry = registry;
         this.defaultJoinTimeout = defaultJoinTimeout;
         this.maxTasks = maxTasks;
         this.readClaims = readClaims;
+        this.workersContinueChains = workersContinueChains;
     }
 
     // ---- starting ---------------------------------------------------------------------------
@@ -114,6 +126,14 @@ final class Advancer {
      */
     boolean apply(Run run, TaskEvent event, Outbound out) {
         TaskRow task = run.task(event.node());
+        if (repeatedWithoutNext(run, task, event)) {
+            sendNextAgain(run, task, out);
+            return false;
+        }
+        if (overtook(run, task, event)) {
+            task.sentOn(run.now());   // the report of the step before, which says so, is still on its way
+            run.records().changed(task);
+        }
         if (task == null || !task.taskId.equals(event.taskId()) || task.attempt != event.attempt()
                 || task.state.terminal() || task.waitingToRetry() || run.pipeline().status.terminal()) {
             return false;
@@ -140,6 +160,9 @@ final class Advancer {
         if (event.outcome() == TaskEvent.Outcome.SUCCESS) {
             task.succeed(event.result() == null ? "null" : run.json().writeValueAsString(event.result()));
             run.records().addAttempt(attempt(task, "SUCCESS", null, event.worker()));
+            if (event.sentNext() != null) {
+                sentByWorker(run, run.plan().node(task.node), event.sentNext());
+            }
         } else {
             ErrorInfo error = event.error() != null ? event.error() : new ErrorInfo("error", "unknown error", true);
             if (error.retryable() && task.attempt < task.maxAttempts) {
@@ -163,11 +186,57 @@ final class Advancer {
         return true;
     }
 
+    /**
+     * The worker sent the chain's next step itself, as attempt {@code attempt}: that step is dispatched
+     * (unless the records moved on meanwhile: it was revoked, or it is dispatched already).
+     */
+    private static void sentByWorker(Run run, Node node, int attempt) {
+        Node after = nextTaskStep(node);
+        TaskRow next = after == null ? null : run.task(after.path());
+        if (next != null && next.state == TaskState.PENDING && !next.dispatched() && next.attempt + 1 == attempt) {
+            next.sentOn(run.now());
+            run.records().changed(next);
+        }
+    }
+
+    /**
+     * A report of a chain step that a worker sent on, arrived before the report of the step before it
+     * (each worker sends its report and the next step together; Kafka orders records within a
+     * partition only): the step is PENDING, never dispatched, and the report is of its next attempt.
+     */
+    private boolean overtook(Run run, TaskRow task, TaskEvent event) {
+        return task != null && task.taskId.equals(event.taskId()) && task.state == TaskState.PENDING && !task.dispatched()
+                && event.attempt() == task.attempt + 1 && !run.pipeline().status.terminal() && mayBeSentOn(run, task);
+    }
+
+    /**
+     * A report of an attempt that already succeeded, come again without saying it sent the next
+     * step: its task message was read again (its first worker died after reporting), and this run
+     * of it failed or did not send on. The next step's message may never have been sent.
+     */
+    private static boolean repeatedWithoutNext(Run run, TaskRow task, TaskEvent event) {
+        return task != null && task.taskId.equals(event.taskId()) && task.attempt == event.attempt()
+                && task.state == TaskState.SUCCESS && event.type() == TaskEvent.Type.FINISHED && event.sentNext() == null
+                && !run.pipeline().status.terminal();
+    }
+
+    /**
+     * Sends the next step's message again, the same attempt, if a worker was to send it and it has not
+     * started (at worst it runs twice, applied once).
+     */
+    private void sendNextAgain(Run run, TaskRow task, Outbound out) {
+        Node after = nextTaskStep(run.plan().node(task.node));
+        TaskRow next = after == null ? null : run.task(after.path());
+        if (next != null && next.state == TaskState.PENDING && next.dispatched() && !Boolean.FALSE.equals(next.sentOnByWorker)) {
+            out.dispatch(message(run, next, after, inputOf(run, after), next.queuedAt));
+        }
+    }
+
     private static AttemptRow attempt(TaskRow task, String outcome, String error, String worker) {
         return new AttemptRow(task.taskId, task.attempt, outcome, task.startedAt, task.finishedAt, error, worker);
     }
 
-    private void markRunning(Run run, Outbound out, java.time.Instant at) {
+    private void markRunning(Run run, Outbound out, Instant at) {
         if (run.pipeline().status == PipelineStatus.PENDING) {
             run.pipeline().markRunning(at);
             run.records().pipelineChanged();
@@ -189,7 +258,7 @@ final class Advancer {
             return;
         }
         if (parent.kind() == Kind.CHAIN) {
-            if (outcome.failed() || node.isLastStep()) {
+            if (outcome.failed() || node.isLastStep() || finishedAhead(run, node)) {
                 settled(run, parent, out);
             }
         } else if (node.isChordBody()) {
@@ -201,6 +270,13 @@ final class Advancer {
                         node.index(), outcome.done()));
             }
         }
+    }
+
+    /** The chain step after {@code node} finished already: its report overtook the one of {@code node}. */
+    private static boolean finishedAhead(Run run, Node node) {
+        Node after = nextTaskStep(node);
+        TaskRow next = after == null ? null : run.task(after.path());
+        return next != null && next.state.terminal();
     }
 
     // ---- reconciling: dispatch what is ready, finish what is done ------------------------------
@@ -504,13 +580,54 @@ final class Advancer {
     private void dispatch(Run run, TaskRow task, Node node, JsonNode input, Outbound out) {
         task.dispatch(run.now());
         run.records().changed(task);
-        out.dispatch(new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt,
-                node.task().args(), node.task().immutable() ? null : input, run.now(), node.task().timeLimit()));
+        out.dispatch(message(run, task, node, input, run.now()));
+    }
+
+    /** The message of a task's current attempt, with the chain steps its worker sends on ({@link #stepsAhead}). */
+    private TaskMessage message(Run run, TaskRow task, Node node, JsonNode input, Instant dispatchedAt) {
+        return new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt, node.task().args(),
+                node.task().immutable() ? null : input, dispatchedAt, node.task().timeLimit(), stepsAhead(run, node, MAX_STEPS_AHEAD));
+    }
+
+    /**
+     * The chain's next step for the worker of {@code node} to send once it succeeded, with the steps
+     * after it (up to {@code steps}): a task not dispatched yet, as its next attempt. Null when the next
+     * step is not a task (a group, chord or map waits for the orchestrator) or workers do not send on.
+     */
+    private Messages.Next stepsAhead(Run run, Node node, int steps) {
+        Node after = workersContinueChains && steps > 0 ? nextTaskStep(node) : null;
+        TaskRow next = after == null ? null : run.task(after.path());
+        if (next == null || next.state != TaskState.PENDING || next.dispatched()) {
+            return null;
+        }
+        TaskMessage message = new TaskMessage(run.chainId(), next.taskId, next.node, next.name, next.attempt + 1,
+                after.task().args(), null, null, after.task().timeLimit(), stepsAhead(run, after, steps - 1));
+        return new Messages.Next(message, !after.task().immutable());
+    }
+
+    /** The step after {@code node} in its chain, when there is one and it is a task. */
+    private static Node nextTaskStep(Node node) {
+        Node parent = node.parent();
+        if (parent == null || parent.kind() != Kind.CHAIN || node.isLastStep()) {
+            return null;
+        }
+        Node after = parent.members().get(node.index() + 1);
+        return after.kind() == Kind.TASK ? after : null;
+    }
+
+    /** The chain step before {@code node}, when there is one and it is a task (whose worker may have sent {@code node} on). */
+    private static Node previousTaskStep(Node node) {
+        Node parent = node.parent();
+        if (parent == null || parent.kind() != Kind.CHAIN || node.index() == 0) {
+            return null;
+        }
+        Node before = parent.members().get(node.index() - 1);
+        return before.kind() == Kind.TASK ? before : null;
     }
 
     private TaskMessage taskMessage(Run run, TaskRow task, Node node) {
         return new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt, node.task().args(),
-                node.task().immutable() ? null : inputOf(run, node), task.queuedAt, node.task().timeLimit());
+                node.task().immutable() ? null : inputOf(run, node), task.queuedAt, node.task().timeLimit(), null);
     }
 
     // ---- joins ------------------------------------------------------------------------------
@@ -630,9 +747,13 @@ final class Advancer {
         List<Messages.RevokedTask> revoked = new ArrayList<>();
         for (TaskRow task : run.records().tasks()) {
             if (!task.state.terminal() && (node.path().isEmpty() || task.node.equals(node.path()) || task.node.startsWith(prefix))) {
+                boolean sentOn = workersContinueChains && !task.dispatched() && mayBeSentOn(run, task);
+                if (sentOn) {
+                    task.skipAttempt();   // the attempt a worker may send on is revoked with it
+                }
                 task.revoke(run.now());
                 run.records().changed(task);
-                if (task.dispatched()) {
+                if (task.dispatched() || sentOn) {
                     revoked.add(new Messages.RevokedTask(task.node, task.attempt));
                 }
                 out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));
@@ -642,6 +763,25 @@ final class Advancer {
         if (!revoked.isEmpty()) {
             out.publish(Topics.CONTROL, run.chainId(), new Messages.Revocation(run.chainId(), revoked, run.now()));
         }
+    }
+
+    /**
+     * Whether a worker may still send this undispatched task on: a chain step before it (within the
+     * steps a message carries) was dispatched, and its message carried this one.
+     */
+    private static boolean mayBeSentOn(Run run, TaskRow task) {
+        Node before = previousTaskStep(run.plan().node(task.node));
+        for (int steps = 0; before != null && steps < MAX_STEPS_AHEAD; steps++) {
+            TaskRow row = run.task(before.path());
+            if (row == null) {
+                return false;
+            }
+            if (row.dispatched()) {
+                return true;
+            }
+            before = previousTaskStep(before);
+        }
+        return false;
     }
 
     /**
@@ -732,6 +872,10 @@ final class Advancer {
             return false;
         }
         Node node = run.plan().node(nodePath);
+        Node before = previousTaskStep(node);
+        if (before != null && run.task(before.path()).state != TaskState.SUCCESS) {
+            return false;   // it failed before the report of the step before came in (it overtook it): its input is not here yet
+        }
         dispatch(run, task, node, inputOf(run, node), out);
         return true;
     }

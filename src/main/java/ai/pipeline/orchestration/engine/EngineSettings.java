@@ -31,6 +31,9 @@ import org.springframework.util.unit.DataSize;
  *                           to a call it forwarded (upload included)
  * @param claimCheckAbove    a task result larger than this (as JSON) travels as a reference to a file in storage
  *                           ({@link ClaimChecks}); results up to {@code app.storage.max-file-size} are then possible
+ * @param workersContinueChains the worker of a chain step sends the next step (a task) itself once it succeeded,
+ *                           as Celery's workers do: one Kafka hop per step instead of two (the report still goes to
+ *                           the orchestrator, which records it); false: the orchestrator dispatches every step
  */
 @ConfigurationProperties("app.engine")
 public record EngineSettings(
@@ -46,7 +49,8 @@ public record EngineSettings(
         Map<String, TimeLimits> timeLimits,
         String advertisedUrl,
         @DefaultValue("30s") Duration forwardTimeout,
-        @DefaultValue("1MB") DataSize claimCheckAbove) {
+        @DefaultValue("1MB") DataSize claimCheckAbove,
+        @DefaultValue("true") boolean workersContinueChains) {
 
     /** A task type's default time limits; a null field: no such limit. */
     public record TimeLimits(Duration soft, Duration hard) {

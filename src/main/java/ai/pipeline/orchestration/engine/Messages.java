@@ -19,20 +19,38 @@ public final class Messages {
     /**
      * On {@code ai.tasks.<task>}: run attempt {@code attempt} of the task at {@code node}. {@code timeLimit}:
      * the step's own time limits, if the canvas gives any (else the worker applies the task type's).
+     * {@code then}: the next step of its chain, when that is a task the worker sends on its own
+     * once this one succeeded ({@link Next}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskMessage(String chainId, String taskId, String node, String task, int attempt,
-                              Map<String, Object> args, JsonNode input, Instant dispatchedAt, Canvas.TimeLimit timeLimit) {
+                              Map<String, Object> args, JsonNode input, Instant dispatchedAt, Canvas.TimeLimit timeLimit,
+                              Next then) {
 
         public TaskMessage(String chainId, String taskId, String node, String task, int attempt,
                            Map<String, Object> args, JsonNode input, Instant dispatchedAt) {
-            this(chainId, taskId, node, task, attempt, args, input, dispatchedAt, null);
+            this(chainId, taskId, node, task, attempt, args, input, dispatchedAt, null, null);
         }
 
         /** The same message with another input (one kept in storage, {@link ClaimChecks}). */
         public TaskMessage withInput(JsonNode otherInput) {
-            return new TaskMessage(chainId, taskId, node, task, attempt, args, otherInput, dispatchedAt, timeLimit);
+            return new TaskMessage(chainId, taskId, node, task, attempt, args, otherInput, dispatchedAt, timeLimit, then);
         }
+
+        /** The next step's message, to send now: this task's result as its input (unless it takes none). */
+        public TaskMessage next(JsonNode result, Instant now) {
+            TaskMessage next = then.message();
+            return new TaskMessage(next.chainId, next.taskId, next.node, next.task, next.attempt, next.args,
+                    then.takesResult() ? result : null, now, next.timeLimit, next.then);
+        }
+    }
+
+    /**
+     * A chain's next step, handed to the worker of the step before it (Celery's chain: the worker
+     * sends the next task itself, and a step costs one Kafka hop instead of two). Its message lacks
+     * only its input and dispatch time; {@code takesResult}: false for an immutable step.
+     */
+    public record Next(TaskMessage message, boolean takesResult) {
     }
 
     /** The first tasks of a group's members, multicast to their topics by the {@code orchestration-fan-out} route. */
@@ -43,16 +61,32 @@ public final class Messages {
     public record Dispatch(String topic, TaskMessage message) {
     }
 
-    /** On {@code ai.task-results}: a worker's report that a task started or finished. */
+    /**
+     * On {@code ai.task-results}: a worker's report that a task started or finished. {@code sentNext}:
+     * the worker sends the next chain step's message itself (after this report is in Kafka), as that attempt.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskEvent(Type type, String chainId, String taskId, String node, int attempt, Outcome outcome,
-                            JsonNode result, ErrorInfo error, Instant startedAt, Instant finishedAt, String worker) {
+                            JsonNode result, ErrorInfo error, Instant startedAt, Instant finishedAt, String worker,
+                            Integer sentNext) {
+
+        public TaskEvent(Type type, String chainId, String taskId, String node, int attempt, Outcome outcome,
+                         JsonNode result, ErrorInfo error, Instant startedAt, Instant finishedAt, String worker) {
+            this(type, chainId, taskId, node, attempt, outcome, result, error, startedAt, finishedAt, worker, null);
+        }
 
         public enum Type { STARTED, FINISHED }
 
         /** The same report with another result (one kept in storage, {@link ClaimChecks}). */
         public TaskEvent withResult(JsonNode otherResult) {
-            return new TaskEvent(type, chainId, taskId, node, attempt, outcome, otherResult, error, startedAt, finishedAt, worker);
+            return new TaskEvent(type, chainId, taskId, node, attempt, outcome, otherResult, error, startedAt, finishedAt, worker,
+                    sentNext);
+        }
+
+        /** The same report saying the worker sends the next step's message ({@link Next}), as attempt {@code nextAttempt} (null: it does not). */
+        public TaskEvent withSentNext(Integer nextAttempt) {
+            return new TaskEvent(type, chainId, taskId, node, attempt, outcome, result, error, startedAt, finishedAt, worker,
+                    nextAttempt);
         }
 
         public enum Outcome { SUCCESS, FAILURE }

@@ -195,7 +195,8 @@ public class PipelineEngine implements DisposableBean {
         this.canvasJson = new CanvasJson(json);
         this.plans = new PlanCache(canvasJson);
         this.claims = claims;
-        this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks(), claims::checkOut);
+        this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks(), claims::checkOut,
+                settings.workersContinueChains());
         this.commitIntervalNanos = settings.commitInterval().toNanos();
         this.committer = new Thread(this::commitLoop, "engine-group-commit");
         committer.setDaemon(true);

@@ -24,6 +24,11 @@ public final class TaskRow {
     public String result;
     public String error;
     public String worker;
+    /**
+     * Whether the current attempt's message was sent on by the worker of the chain step before it
+     * (kept in memory only; null: not known, the row was read from the database).
+     */
+    public Boolean sentOnByWorker;
 
     public TaskRow(String taskId, String chainId, String node, String name, Instant createdAt, TaskState state,
                    int attempt, int maxAttempts) {
@@ -54,6 +59,13 @@ public final class TaskRow {
         queuedAt = at;
         nextAttemptAt = null;
         worker = null;
+        sentOnByWorker = false;
+    }
+
+    /** The next attempt was sent to its topic by the worker of the chain step before it. */
+    public void sentOn(Instant at) {
+        dispatch(at);
+        sentOnByWorker = true;
     }
 
     /** A worker began the current attempt. */
@@ -102,6 +114,14 @@ public final class TaskRow {
     }
 
     /**
+     * Uses up the next attempt without dispatching it: revoked before its dispatch while a worker may
+     * still send that attempt on its own (a chain step), so that a later attempt runs after a resume.
+     */
+    public void skipAttempt() {
+        attempt++;
+    }
+
+    /**
      * PENDING again for a resumed run, with {@code moreAttempts} on top of those made (attempts go on
      * counting, so their history stays).
      */
@@ -126,6 +146,7 @@ public final class TaskRow {
         copy.result = result;
         copy.error = error;
         copy.worker = worker;
+        copy.sentOnByWorker = sentOnByWorker;
         return copy;
     }
 }

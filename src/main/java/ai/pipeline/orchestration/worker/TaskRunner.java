@@ -55,6 +55,12 @@ public class TaskRunner implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
     /** Exchange property: the task ran at least {@code app.engine.started-report-after} (its offset is committed on its own). */
     static final String RAN_LONG = "aiPipelineTaskRanLong";
+    /** Exchange property: the chain's next step ({@link NextTask}), which this worker sends once its report is in Kafka. */
+    static final String NEXT_TASK = "aiPipelineNextTask";
+
+    /** The next chain step's task message (JSON) and its topic. */
+    record NextTask(String topic, String message) {
+    }
     private static final AttributeKey<String> TASK = AttributeKey.stringKey("ai.task.name");
     private static final AttributeKey<String> NODE = AttributeKey.stringKey("ai.task.node");
     private static final AttributeKey<String> TASK_ID = AttributeKey.stringKey("ai.task.id");
@@ -112,6 +118,12 @@ public class TaskRunner implements DisposableBean {
                 && Duration.between(event.startedAt(), event.finishedAt()).toMillis() >= startedReportAfterMs) {
             exchange.setProperty(RAN_LONG, true);
         }
+        if (event.outcome() == TaskEvent.Outcome.SUCCESS && message.then() != null) {
+            TaskMessage next = message.then().message();
+            if (!revocations.isRevoked(next.chainId(), next.node(), next.attempt())) {
+                event = event.withSentNext(next.attempt());   // so far: dropped below if the report or the next message cannot go
+            }
+        }
         String report = json.writeValueAsString(event);
         if (event.result() != null && claims.mayBeOver(report)) {
             // measured only when the report could hold a result over the limit: most are serialised once
@@ -126,6 +138,17 @@ public class TaskRunner implements DisposableBean {
             event = finished(message, event.startedAt(), TaskEvent.Outcome.FAILURE, null,
                     new ErrorInfo(tooLarge.reason().code(), tooLarge.getMessage(), false));
             report = json.writeValueAsString(event);
+        }
+        if (event.sentNext() != null) {
+            String next = json.writeValueAsString(message.next(event.result(), Instant.now()));
+            if (KafkaTopics.fits(next)) {
+                exchange.setProperty(NEXT_TASK, new NextTask(Topics.forTask(message.then().message().task()), next));
+            } else {
+                // too large as one record (a result just under the claim-check size, large arguments): the
+                // orchestrator dispatches it, keeping its input in storage
+                event = event.withSentNext(null);
+                report = json.writeValueAsString(event);
+            }
         }
         exchange.getIn().setBody(report);
         if (tracing.on()) {

@@ -2,6 +2,11 @@ package ai.pipeline.orchestration.worker;
 
 import ai.pipeline.orchestration.engine.Topics;
 import ai.pipeline.platform.KafkaBatches;
+import ai.pipeline.platform.KafkaConnection;
+import ai.pipeline.platform.KafkaSettings;
+import ai.pipeline.platform.KafkaTopics;
+import ai.pipeline.platform.tracing.RunTraceContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,21 +16,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.camel.AsyncProducer;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
-import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.support.service.ServiceHelper;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The worker's reports to {@code ai.task-results}, sent without waiting and settled once per poll.
+ * The worker's reports to {@code ai.task-results}, sent without waiting and settled once per poll,
+ * and the chain steps it sends on ({@link TaskRunner#NEXT_TASK}).
  * <p>
  * Each report goes out as soon as its task is done ({@link #send}); its record's offset is only
  * remembered. At the last record of the poll, or after a task that ran long, {@link #settle} waits
@@ -34,6 +44,13 @@ import org.springframework.stereotype.Component;
  * paid one produce round trip per task; this pays one per poll, and the producer batches the reports
  * that queue up while a request is in flight. A kill before the settle re-runs that poll's tasks,
  * whose reports the engine applies once (by task and attempt), as before.
+ * <p>
+ * A chain's next step, which the worker of the step before sends on, goes out right after its report,
+ * without waiting for it: the step's offset is committed once both are acknowledged. The engine takes
+ * a next step's report that overtook the report of the step before (Kafka orders records within a
+ * partition only) as the news that the step was sent on. A kill before both are in Kafka leaves the
+ * offset uncommitted: the step runs again and sends on again; and should that run fail, its report
+ * tells the engine, which sends the next step itself.
  * <p>
  * The state is per consumer thread: a Kafka consumer's records are handled one after another on its
  * own thread, and its offsets must be committed there.
@@ -46,7 +63,19 @@ class WorkerReports implements DisposableBean {
     private static final Duration ACK_WAIT = Duration.ofMinutes(3);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
-    private record Sent(String report, String key, CompletableFuture<Exchange> acknowledged) {
+    /** A record to send: a report (to {@code ai.task-results}, by key) or a next step (to its task topic and partition). */
+    private record Outgoing(String topic, Integer partition, String key, String payload, String traceparent) {
+    }
+
+    private record Sent(Outgoing message, CompletableFuture<RecordMetadata> acknowledged) {
+    }
+
+    /** Sends a record; the future completes with Kafka's answer. */
+    interface Sender extends AutoCloseable {
+        CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record);
+
+        @Override
+        void close();
     }
 
     /** What one consumer thread sent and consumed since its last settle. */
@@ -56,20 +85,73 @@ class WorkerReports implements DisposableBean {
     }
 
     private final CamelContext camel;
+    private final int partitions;
+    private final Supplier<Sender> newSender;
     private final ThreadLocal<Unsettled> unsettled = ThreadLocal.withInitial(Unsettled::new);
-    private volatile AsyncProducer producer;
+    private volatile Sender sender;
 
-    WorkerReports(CamelContext camel) {
-        this.camel = camel;
+    @Autowired
+    WorkerReports(CamelContext camel, KafkaConnection kafka, KafkaSettings settings) {
+        this(camel, settings.partitions(), () -> kafkaSender(kafka));
     }
 
-    /** Sends the task's report (the body, when there is one) without waiting, and remembers the record's offset. */
+    /** {@code newSender}: made at the first send (the broker is up by then). */
+    WorkerReports(CamelContext camel, int partitions, Supplier<Sender> newSender) {
+        this.camel = camel;
+        this.partitions = partitions;
+        this.newSender = newSender;
+    }
+
+    /**
+     * A Kafka producer of its own, not Camel's endpoint: its acknowledgement completes the record's
+     * future on the producer's thread, where Camel's producer handed it to a pool thread first, a
+     * second thread switch on the way from a report's acknowledgement to the next step's send.
+     */
+    private static Sender kafkaSender(KafkaConnection kafka) {
+        KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,   // a hop costs ~1.3 ms with 0, ~7 ms with 5
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaTopics.MAX_MESSAGE_BYTES)),
+                new StringSerializer(), new StringSerializer());
+        return new Sender() {
+            @Override
+            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
+                CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+                producer.send(record, (metadata, error) -> {
+                    if (error == null) {
+                        acknowledged.complete(metadata);
+                    } else {
+                        acknowledged.completeExceptionally(error);
+                    }
+                });
+                return acknowledged;
+            }
+
+            @Override
+            public void close() {
+                producer.close(Duration.ofSeconds(5));
+            }
+        };
+    }
+
+    /**
+     * Sends the task's report (the body, when there is one) and the next chain step it sends on, without
+     * waiting, and remembers the record's offset.
+     */
     void send(Exchange record) {
         Unsettled state = unsettled.get();
         String report = record.getIn().getBody(String.class);
+        String key = record.getIn().getHeader(KafkaConstants.KEY, String.class);
         if (report != null) {
-            String key = record.getIn().getHeader(KafkaConstants.KEY, String.class);
-            state.reports.add(new Sent(report, key, produce(report, key)));
+            Outgoing outgoing = new Outgoing(Topics.RESULTS, null, key, report, null);
+            state.reports.add(new Sent(outgoing, produce(outgoing)));
+        }
+        TaskRunner.NextTask next = record.getProperty(TaskRunner.NEXT_TASK, TaskRunner.NextTask.class);
+        if (next != null) {
+            Outgoing outgoing = new Outgoing(next.topic(), Topics.taskPartition(next.message(), partitions), key, next.message(),
+                    record.getIn().getHeader(RunTraceContext.TRACEPARENT, String.class));
+            state.reports.add(new Sent(outgoing, produce(outgoing)));
         }
         KafkaManualCommit commit = record.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
         if (commit != null) {
@@ -78,7 +160,7 @@ class WorkerReports implements DisposableBean {
         }
     }
 
-    /** At the poll's last record or after a long task: every report acknowledged, then the offsets committed. */
+    /** At the poll's last record or after a long task: every report and next step acknowledged, then the offsets committed. */
     void settle(Exchange record) {
         if (Boolean.TRUE.equals(record.getIn().getHeader(KafkaConstants.LAST_POLL_RECORD, Boolean.class))
                 || record.getProperty(TaskRunner.RAN_LONG, false, Boolean.class)) {
@@ -88,39 +170,44 @@ class WorkerReports implements DisposableBean {
 
     private void settleNow() {
         Unsettled state = unsettled.get();
-        long backoffMs = 200;
-        while (true) {
-            List<Sent> refused = new ArrayList<>();
-            for (Sent sent : state.reports) {
-                Throwable failure = failureOf(sent.acknowledged());
-                if (failure != null) {
-                    refused.add(sent);
-                    log.warn("Kafka refused a task report ({}); it is sent again", failure.toString());
-                }
-            }
-            state.reports.clear();
-            if (refused.isEmpty()) {
-                break;
-            }
-            if (!camel.isStarted()) {
-                // stopping: the offsets stay uncommitted, so these tasks run again after the restart
-                refused.forEach(sent -> state.reports.add(sent));
-                throw new KafkaException("task reports not acknowledged before shutdown; their tasks run again");
-            }
-            sleep(backoffMs);
-            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
-            for (Sent sent : refused) {
-                state.reports.add(new Sent(sent.report(), sent.key(), produce(sent.report(), sent.key())));
-            }
-        }
+        awaitAcknowledged(state.reports);
         KafkaBatches.commitTogether(state.lastPerPartition.values());
         state.lastPerPartition.clear();
     }
 
-    private static Throwable failureOf(CompletableFuture<Exchange> acknowledged) {
+    /** Waits until Kafka acknowledged every one of {@code sent}, sending again those it refused; empties it. */
+    private void awaitAcknowledged(List<Sent> sent) {
+        long backoffMs = 200;
+        while (true) {
+            List<Sent> refused = new ArrayList<>();
+            for (Sent one : sent) {
+                Throwable failure = failureOf(one.acknowledged());
+                if (failure != null) {
+                    refused.add(one);
+                    log.warn("Kafka refused a record for {} ({}); it is sent again", one.message().topic(), failure.toString());
+                }
+            }
+            sent.clear();
+            if (refused.isEmpty()) {
+                return;
+            }
+            if (!camel.isStarted()) {
+                // stopping: the offsets stay uncommitted, so these tasks run again after the restart
+                sent.addAll(refused);
+                throw new KafkaException("task reports not acknowledged before shutdown; their tasks run again");
+            }
+            sleep(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+            for (Sent one : refused) {
+                sent.add(new Sent(one.message(), produce(one.message())));
+            }
+        }
+    }
+
+    private static Throwable failureOf(CompletableFuture<RecordMetadata> acknowledged) {
         try {
-            Exchange sent = acknowledged.get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return sent.getException();
+            acknowledged.get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
         } catch (ExecutionException e) {
             return e.getCause();
         } catch (TimeoutException e) {
@@ -131,34 +218,27 @@ class WorkerReports implements DisposableBean {
         }
     }
 
-    private CompletableFuture<Exchange> produce(String report, String key) {
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.getIn().setBody(report);
-        exchange.getIn().setHeader(KafkaConstants.KEY, key);
-        CompletableFuture<Exchange> acknowledged = new CompletableFuture<>();
-        try {
-            producer().process(exchange, doneSync -> acknowledged.complete(exchange));
-        } catch (RuntimeException e) {
-            acknowledged.completeExceptionally(e);
+    private CompletableFuture<RecordMetadata> produce(Outgoing message) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(message.topic(), message.partition(), message.key(),
+                message.payload());
+        if (message.traceparent() != null) {
+            record.headers().add(RunTraceContext.TRACEPARENT, message.traceparent().getBytes(StandardCharsets.US_ASCII));
         }
-        return acknowledged;
+        try {
+            return sender().send(record);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    /** Camel's Kafka producer for the results topic, used asynchronously (its callback completes the report's future). */
-    private AsyncProducer producer() {
-        AsyncProducer current = producer;
+    private Sender sender() {
+        Sender current = sender;
         if (current == null) {
             synchronized (this) {
-                if (producer == null) {
-                    try {
-                        AsyncProducer created = camel.getEndpoint("kafka:" + Topics.RESULTS).createAsyncProducer();
-                        ServiceHelper.startService(created);
-                        producer = created;
-                    } catch (Exception e) {
-                        throw new KafkaException("cannot create the task report producer", e);
-                    }
+                if (sender == null) {
+                    sender = newSender.get();
                 }
-                current = producer;
+                current = sender;
             }
         }
         return current;
@@ -175,6 +255,9 @@ class WorkerReports implements DisposableBean {
 
     @Override
     public void destroy() {
-        ServiceHelper.stopAndShutdownService(producer);
+        Sender current = sender;
+        if (current != null) {
+            current.close();
+        }
     }
 }

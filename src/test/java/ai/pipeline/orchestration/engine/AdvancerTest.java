@@ -36,7 +36,7 @@ class AdvancerTest {
     private final TaskRegistry registry = new TaskRegistry(List.of(
             TaskDefinition.of("core.echo", "", TaskArguments.none(), (c, a) -> null),
             TaskDefinition.of("core.fail", "", TaskArguments.none(), (c, a) -> null)));
-    private Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, (chainId, value) -> value);
+    private Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, (chainId, value) -> value, true);
 
     @Test
     void aChainDispatchesOneStepAtATimePassingEachResultOn() {
@@ -51,6 +51,130 @@ class AdvancerTest {
         finish(run, "1", "{\"done\": true}");
         assertThat(run.pipeline().status).isEqualTo(PipelineStatus.SUCCESS);
         assertThat(run.pipeline().result).isEqualTo("{\"done\":true}");
+    }
+
+    @Test
+    void aChainStepsMessageCarriesTheTaskStepsAfterItForItsWorkerToSendOn() {
+        start(chain(task("core.echo"), task("core.echo").arg("k", 2), task("core.echo").asImmutable(),
+                group(task("core.echo"), task("core.echo"))), "{}");
+        JsonNode then = dispatch(lastOut, "0").path("then");
+        assertThat(then.path("message").path("node").asString()).isEqualTo("1");
+        assertThat(then.path("message").path("attempt").asInt()).isEqualTo(1);
+        assertThat(then.path("message").path("args").path("k").asInt()).isEqualTo(2);
+        assertThat(then.path("takesResult").asBoolean()).isTrue();
+        JsonNode thenThen = then.path("message").path("then");
+        assertThat(thenThen.path("message").path("node").asString()).isEqualTo("2");
+        assertThat(thenThen.path("takesResult").asBoolean()).as("an immutable step").isFalse();
+        assertThat(thenThen.path("message").has("then")).as("a group waits for the orchestrator").isFalse();
+
+        advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, (chainId, value) -> value, false);
+        start(chain(task("core.echo"), task("core.echo")), "{}");
+        assertThat(dispatch(lastOut, "0").has("then")).as("app.engine.workers-continue-chains=false").isFalse();
+    }
+
+    @Test
+    void aStepItsWorkerSentOnIsDispatchedWithoutAMessageOfTheEngines() {
+        Run run = start(chain(task("core.echo"), task("core.echo")), "{}");
+        Outbound out = new Outbound(json);
+        assertThat(advancer.apply(run, event(run, "0", TaskEvent.Outcome.SUCCESS, "1", null).withSentNext(1), out)).isTrue();
+        advancer.reconcile(run, out);
+        assertThat(dispatchedNodes(out)).isEmpty();
+        assertThat(run.task("1").attempt).isEqualTo(1);
+        assertThat(run.task("1").dispatched()).isTrue();
+
+        finish(run, "1", "2");
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.SUCCESS);
+    }
+
+    @Test
+    void aReportThatOvertookTheReportOfTheStepBeforeIsAppliedAndTheRunGoesOnOnceThatOneComes() {
+        Run run = start(chain(task("core.echo"), task("core.echo"), task("core.echo")), "{}");
+        Outbound early = new Outbound(json);
+        assertThat(advancer.apply(run, overtaking(run, "1", "2").withSentNext(1), early)).isTrue();
+        advancer.reconcile(run, early);
+        assertThat(run.task("1").state).isEqualTo(TaskState.SUCCESS);
+        assertThat(run.task("2").dispatched()).as("sent on by the worker of 1").isTrue();
+        assertThat(dispatchedNodes(early)).isEmpty();
+
+        Outbound late = new Outbound(json);
+        assertThat(advancer.apply(run, event(run, "0", TaskEvent.Outcome.SUCCESS, "1", null).withSentNext(1), late)).isTrue();
+        advancer.reconcile(run, late);
+        assertThat(dispatchedNodes(late)).isEmpty();
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.RUNNING);
+        finish(run, "2", "3");
+        assertThat(run.pipeline().result).isEqualTo("3");
+    }
+
+    @Test
+    void aGroupMembersChainWhoseLastReportOvertookTheOneBeforeSettlesWhenThatOneComes() {
+        Run run = start(group(chain(task("core.echo"), task("core.echo")), task("core.echo")), "{}");
+        Outbound early = new Outbound(json);
+        advancer.apply(run, overtaking(run, "0.0.1", "\"b\""), early);
+        assertThat(early.joinFeeds()).as("the member chain has not finished by the records").isEmpty();
+
+        Outbound late = new Outbound(json);
+        advancer.apply(run, event(run, "0.0.0", TaskEvent.Outcome.SUCCESS, "\"a\"", null).withSentNext(1), late);
+        assertThat(late.joinFeeds()).singleElement().satisfies(feed -> assertThat(feed.member()).isEqualTo(0));
+    }
+
+    @Test
+    void aRetryOfAStepWhoseReportOvertookTheOneBeforeWaitsForItsInput() {
+        Run run = start(chain(task("core.echo"), task("core.fail").retry(3, Duration.ZERO)), "{}");
+        advancer.apply(run, new TaskEvent(TaskEvent.Type.FINISHED, run.chainId(), run.task("1").taskId, "1", 1,
+                TaskEvent.Outcome.FAILURE, null, new Messages.ErrorInfo("error", "flaky", true), Instant.now(), Instant.now(), "test"),
+                new Outbound(json));
+        assertThat(run.task("1").state).isEqualTo(TaskState.RETRY);
+        assertThat(advancer.retryNow(run, "1", new Outbound(json))).as("no input yet").isFalse();
+
+        finish(run, "0", "{\"r\": 5}");
+        Outbound retried = new Outbound(json);
+        assertThat(advancer.retryNow(run, "1", retried)).isTrue();
+        assertThat(dispatch(retried, "1").path("input").path("r").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void aSucceededStepReadAgainThatDidNotSendOnMakesTheEngineSendTheNextStep() {
+        // its worker reported and died before sending the next step; the step ran again elsewhere and failed
+        Run run = start(chain(task("core.echo"), task("core.echo"), task("core.echo")), "{}");
+        advancer.apply(run, event(run, "0", TaskEvent.Outcome.SUCCESS, "{\"r\": 1}", null).withSentNext(1), new Outbound(json));
+        Outbound again = new Outbound(json);
+        assertThat(advancer.apply(run, event(run, "0", TaskEvent.Outcome.FAILURE, null,
+                new Messages.ErrorInfo("error", "flaky", true)), again)).isFalse();
+        assertThat(dispatchedNodes(again)).containsExactly("1");
+        assertThat(dispatch(again, "1").path("attempt").asInt()).as("the same attempt").isEqualTo(1);
+        assertThat(dispatch(again, "1").path("input").path("r").asInt()).isEqualTo(1);
+        assertThat(dispatch(again, "1").path("then").path("message").path("node").asString()).isEqualTo("2");
+        assertThat(run.task("0").state).isEqualTo(TaskState.SUCCESS);
+
+        Outbound third = new Outbound(json);
+        advancer.apply(run, event(run, "0", TaskEvent.Outcome.SUCCESS, "{\"r\": 1}", null).withSentNext(1), third);
+        assertThat(third.messages()).as("a run of it that sent on").isEmpty();
+    }
+
+    @Test
+    void revokingAStepAWorkerMaySendOnRevokesThatAttemptAndAResumeRunsALaterOne() {
+        Run run = start(chain(task("core.echo"), task("core.echo"), task("core.echo")), "{}");
+        Outbound revoked = new Outbound(json);
+        assertThat(advancer.revokeTask(run, "1", revoked)).isTrue();
+        assertThat(controlled(revoked)).as("the attempt the worker of 0 would send").contains("{\"node\":\"1\",\"attempt\":1}");
+
+        // the worker of 0 had not heard of it yet and sent 1 on: the run stops at 1 all the same
+        Outbound out = new Outbound(json);
+        advancer.apply(run, event(run, "0", TaskEvent.Outcome.SUCCESS, "1", null).withSentNext(1), out);
+        advancer.reconcile(run, out);
+        assertThat(run.task("1").state).isEqualTo(TaskState.REVOKED);
+        assertThat(run.pipeline().status).isEqualTo(PipelineStatus.FAILURE);
+        assertThat(controlled(out)).contains("{\"node\":\"2\",\"attempt\":1}");
+
+        Outbound resumed = new Outbound(json);
+        advancer.resume(run, resumed);
+        assertThat(dispatch(resumed, "1").path("attempt").asInt()).as("past the revoked attempt").isEqualTo(2);
+        assertThat(dispatch(resumed, "1").path("then").path("message").path("attempt").asInt()).isEqualTo(2);
+    }
+
+    private String controlled(Outbound out) {
+        return out.messages().stream().filter(m -> m.topic().equals(Topics.CONTROL))
+                .map(m -> json.readTree(m.payload()).path("tasks").toString()).toList().toString();
     }
 
     @Test
@@ -473,6 +597,13 @@ class AdvancerTest {
         TaskRow task = run.task(node);
         return new TaskEvent(TaskEvent.Type.FINISHED, run.chainId(), task.taskId, node, task.attempt, outcome,
                 result == null ? null : json.readTree(result), error, Instant.now(), Instant.now(), "test");
+    }
+
+    /** A success report of the next attempt of a task not dispatched yet: one a worker sent on, come before the report of the step before. */
+    private TaskEvent overtaking(Run run, String node, String result) {
+        TaskRow task = run.task(node);
+        return new TaskEvent(TaskEvent.Type.FINISHED, run.chainId(), task.taskId, node, task.attempt + 1, TaskEvent.Outcome.SUCCESS,
+                json.readTree(result), null, Instant.now(), Instant.now(), "test");
     }
 
     private List<String> dispatchedNodes(Outbound out) {

@@ -11,7 +11,9 @@ import ai.pipeline.testsupport.Pipelines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.camel.ConsumerTemplate;
@@ -72,6 +74,34 @@ class EngineIT {
         assertThat(second.path("args").path("b").asInt()).isEqualTo(2);
         assertThat(pipeline.path("result").path("input").isNull()).isTrue();
         assertThat(pipeline.path("result").path("args").path("c").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void eachChainStepsWorkerSendsTheNextStepOnAndTheEngineRecordsItOnce() {
+        String id = pipelines.run("""
+                {"chain": [{"task": "core.echo"}, {"task": "core.echo"}, {"task": "core.echo"},
+                           {"group": [{"task": "core.echo"}, {"task": "core.echo"}]}]}""", "{}");
+        assertThat(pipelines.awaitEnd(id).path("status").asString()).isEqualTo("SUCCESS");
+
+        List<JsonNode> reports = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            reports.clear();
+            TopicLog.readAll(kafka.bootstrapServers(), Topics.RESULTS).stream()
+                    .filter(r -> id.equals(r.path("chain_id").asString()) && r.path("type").asString().equals("FINISHED"))
+                    .forEach(reports::add);
+            return reports.size() == 5;
+        });
+        Map<String, JsonNode> byNode = new HashMap<>();
+        reports.forEach(r -> byNode.put(r.path("node").asString(), r));
+        assertThat(byNode.get("0").path("sent_next").asInt()).isEqualTo(1);
+        assertThat(byNode.get("1").path("sent_next").asInt()).isEqualTo(1);
+        assertThat(byNode.get("2").has("sent_next")).as("a group comes next: the engine dispatches it").isFalse();
+        for (String node : List.of("1", "2")) {
+            JsonNode task = pipelines.task(id, node);
+            assertThat(task.path("attempt").asInt()).isEqualTo(1);
+            assertThat(task.path("attempts").size()).isEqualTo(1);
+            assertThat(task.path("queued_at").isMissingNode()).isFalse();
+        }
     }
 
     @Test

@@ -120,7 +120,7 @@ class TaskRunnerTest {
         try {
             long begin = System.nanoTime();
             TaskEvent event = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.stuck", 1, Map.of(), null,
-                    Instant.now(), new Canvas.TimeLimit(null, 300L)));
+                    Instant.now(), new Canvas.TimeLimit(null, 300L), null));
 
             assertThat((System.nanoTime() - begin) / 1_000_000).as("ms until the worker moved on").isLessThan(10_000);
             assertThat(event.outcome()).isEqualTo(TaskEvent.Outcome.FAILURE);
@@ -143,7 +143,7 @@ class TaskRunnerTest {
         TaskRunner runner = runner(polite, new Revocations());
         try {
             TaskEvent event = runner.execute(new TaskMessage("chain-1", "task-1", "0", "test.polite", 1, Map.of(), null,
-                    Instant.now(), new Canvas.TimeLimit(200L, null)));
+                    Instant.now(), new Canvas.TimeLimit(200L, null), null));
 
             assertThat(event.error().reason()).isEqualTo("time_limit");
             assertThat(event.error().message()).isEqualTo("soft time limit of 0.2 s reached: test.polite stopped when asked");
@@ -156,7 +156,7 @@ class TaskRunnerTest {
     void aTaskTypesDefaultLimitAppliesUnlessTheStepGivesItsOwn() {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
                 Duration.ofMillis(5), Map.of("ocr", new EngineSettings.TimeLimits(Duration.ofMinutes(9), Duration.ofMinutes(10)),
-                "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))), null, Duration.ofSeconds(30), DataSize.ofMegabytes(1));
+                "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))), null, Duration.ofSeconds(30), DataSize.ofMegabytes(1), true);
 
         assertThat(settings.timeLimit("ocr.extract_text", "ocr", null)).isEqualTo(new Canvas.TimeLimit(540_000L, 600_000L));
         assertThat(settings.timeLimit("ocr.extract_text", "ocr", new Canvas.TimeLimit(null, 5_000L)))
@@ -214,7 +214,7 @@ class TaskRunnerTest {
 
     private TaskRunner runner(TaskRegistry registry, Revocations revocations, Tracing tracing, long claimCheckAbove, long maxFileBytes) {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
-                Duration.ofMillis(5), Map.of(), null, Duration.ofSeconds(30), DataSize.ofBytes(claimCheckAbove));
+                Duration.ofMillis(5), Map.of(), null, Duration.ofSeconds(30), DataSize.ofBytes(claimCheckAbove), true);
         ClaimChecks claims = new ClaimChecks(new Storage(storageRoot, maxFileBytes), json, claimCheckAbove);
         return new TaskRunner(registry, revocations, json, null, settings, tracing, claims);
     }

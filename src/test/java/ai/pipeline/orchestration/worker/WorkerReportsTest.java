@@ -3,29 +3,24 @@ package ai.pipeline.orchestration.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.pipeline.orchestration.engine.Topics;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Consumer;
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-import org.apache.camel.Producer;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultAsyncProducer;
-import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * WorkerReports against a stand-in for Camel's Kafka component (this class's unit test; the real
+ * WorkerReports against a stand-in for its Kafka producer (this class's unit test; the real
  * broker is in EngineIT, CrashRecoveryIT and the reliability suite): what it holds is the order —
  * every report acknowledged before any offset is committed.
  */
@@ -40,38 +35,23 @@ class WorkerReportsTest {
     @BeforeEach
     void start() {
         camel = new DefaultCamelContext();
-        camel.setAutowiredEnabled(false);   // "kafka" here is the stand-in below, not the real component
-        camel.addComponent("kafka", new DefaultComponent() {
+        camel.start();
+        reports = new WorkerReports(camel, 12, () -> new WorkerReports.Sender() {
             @Override
-            protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
-                return new DefaultEndpoint(uri, this) {
-                    @Override
-                    public Producer createProducer() {
-                        return new DefaultAsyncProducer(this) {
-                            @Override
-                            public boolean process(Exchange exchange, AsyncCallback callback) {
-                                String report = exchange.getIn().getBody(String.class);
-                                if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                                    log.add("refused " + report);
-                                    exchange.setException(new KafkaException("not enough replicas"));
-                                } else {
-                                    log.add("sent " + report + " key " + exchange.getIn().getHeader(KafkaConstants.KEY));
-                                }
-                                callback.done(true);
-                                return true;
-                            }
-                        };
-                    }
+            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
+                if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    log.add("refused " + record.value());
+                    return CompletableFuture.failedFuture(new KafkaException("not enough replicas"));
+                }
+                log.add("sent " + record.value() + " key " + record.key()
+                        + (record.topic().equals(Topics.RESULTS) ? "" : " to " + record.topic()));
+                return CompletableFuture.completedFuture(null);
+            }
 
-                    @Override
-                    public Consumer createConsumer(Processor processor) {
-                        throw new UnsupportedOperationException();
-                    }
-                };
+            @Override
+            public void close() {
             }
         });
-        camel.start();
-        reports = new WorkerReports(camel);
     }
 
     @AfterEach
@@ -114,6 +94,16 @@ class WorkerReportsTest {
         handle(record("r2", 0, true));
         assertThat(log).containsExactly("refused r1", "refused r2", "sent r1 key chain-0", "sent r2 key chain-0",
                 "commit 0 at r2");
+    }
+
+    @Test
+    void aNextChainStepGoesOutWithItsReportAndBothAreAcknowledgedBeforeTheOffsetIsCommitted() {
+        refusals.set(1);   // the report: sent again before the offset is committed
+        Exchange first = record("r1", 0, true);
+        first.setProperty(TaskRunner.NEXT_TASK, new TaskRunner.NextTask("ai.tasks.core.echo", "t2"));
+        handle(first);
+        assertThat(log).containsExactly("refused r1", "sent t2 key chain-0 to ai.tasks.core.echo", "sent r1 key chain-0",
+                "commit 0 at r1");
     }
 
     @Test
