@@ -131,7 +131,8 @@ final class Advancer {
             return false;
         }
         if (overtook(run, task, event)) {
-            task.sentOn(run.now());   // the report of the step before, which says so, is still on its way
+            // the report of the step before, which says so, is still on its way; it was sent before this one started
+            task.sentOn(event.startedAt() != null ? event.startedAt() : run.now());
             run.records().changed(task);
         }
         if (task == null || !task.taskId.equals(event.taskId()) || task.attempt != event.attempt()
@@ -161,7 +162,7 @@ final class Advancer {
             task.succeed(event.result() == null ? "null" : run.json().writeValueAsString(event.result()));
             run.records().addAttempt(attempt(task, "SUCCESS", null, event.worker()));
             if (event.sentNext() != null) {
-                sentByWorker(run, run.plan().node(task.node), event.sentNext());
+                sentByWorker(run, run.plan().node(task.node), event.sentNext(), task.finishedAt);
             }
         } else {
             ErrorInfo error = event.error() != null ? event.error() : new ErrorInfo("error", "unknown error", true);
@@ -187,14 +188,15 @@ final class Advancer {
     }
 
     /**
-     * The worker sent the chain's next step itself, as attempt {@code attempt}: that step is dispatched
-     * (unless the records moved on meanwhile: it was revoked, or it is dispatched already).
+     * The worker sent the chain's next step itself, as attempt {@code attempt}, when its task finished
+     * ({@code at}): that step is dispatched (unless the records moved on meanwhile: it was revoked, or
+     * it is dispatched already).
      */
-    private static void sentByWorker(Run run, Node node, int attempt) {
+    private static void sentByWorker(Run run, Node node, int attempt, Instant at) {
         Node after = nextTaskStep(node);
         TaskRow next = after == null ? null : run.task(after.path());
         if (next != null && next.state == TaskState.PENDING && !next.dispatched() && next.attempt + 1 == attempt) {
-            next.sentOn(run.now());
+            next.sentOn(at);
             run.records().changed(next);
         }
     }
