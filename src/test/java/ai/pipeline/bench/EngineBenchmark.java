@@ -268,6 +268,7 @@ class EngineBenchmark {
         String isolated(String name, String canvas, int n) throws InterruptedException {
             List<String> ids = new ArrayList<>(n);
             Map<String, Long> cpuBefore = setup.cpuMillis();
+            double commitsBefore = setup.meterSum(COMMITS);
             for (int i = 0; i < n; i++) {
                 String id = submit(name, canvas, i);
                 producer.flush();
@@ -277,9 +278,12 @@ class EngineBenchmark {
             long total = ids.stream().mapToLong(id -> finished.get(id) - submitted.get(id)).sum();
             // CPU a run costs when it runs alone: on two cores, latency follows it as much as any wait
             String perRun = perProcess(cpuBefore, setup.cpuMillis(), n, "%.1f");
+            // each group commit of a lone run is a database commit of its own (with H2, pages written)
+            double commitsPerRun = (setup.meterSum(COMMITS) - commitsBefore) / n;
             IsolatedHops.Hops hops = IsolatedHops.of(setup.bootstrapServers(), ids);
             return line(name, ids, n / (total / 1e9)).replaceFirst("}$", ", \"cpu_ms_per_run\": {" + perRun
-                    + "}, \"hops_p50\": " + hops.p50() + ", \"hops_mean\": " + hops.mean() + "}");
+                    + String.format(Locale.ROOT, "}, \"group_commits_per_run\": %.2f", commitsPerRun)
+                    + ", \"hops_p50\": " + hops.p50() + ", \"hops_mean\": " + hops.mean() + "}");
         }
 
         private void awaitAll(List<String> ids, Duration atMost) throws InterruptedException {
