@@ -3,9 +3,11 @@ package ai.pipeline.platform;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,7 @@ public class KafkaConnection implements SmartLifecycle {
     private final Map<String, Object> clientProperties;
     private final Admin admin;
     private volatile boolean running;
+    private final List<Runnable> beforeStop = new CopyOnWriteArrayList<>();
 
     public KafkaConnection(KafkaSettings settings, DataDirectory dataDirectory) {
         if (settings.embedded()) {
@@ -109,12 +112,27 @@ public class KafkaConnection implements SmartLifecycle {
         running = true;
     }
 
+    /**
+     * Runs {@code action} (a client's close) when this connection stops, before an embedded broker does:
+     * every route has stopped by then, and a producer closed after the broker logs its absence.
+     */
+    public void beforeStop(Runnable action) {
+        beforeStop.add(action);
+    }
+
     @Override
     public void stop() {
         if (!running) {
             return;
         }
         running = false;
+        for (Runnable action : beforeStop) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("A Kafka client did not close cleanly: {}", e.toString());
+            }
+        }
         admin.close();
         if (embeddedBroker != null) {
             embeddedBroker.close();

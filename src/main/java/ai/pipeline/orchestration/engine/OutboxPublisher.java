@@ -88,6 +88,7 @@ public class OutboxPublisher implements DisposableBean {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000)),
                 new StringSerializer(), new StringSerializer());
+        kafka.beforeStop(this::stopSending);
         // what no group commit took (this instance does not run the orchestrator, or is idle) is deleted here
         housekeeping.scheduleWithFixedDelay(this::deleteAcknowledged, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(this::relayPendingQuietly, 2, 2, TimeUnit.SECONDS);
@@ -345,10 +346,15 @@ public class OutboxPublisher implements DisposableBean {
         }
     }
 
-    @Override
-    public void destroy() {
+    /** The relay stops and the producer sends what it holds, while the broker is still there. */
+    private void stopSending() {
         housekeeping.shutdown();
         producer.close(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void destroy() {
+        stopSending();
         deleteAcknowledged();
     }
 }
