@@ -126,7 +126,10 @@ final class Advancer {
      */
     boolean apply(Run run, TaskEvent event, Outbound out) {
         TaskRow task = run.task(event.node());
-        if (repeatedWithoutNext(run, task, event)) {
+        if (task == null || !task.taskId.equals(event.taskId()) || run.pipeline().status.terminal()) {
+            return false;
+        }
+        if (repeatedWithoutNext(task, event)) {
             sendNextAgain(run, task, out);
             return false;
         }
@@ -135,8 +138,7 @@ final class Advancer {
             task.sentOn(event.startedAt() != null ? event.startedAt() : run.now());
             run.records().changed(task);
         }
-        if (task == null || !task.taskId.equals(event.taskId()) || task.attempt != event.attempt()
-                || task.state.terminal() || task.waitingToRetry() || run.pipeline().status.terminal()) {
+        if (task.attempt != event.attempt() || task.state.terminal() || task.waitingToRetry()) {
             return false;
         }
         if (event.worker() != null && event.worker().length() > MAX_WORKER_NAME) {
@@ -175,7 +177,7 @@ final class Advancer {
                 task.fail(error.describe());
                 run.records().addAttempt(attempt(task, "FAILURE", task.error, event.worker()));
                 out.publish(Topics.TASKS_DEAD_LETTER, run.chainId(), new Messages.DeadLetter(
-                        taskMessage(run, task, run.plan().node(task.node)), error, run.now()));
+                        deadLetterMessage(run, task), error, run.now()));
             }
         }
         run.records().changed(task);
@@ -206,9 +208,8 @@ final class Advancer {
      * (each worker sends its report and the next step together; Kafka orders records within a
      * partition only): the step is PENDING, never dispatched, and the report is of its next attempt.
      */
-    private boolean overtook(Run run, TaskRow task, TaskEvent event) {
-        return task != null && task.taskId.equals(event.taskId()) && task.state == TaskState.PENDING && !task.dispatched()
-                && event.attempt() == task.attempt + 1 && !run.pipeline().status.terminal() && mayBeSentOn(run, task);
+    private static boolean overtook(Run run, TaskRow task, TaskEvent event) {
+        return task.state == TaskState.PENDING && !task.dispatched() && event.attempt() == task.attempt + 1 && mayBeSentOn(run, task);
     }
 
     /**
@@ -216,10 +217,9 @@ final class Advancer {
      * step: its task message was read again (its first worker died after reporting), and this run
      * of it failed or did not send on. The next step's message may never have been sent.
      */
-    private static boolean repeatedWithoutNext(Run run, TaskRow task, TaskEvent event) {
-        return task != null && task.taskId.equals(event.taskId()) && task.attempt == event.attempt()
-                && task.state == TaskState.SUCCESS && event.type() == TaskEvent.Type.FINISHED && event.sentNext() == null
-                && !run.pipeline().status.terminal();
+    private static boolean repeatedWithoutNext(TaskRow task, TaskEvent event) {
+        return task.attempt == event.attempt() && task.state == TaskState.SUCCESS && event.type() == TaskEvent.Type.FINISHED
+                && event.sentNext() == null;
     }
 
     /**
@@ -230,8 +230,14 @@ final class Advancer {
         Node after = nextTaskStep(run.plan().node(task.node));
         TaskRow next = after == null ? null : run.task(after.path());
         if (next != null && next.state == TaskState.PENDING && next.dispatched() && !Boolean.FALSE.equals(next.sentOnByWorker)) {
-            out.dispatch(message(run, next, after, inputOf(run, after), next.queuedAt));
+            out.dispatch(taskMessage(run, next, after, inputOf(run, after), next.queuedAt, stepsAhead(run, after, MAX_STEPS_AHEAD)));
         }
+    }
+
+    /** A task that failed for good, as its last attempt was dispatched (alone: run again from the dead letters, it sends nothing on). */
+    private TaskMessage deadLetterMessage(Run run, TaskRow task) {
+        Node node = run.plan().node(task.node);
+        return taskMessage(run, task, node, inputOf(run, node), task.queuedAt, null);
     }
 
     private static AttemptRow attempt(TaskRow task, String outcome, String error, String worker) {
@@ -582,13 +588,13 @@ final class Advancer {
     private void dispatch(Run run, TaskRow task, Node node, JsonNode input, Outbound out) {
         task.dispatch(run.now());
         run.records().changed(task);
-        out.dispatch(message(run, task, node, input, run.now()));
+        out.dispatch(taskMessage(run, task, node, input, run.now(), stepsAhead(run, node, MAX_STEPS_AHEAD)));
     }
 
-    /** The message of a task's current attempt, with the chain steps its worker sends on ({@link #stepsAhead}). */
-    private TaskMessage message(Run run, TaskRow task, Node node, JsonNode input, Instant dispatchedAt) {
+    /** The message of a task's current attempt; {@code then}: the chain steps its worker sends on ({@link #stepsAhead}). */
+    private static TaskMessage taskMessage(Run run, TaskRow task, Node node, JsonNode input, Instant dispatchedAt, Messages.Next then) {
         return new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt, node.task().args(),
-                node.task().immutable() ? null : input, dispatchedAt, node.task().timeLimit(), stepsAhead(run, node, MAX_STEPS_AHEAD));
+                node.task().immutable() ? null : input, dispatchedAt, node.task().timeLimit(), then);
     }
 
     /**
@@ -609,28 +615,18 @@ final class Advancer {
 
     /** The step after {@code node} in its chain, when there is one and it is a task. */
     private static Node nextTaskStep(Node node) {
-        Node parent = node.parent();
-        if (parent == null || parent.kind() != Kind.CHAIN || node.isLastStep()) {
-            return null;
-        }
-        Node after = parent.members().get(node.index() + 1);
-        return after.kind() == Kind.TASK ? after : null;
+        return taskOrNull(node.nextStep());
     }
 
     /** The chain step before {@code node}, when there is one and it is a task (whose worker may have sent {@code node} on). */
     private static Node previousTaskStep(Node node) {
-        Node parent = node.parent();
-        if (parent == null || parent.kind() != Kind.CHAIN || node.index() == 0) {
-            return null;
-        }
-        Node before = parent.members().get(node.index() - 1);
-        return before.kind() == Kind.TASK ? before : null;
+        return taskOrNull(node.previousStep());
     }
 
-    private TaskMessage taskMessage(Run run, TaskRow task, Node node) {
-        return new TaskMessage(run.chainId(), task.taskId, task.node, task.name, task.attempt, node.task().args(),
-                node.task().immutable() ? null : inputOf(run, node), task.queuedAt, node.task().timeLimit(), null);
+    private static Node taskOrNull(Node node) {
+        return node != null && node.kind() == Kind.TASK ? node : null;
     }
+
 
     // ---- joins ------------------------------------------------------------------------------
 
@@ -749,13 +745,13 @@ final class Advancer {
         List<Messages.RevokedTask> revoked = new ArrayList<>();
         for (TaskRow task : run.records().tasks()) {
             if (!task.state.terminal() && (node.path().isEmpty() || task.node.equals(node.path()) || task.node.startsWith(prefix))) {
-                boolean sentOn = workersContinueChains && !task.dispatched() && mayBeSentOn(run, task);
-                if (sentOn) {
+                boolean workerMaySendIt = workersContinueChains && !task.dispatched() && mayBeSentOn(run, task);
+                if (workerMaySendIt) {
                     task.skipAttempt();   // the attempt a worker may send on is revoked with it
                 }
                 task.revoke(run.now());
                 run.records().changed(task);
-                if (task.dispatched() || sentOn) {
+                if (task.dispatched() || workerMaySendIt) {
                     revoked.add(new Messages.RevokedTask(task.node, task.attempt));
                 }
                 out.publish(Topics.EVENTS, run.chainId(), taskEvent(run, task));
@@ -894,9 +890,8 @@ final class Advancer {
         if (parent == null) {
             return node == run.plan().onFailure() ? onFailureInput(run) : run.input();
         }
-        if (parent.kind() == Kind.CHAIN && node.index() > 0) {
-            Outcome previous = outcome(run, parent.members().get(node.index() - 1));
-            return previous.result();
+        if (node.previousStep() != null) {
+            return outcome(run, node.previousStep()).result();
         }
         if (node.isChordBody()) {
             return joinOutput(run, parent, run.records().join(parent.path()));

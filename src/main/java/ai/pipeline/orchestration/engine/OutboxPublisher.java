@@ -354,7 +354,7 @@ public class OutboxPublisher implements DisposableBean {
 
     @Override
     public void destroy() {
-        stopSending();
+        stopSending();   // again (a no-op) unless the context failed before its Kafka connection ever stopped
         deleteAcknowledged();
     }
 }

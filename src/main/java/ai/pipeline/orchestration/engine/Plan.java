@@ -95,6 +95,16 @@ public final class Plan {
             return parent != null && parent.kind == Kind.CHAIN && index == parent.members.size() - 1;
         }
 
+        /** The chain step after this one; null when this is not a chain step or is the last. */
+        public Node nextStep() {
+            return parent == null || parent.kind != Kind.CHAIN || isLastStep() ? null : parent.members.get(index + 1);
+        }
+
+        /** The chain step before this one; null when this is not a chain step or is the first. */
+        public Node previousStep() {
+            return parent == null || parent.kind != Kind.CHAIN || index <= 0 ? null : parent.members.get(index - 1);
+        }
+
         @Override
         public String toString() {
             return kind + "(" + path + ")";

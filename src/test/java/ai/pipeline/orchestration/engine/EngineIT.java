@@ -102,6 +102,10 @@ class EngineIT {
             assertThat(task.path("attempts").size()).isEqualTo(1);
             assertThat(task.path("queued_at").isMissingNode()).isFalse();
         }
+        // one message per step: the engine did not send the steps the workers sent on
+        List<String> sent = TopicLog.readAll(kafka.bootstrapServers(), Topics.forTask("core.echo")).stream()
+                .filter(m -> id.equals(m.path("chain_id").asString())).map(m -> m.path("node").asString()).toList();
+        assertThat(sent).containsExactlyInAnyOrder("0", "1", "2", "3.0", "3.1");
     }
 
     @Test

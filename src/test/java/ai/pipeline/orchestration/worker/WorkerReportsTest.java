@@ -12,8 +12,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,27 +34,19 @@ class WorkerReportsTest {
     void start() {
         camel = new DefaultCamelContext();
         camel.start();
-        reports = new WorkerReports(camel, 12, () -> new WorkerReports.Sender() {
-            @Override
-            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
-                if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    log.add("refused " + record.value());
-                    return CompletableFuture.failedFuture(new KafkaException("not enough replicas"));
-                }
-                log.add("sent " + record.value() + " key " + record.key()
-                        + (record.topic().equals(Topics.RESULTS) ? "" : " to " + record.topic()));
-                return CompletableFuture.completedFuture(null);
+        reports = new WorkerReports(camel, 12, () -> record -> {
+            if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                log.add("refused " + record.value());
+                return CompletableFuture.failedFuture(new KafkaException("not enough replicas"));
             }
-
-            @Override
-            public void close() {
-            }
+            log.add("sent " + record.value() + " key " + record.key()
+                    + (record.topic().equals(Topics.RESULTS) ? "" : " to " + record.topic()));
+            return CompletableFuture.completedFuture(null);
         });
     }
 
     @AfterEach
     void stop() {
-        reports.destroy();
         camel.stop();
     }
 
