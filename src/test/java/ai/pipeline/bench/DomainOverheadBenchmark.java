@@ -47,7 +47,8 @@ import tools.jackson.databind.node.ArrayNode;
  * contract) and {@code image-analysis} (the dog photo) pipelines end to end, against the same work
  * done without the engine, in the same JVM on the same stored input. Run with
  * {@code ./mvnw -q -B -Pbenchmark test -Dtest=DomainOverheadBenchmark} ({@code -Dbench.runs=N} for
- * N measured runs of each path; default 8 for the document, 20 for the photo, after 3 warm-ups);
+ * N measured runs of each path; default 8 for the document, 20 for the photo, after 3 warm-ups;
+ * {@code -Dbench.timeline=true} also prints each pipeline run's tasks: queued, started, finished);
  * prints JSON lines and appends them to {@code bench/results/domain-overhead-<instant>.jsonl}.
  *
  * <p><b>Direct</b> calls the pipeline's own task handlers (the {@link TaskDefinition} beans a worker
@@ -278,8 +279,25 @@ class DomainOverheadBenchmark {
         busyMs += millis(busyFrom, busyTo);
         double leadMs = millis(postedAt, intervals.get(0)[0]);
         double tailMs = millis(busyTo, end.at());
+        if (Boolean.getBoolean("bench.timeline")) {
+            printTimeline(subject.pipeline(), postedAt, taskRecords);
+        }
         double gapsMs = millis(intervals.get(0)[0], busyTo) - busyMs;
         return new PipelineRun(wallMs, leadMs, busyMs, gapsMs, tailMs, taskSumMs, record, taskRecords);
+    }
+
+    /** One line per run: each task's queue, start and end in ms from the request (to see where a run waited). */
+    private static void printTimeline(String pipeline, Instant postedAt, JsonNode taskRecords) {
+        StringBuilder line = new StringBuilder("timeline ").append(pipeline);
+        for (JsonNode task : taskRecords) {
+            JsonNode queued = task.path("queued_at");
+            line.append(String.format(Locale.ROOT, " | %s %s queued %s started %.1f finished %.1f", task.path("name").asString(),
+                    task.path("node").asString(), queued.isNull() || queued.isMissingNode() ? "-"
+                            : String.format(Locale.ROOT, "%.1f", millis(postedAt, Instant.parse(queued.asString()))),
+                    millis(postedAt, Instant.parse(task.path("started_at").asString())),
+                    millis(postedAt, Instant.parse(task.path("finished_at").asString()))));
+        }
+        System.out.println(line);
     }
 
     private static Outcome documentOutcome(PipelineRun run) {

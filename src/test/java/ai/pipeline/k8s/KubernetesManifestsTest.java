@@ -338,7 +338,7 @@ class KubernetesManifestsTest {
             int max = scaledObject.path("spec").path("maxReplicaCount").asInt();
             assertThat(min).isBetween(1, max);
             for (String task : served) {
-                assertThat(max * settings.concurrency(task.substring(0, task.indexOf('.'))))
+                assertThat(max * settings.consumers(task.substring(0, task.indexOf('.'))))
                         .as("%s: pods x consumers of %s may not pass the %d partitions", name, task, partitions)
                         .isLessThanOrEqualTo(partitions);
             }
@@ -379,8 +379,10 @@ class KubernetesManifestsTest {
     void everyApplicationVariableSetsAPropertyTheApplicationHas(String overlay) {
         Manifests manifests = rendered(overlay);
         Set<String> properties = new TreeSet<>(AppProperties.keys());
-        manifests.taskNames().forEach(task ->
-                properties.add("app.engine.worker-concurrency." + task.substring(0, task.indexOf('.'))));
+        manifests.taskNames().forEach(task -> {
+            properties.add("app.engine.worker-concurrency." + task.substring(0, task.indexOf('.')));
+            properties.add("app.engine.worker-consumers." + task.substring(0, task.indexOf('.')));
+        });
 
         for (Deployment deployment : manifests.deployments()) {
             Map<String, String> environment = manifests.environment(deployment);
@@ -398,11 +400,13 @@ class KubernetesManifestsTest {
             }
             // The key of a map binds only from the variable without "_" for "-" (APP_ENGINE_WORKERCONCURRENCY_OCR),
             // although a lookup of the one property finds both: prove each such variable takes effect.
-            environment.keySet().stream().filter(v -> v.matches("APP_ENGINE_WORKER_?CONCURRENCY_.+")).forEach(variable -> {
+            environment.keySet().stream().filter(v -> v.matches("APP_ENGINE_WORKER_?(CONCURRENCY|CONSUMERS)_.+")).forEach(variable -> {
                 Map<String, String> probe = new HashMap<>(environment);
                 probe.put(variable, "97");
                 String domain = variable.substring(variable.lastIndexOf('_') + 1).toLowerCase();
-                assertThat(AppProperties.engine(probe).concurrency(domain)).as("%s takes effect", variable).isEqualTo(97);
+                EngineSettings probed = AppProperties.engine(probe);
+                assertThat(variable.contains("CONCURRENCY") ? probed.concurrency(domain) : probed.consumers(domain))
+                        .as("%s takes effect", variable).isEqualTo(97);
             });
         }
     }

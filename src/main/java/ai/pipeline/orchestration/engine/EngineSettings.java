@@ -14,8 +14,12 @@ import org.springframework.util.unit.DataSize;
  * @param orchestrator       consume task results and advance pipelines in this process
  * @param orchestratorConsumers parallel consumers of {@code ai.task-results} (each owns some partitions)
  * @param workerTasks        task names (or {@code ocr.*}-style patterns) this process runs as a worker; {@code none} for none
- * @param workerConcurrency  consumers (so tasks at once) per worker route, by task domain ({@code core}, {@code ocr}, …),
- *                           {@code default} for the rest; the topic's partition count is the ceiling
+ * @param workerConcurrency  tasks of a domain ({@code core}, {@code ocr}, …) this process runs at once, {@code default}
+ *                           for the rest
+ * @param workerConsumers    Kafka consumers of a domain's task topics in this process, by domain as above; by default
+ *                           twice its concurrency, so a task never waits behind another on its consumer's partition
+ *                           while a slot is free (see TaskSlots); never fewer than the concurrency. The topics'
+ *                           partitions, over all processes, are the ceiling
  * @param joinTimeout        how long a group or chord may take when its canvas gives no {@code timeout_s}
  * @param startedReportAfter a task that runs longer than this reports STARTED (shorter ones go straight to SUCCESS)
  * @param maxNesting         deepest canvas accepted
@@ -41,6 +45,7 @@ public record EngineSettings(
         @DefaultValue("2") int orchestratorConsumers,
         @DefaultValue("*") List<String> workerTasks,
         Map<String, Integer> workerConcurrency,
+        Map<String, Integer> workerConsumers,
         @DefaultValue("1h") Duration joinTimeout,
         @DefaultValue("100ms") Duration startedReportAfter,
         @DefaultValue("10") int maxNesting,
@@ -62,6 +67,7 @@ public record EngineSettings(
 
     public EngineSettings {
         workerConcurrency = workerConcurrency == null ? Map.of() : Map.copyOf(workerConcurrency);
+        workerConsumers = workerConsumers == null ? Map.of() : Map.copyOf(workerConsumers);
         timeLimits = timeLimits == null ? Map.of() : Map.copyOf(timeLimits);
         timeLimits.forEach((key, limits) -> {
             String problem = limits.asLimit().problem();
@@ -85,9 +91,15 @@ public record EngineSettings(
                 step.hardMs() != null ? step.hardMs() : type.hardMs());
     }
 
-    /** Consumers of one task domain's topics in this process (tasks of that domain at once). */
+    /** Tasks of one domain this process runs at once. */
     public int concurrency(String domain) {
         return workerConcurrency.getOrDefault(domain, workerConcurrency.getOrDefault("default", 2));
+    }
+
+    /** Kafka consumers of one domain's task topics in this process: as configured, else twice the concurrency. */
+    public int consumers(String domain) {
+        Integer configured = workerConsumers.getOrDefault(domain, workerConsumers.get("default"));
+        return Math.max(concurrency(domain), configured == null ? 2 * concurrency(domain) : configured);
     }
 
     /**

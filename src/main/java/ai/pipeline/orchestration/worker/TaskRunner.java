@@ -75,6 +75,7 @@ public class TaskRunner implements DisposableBean {
     private final ProducerTemplate producer;
     private final long startedReportAfterMs;
     private final EngineSettings settings;
+    private final TaskSlots slots;
     private final Tracing tracing;
     private final ClaimChecks claims;
     /** Threads for tasks with a hard time limit, so the worker can stop waiting for one. */
@@ -96,6 +97,7 @@ public class TaskRunner implements DisposableBean {
         this.claims = claims;
         this.tracing = tracing;
         this.settings = settings;
+        this.slots = new TaskSlots(settings::concurrency);
         this.revocations = revocations;
         this.json = json;
         this.producer = producer;
@@ -108,12 +110,16 @@ public class TaskRunner implements DisposableBean {
         String body = exchange.getIn().getBody(String.class);
         TaskMessage message = json.readValue(body, TaskMessage.class);
         exchange.getIn().setHeader(KafkaConstants.KEY, message.chainId());
-        if (revocations.isRevoked(message.chainId(), message.node(), message.attempt())) {
-            log.debug("Skipping revoked task {} {}", message.task(), message.node());
-            exchange.getIn().setBody(null);
-            return;
+        TaskEvent event;
+        try (TaskSlots.Slot slot = takeSlot(message)) {
+            // checked once it has a slot: it may have been revoked while it waited
+            if (revocations.isRevoked(message.chainId(), message.node(), message.attempt())) {
+                log.debug("Skipping revoked task {} {}", message.task(), message.node());
+                exchange.getIn().setBody(null);
+                return;
+            }
+            event = execute(message, ClaimChecks.mayHoldReference(body));
         }
-        TaskEvent event = execute(message, ClaimChecks.mayHoldReference(body));
         if (event.startedAt() != null && event.finishedAt() != null
                 && Duration.between(event.startedAt(), event.finishedAt()).toMillis() >= startedReportAfterMs) {
             exchange.setProperty(RAN_LONG, true);
@@ -153,6 +159,17 @@ public class TaskRunner implements DisposableBean {
         exchange.getIn().setBody(report);
         if (tracing.on()) {
             recordSpan(exchange.getIn().getHeader(RunTraceContext.TRACEPARENT, String.class), message, event);
+        }
+    }
+
+    private TaskSlots.Slot takeSlot(TaskMessage message) {
+        String task = message.task();
+        try {
+            return slots.take(task.contains(".") ? task.substring(0, task.indexOf('.')) : task, message);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            // its offset is not committed: the task runs after the restart
+            throw new IllegalStateException("stopped while " + task + " (" + message.node() + ") waited for a free slot", e);
         }
     }
 

@@ -17,8 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Worker routes: one route template, {@code task-worker}, instantiated once per task domain this
  * process runs tasks of ({@code app.engine.worker-tasks}) as {@code worker-<domain>}; it consumes
- * that domain's task topics with {@code app.engine.worker-concurrency.<domain>} consumers (consumer
- * group {@code worker-<domain>}, the group KEDA scales on), runs each task and publishes its report
+ * that domain's task topics with {@code app.engine.worker-consumers.<domain>} consumers (consumer
+ * group {@code worker-<domain>}, the group KEDA scales on), runs each task when one of the domain's
+ * {@code app.engine.worker-concurrency.<domain>} slots is free ({@link TaskSlots}) and publishes its report
  * on {@code ai.task-results} at once, and commits the poll's offsets once Kafka has acknowledged its
  * reports ({@link WorkerReports}): a worker killed mid-run leaves only the tasks of its last poll to
  * run again elsewhere, and an idle worker sends Kafka nothing but its heartbeats. {@code worker-revocations} keeps this process's list of cancelled
@@ -77,7 +78,7 @@ class WorkerRoutes extends RouteBuilder {
                 .routeId("worker-" + domain)
                 .parameter("topics", String.join(",", topics))
                 .parameter("group", workerGroup(domain))
-                .parameter("consumers", String.valueOf(settings.concurrency(domain)))
+                .parameter("consumers", String.valueOf(settings.consumers(domain)))
                 .parameter("maxPollRecords", String.valueOf(settings.maxPollRecords(domain))));
         if (!topicsByDomain.isEmpty()) {
             // every worker process reads all revocations: a consumer group of its own, from the start

@@ -154,7 +154,7 @@ class TaskRunnerTest {
 
     @Test
     void aTaskTypesDefaultLimitAppliesUnlessTheStepGivesItsOwn() {
-        EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
+        EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
                 Duration.ofMillis(5), Map.of("ocr", new EngineSettings.TimeLimits(Duration.ofMinutes(9), Duration.ofMinutes(10)),
                 "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))), null, Duration.ofSeconds(30), DataSize.ofMegabytes(1), true);
 
@@ -213,7 +213,7 @@ class TaskRunnerTest {
     }
 
     private TaskRunner runner(TaskRegistry registry, Revocations revocations, Tracing tracing, long claimCheckAbove, long maxFileBytes) {
-        EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
+        EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
                 Duration.ofMillis(5), Map.of(), null, Duration.ofSeconds(30), DataSize.ofBytes(claimCheckAbove), true);
         ClaimChecks claims = new ClaimChecks(new Storage(storageRoot, maxFileBytes), json, claimCheckAbove);
         return new TaskRunner(registry, revocations, json, null, settings, tracing, claims);

@@ -1,0 +1,125 @@
+package ai.pipeline.orchestration.worker;
+
+import ai.pipeline.orchestration.engine.Messages.TaskMessage;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
+
+/**
+ * How many tasks of each domain this worker runs at once ({@code app.engine.worker-concurrency}).
+ * A domain has more Kafka consumers than slots ({@code app.engine.worker-consumers}): a partition is
+ * read by one consumer only, so with one consumer per slot a task waits behind another on its
+ * consumer while the other slot is free (a map of three pages on two consumers ran its third page
+ * after the slower of the first two). With spare consumers every task is taken at once and waits
+ * here for the first free slot; the earliest dispatched goes first, a map's members in their order.
+ */
+final class TaskSlots {
+
+    /** Earliest dispatched first; then a canvas's nodes in their order (member 2 before member 10); then arrival. */
+    static final Comparator<Waiter> FIRST_DISPATCHED = Comparator
+            .comparing((Waiter w) -> w.dispatchedAt)
+            .thenComparing((Waiter w) -> w.node, TaskSlots::compareNodes)
+            .thenComparingLong(w -> w.arrival);
+
+    private final ToIntFunction<String> slotsOfDomain;
+    private final Map<String, Domain> domains = new ConcurrentHashMap<>();
+    private final AtomicLong arrivals = new AtomicLong();
+
+    /** {@code slotsOfDomain}: how many tasks of a domain may run at once. */
+    TaskSlots(ToIntFunction<String> slotsOfDomain) {
+        this.slotsOfDomain = slotsOfDomain;
+    }
+
+    /** Waits for a free slot of {@code domain} for this task; close the slot when the task has run. */
+    Slot take(String domain, TaskMessage message) throws InterruptedException {
+        Domain slots = domains.computeIfAbsent(domain, d -> new Domain(slotsOfDomain.applyAsInt(d)));
+        Instant dispatchedAt = message.dispatchedAt() == null ? Instant.MIN : message.dispatchedAt();
+        slots.take(new Waiter(dispatchedAt, message.node() == null ? "" : message.node(), arrivals.incrementAndGet()));
+        return slots::give;
+    }
+
+    /** A taken slot: closing it lets the next waiting task run. */
+    @FunctionalInterface
+    interface Slot extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Tasks waiting for a slot of one domain, and the slots free. */
+    private static final class Domain {
+        private int free;
+        private final PriorityQueue<Waiter> waiting = new PriorityQueue<>(FIRST_DISPATCHED);
+
+        Domain(int slots) {
+            this.free = Math.max(1, slots);
+        }
+
+        synchronized void take(Waiter waiter) throws InterruptedException {
+            if (free > 0 && waiting.isEmpty()) {
+                free--;
+                return;
+            }
+            waiting.add(waiter);
+            try {
+                while (!waiter.granted) {
+                    wait();
+                }
+            } catch (InterruptedException e) {
+                if (waiter.granted) {
+                    give();   // handed a slot while being interrupted: pass it on
+                } else {
+                    waiting.remove(waiter);
+                }
+                throw e;
+            }
+        }
+
+        synchronized void give() {
+            Waiter next = waiting.poll();
+            if (next == null) {
+                free++;
+                return;
+            }
+            next.granted = true;
+            notifyAll();
+        }
+    }
+
+    static final class Waiter {
+        final Instant dispatchedAt;
+        final String node;
+        final long arrival;
+        boolean granted;
+
+        Waiter(Instant dispatchedAt, String node, long arrival) {
+            this.dispatchedAt = dispatchedAt;
+            this.node = node;
+            this.arrival = arrival;
+        }
+    }
+
+    /** Node ids such as {@code 1.2} and {@code 1.10}, compared part by part, numbers as numbers. */
+    static int compareNodes(String a, String b) {
+        String[] left = a.split("\\.");
+        String[] right = b.split("\\.");
+        for (int i = 0; i < Math.min(left.length, right.length); i++) {
+            int order = comparePart(left[i], right[i]);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return Integer.compare(left.length, right.length);
+    }
+
+    private static int comparePart(String a, String b) {
+        boolean numbers = !a.isEmpty() && !b.isEmpty() && a.chars().allMatch(Character::isDigit) && b.chars().allMatch(Character::isDigit);
+        if (numbers && a.length() < 10 && b.length() < 10) {
+            return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
+        }
+        return a.compareTo(b);
+    }
+}
