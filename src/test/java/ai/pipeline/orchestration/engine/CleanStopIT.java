@@ -20,11 +20,15 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -35,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  * A clean stop while pipelines are in flight: the routes that feed the engine stop first, then the
  * engine's last group commit goes through the {@code orchestration-records} route (which Camel stops
  * last), then the lease is freed. Started again, every pipeline completes with each task's success
- * recorded once.
+ * recorded once; also when the stop comes while tasks a consumer took wait for their domain's slot.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CleanStopIT {
@@ -46,9 +50,16 @@ class CleanStopIT {
     @TempDir
     Path dataDir;
 
-    @Test
-    void aCleanStopStoresWhatTheEngineAppliedThenFreesTheLease(CapturedOutput output) throws Exception {
-        Map<String, String> properties = Map.of("app.data-dir", dataDir.toString());
+    /** The default, then one slot on four consumers: a stop comes while taken tasks wait for the slot (TaskSlots). */
+    static Stream<Map<String, String>> workers() {
+        return Stream.of(Map.of(), Map.of("app.engine.worker-concurrency.core", "1", "app.engine.worker-consumers.core", "4"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("workers")
+    void aCleanStopStoresWhatTheEngineAppliedThenFreesTheLease(Map<String, String> workers, CapturedOutput output) throws Exception {
+        Map<String, String> properties = new HashMap<>(workers);
+        properties.put("app.data-dir", dataDir.toString());
         List<String> started = new ArrayList<>();
         String databaseUrl;
         try (ConfigurableApplicationContext app = Apps.start(properties)) {
