@@ -46,6 +46,8 @@ class GrafanaDashboardTest {
             entry("ai_task_queue_wait_seconds_sum", Set.of("task")),
             entry("ai_task_queue_wait_seconds_count", Set.of("task")),
             entry("ai_kafka_consumer_lag", Set.of("group", "topic")),
+            entry("ai_worker_tasks_running", Set.of("domain")),
+            entry("ai_worker_tasks_waiting", Set.of("domain")),
             // camel-micrometer's route policy on every Camel route (platform.CamelRouteMetrics); EngineIT finds
             // each of these, with a real route's routeId, in the application's /actuator/prometheus
             entry("camel_exchanges_total", CAMEL_ROUTE_LABELS),

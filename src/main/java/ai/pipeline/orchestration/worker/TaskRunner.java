@@ -92,12 +92,12 @@ public class TaskRunner implements DisposableBean {
     });
 
     public TaskRunner(TaskRegistry registry, Revocations revocations, JsonMapper json, ProducerTemplate producer,
-                      EngineSettings settings, Tracing tracing, ClaimChecks claims) {
+                      EngineSettings settings, Tracing tracing, ClaimChecks claims, TaskSlots slots) {
         this.registry = registry;
         this.claims = claims;
         this.tracing = tracing;
         this.settings = settings;
-        this.slots = new TaskSlots(settings::concurrency);
+        this.slots = slots;
         this.revocations = revocations;
         this.json = json;
         this.producer = producer;

@@ -1,6 +1,9 @@
 package ai.pipeline.orchestration.worker;
 
+import ai.pipeline.orchestration.engine.EngineSettings;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
@@ -8,6 +11,8 @@ import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
 
 /**
  * How many tasks of each domain this worker runs at once ({@code app.engine.worker-concurrency}).
@@ -16,8 +21,12 @@ import java.util.function.ToIntFunction;
  * consumer while the other slot is free (a map of three pages on two consumers ran its third page
  * after the slower of the first two). With spare consumers every task is taken at once and waits
  * here for the first free slot; the earliest dispatched goes first, a map's members in their order.
+ * Meters: {@code ai.worker.tasks.running} and {@code ai.worker.tasks.waiting} by domain
+ * [ai_worker_tasks_running, ai_worker_tasks_waiting]: tasks waiting while a domain's slots are full
+ * say its workers are the bottleneck.
  */
-final class TaskSlots {
+@Component
+class TaskSlots {
 
     /** Earliest dispatched first; then a canvas's nodes in their order (member 2 before member 10); then arrival. */
     static final Comparator<Waiter> FIRST_DISPATCHED = Comparator
@@ -26,20 +35,38 @@ final class TaskSlots {
             .thenComparingLong(w -> w.arrival);
 
     private final ToIntFunction<String> slotsOfDomain;
+    private final MeterRegistry registry;
     private final Map<String, Domain> domains = new ConcurrentHashMap<>();
     private final AtomicLong arrivals = new AtomicLong();
 
-    /** {@code slotsOfDomain}: how many tasks of a domain may run at once. */
-    TaskSlots(ToIntFunction<String> slotsOfDomain) {
+    @Autowired
+    TaskSlots(EngineSettings settings, MeterRegistry registry) {
+        this(settings::concurrency, registry);
+    }
+
+    /** {@code slotsOfDomain}: how many tasks of a domain may run at once; {@code registry} null: no meters. */
+    TaskSlots(ToIntFunction<String> slotsOfDomain, MeterRegistry registry) {
         this.slotsOfDomain = slotsOfDomain;
+        this.registry = registry;
     }
 
     /** Waits for a free slot of {@code domain} for this task; close the slot when the task has run. */
     Slot take(String domain, TaskMessage message) throws InterruptedException {
-        Domain slots = domains.computeIfAbsent(domain, d -> new Domain(slotsOfDomain.applyAsInt(d)));
+        Domain slots = domains.computeIfAbsent(domain, this::newDomain);
         Instant dispatchedAt = message.dispatchedAt() == null ? Instant.MIN : message.dispatchedAt();
         slots.take(new Waiter(dispatchedAt, message.node() == null ? "" : message.node(), arrivals.incrementAndGet()));
         return slots::give;
+    }
+
+    private Domain newDomain(String domain) {
+        Domain slots = new Domain(slotsOfDomain.applyAsInt(domain));
+        if (registry != null) {
+            Gauge.builder("ai.worker.tasks.running", slots, Domain::running).tag("domain", domain)
+                    .description("tasks of the domain this worker runs now").register(registry);
+            Gauge.builder("ai.worker.tasks.waiting", slots, Domain::waiting).tag("domain", domain)
+                    .description("tasks of the domain this worker took that wait for a free slot").register(registry);
+        }
+        return slots;
     }
 
     /** A taken slot: closing it lets the next waiting task run. */
@@ -51,11 +78,21 @@ final class TaskSlots {
 
     /** Tasks waiting for a slot of one domain, and the slots free. */
     private static final class Domain {
+        private final int slots;
         private int free;
         private final PriorityQueue<Waiter> waiting = new PriorityQueue<>(FIRST_DISPATCHED);
 
         Domain(int slots) {
-            this.free = Math.max(1, slots);
+            this.slots = Math.max(1, slots);
+            this.free = this.slots;
+        }
+
+        synchronized double running() {
+            return slots - free;
+        }
+
+        synchronized double waiting() {
+            return waiting.size();
         }
 
         synchronized void take(Waiter waiter) throws InterruptedException {

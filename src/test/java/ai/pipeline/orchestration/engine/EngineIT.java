@@ -426,7 +426,9 @@ class EngineIT {
                 .contains("ai_task_duration_seconds_count{")
                 .contains("ai_task_queue_wait_seconds_count{")
                 .contains("ai_pipeline_in_flight{")
-                .contains("ai_kafka_consumer_lag{", "group=\"orchestrator\""));
+                .contains("ai_kafka_consumer_lag{", "group=\"orchestrator\"")
+                .containsPattern("ai_worker_tasks_running\\{[^}]*domain=\"core\"")
+                .containsPattern("ai_worker_tasks_waiting\\{[^}]*domain=\"core\""));
 
         // camel-micrometer's route policy (platform.CamelRouteMetrics) on the engine's routes and on a worker
         // route made from the task-worker template: the names and labels the Grafana dashboard queries

@@ -216,6 +216,6 @@ class TaskRunnerTest {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
                 Duration.ofMillis(5), Map.of(), null, Duration.ofSeconds(30), DataSize.ofBytes(claimCheckAbove), true);
         ClaimChecks claims = new ClaimChecks(new Storage(storageRoot, maxFileBytes), json, claimCheckAbove);
-        return new TaskRunner(registry, revocations, json, null, settings, tracing, claims);
+        return new TaskRunner(registry, revocations, json, null, settings, tracing, claims, new TaskSlots(settings::concurrency, null));
     }
 }

@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,8 @@ class TaskSlotsTest {
 
     @Test
     void aDomainRunsAsManyTasksAtOnceAsItHasSlotsAndOtherDomainsAreNotHeldUp() throws Exception {
-        TaskSlots slots = new TaskSlots(domain -> domain.equals("ocr") ? 2 : 1);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        TaskSlots slots = new TaskSlots(domain -> domain.equals("ocr") ? 2 : 1, meters);
         TaskSlots.Slot first = slots.take("ocr", task("1.0", AT));
         TaskSlots.Slot second = slots.take("ocr", task("1.1", AT));
         TaskSlots.Slot llm = slots.take("llm", task("2", AT));   // its own slots
@@ -36,16 +38,21 @@ class TaskSlotsTest {
             }
         });
         assertThat(third.await(200, TimeUnit.MILLISECONDS)).as("a third ocr task while two run").isFalse();
+        assertThat(meters.get("ai.worker.tasks.running").tag("domain", "ocr").gauge().value()).isEqualTo(2);
+        assertThat(meters.get("ai.worker.tasks.waiting").tag("domain", "ocr").gauge().value()).isEqualTo(1);
         second.close();
         assertThat(third.await(5, TimeUnit.SECONDS)).as("the third once a slot is free").isTrue();
         waiting.join();
+        assertThat(meters.get("ai.worker.tasks.running").tag("domain", "ocr").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("ai.worker.tasks.waiting").tag("domain", "ocr").gauge().value()).isZero();
+        assertThat(meters.get("ai.worker.tasks.running").tag("domain", "llm").gauge().value()).isEqualTo(1);
         first.close();
         llm.close();
     }
 
     @Test
     void aFreedSlotGoesToTheEarliestDispatchedTaskThenToTheCanvasOrderNotToTheFirstToAsk() throws Exception {
-        TaskSlots slots = new TaskSlots(domain -> 1);
+        TaskSlots slots = new TaskSlots(domain -> 1, null);
         TaskSlots.Slot running = slots.take("ocr", task("0", AT));
         List<String> ran = new CopyOnWriteArrayList<>();
         // asked for in this order: a later dispatch, then members 10 and 2 of a map dispatched earlier
@@ -70,7 +77,7 @@ class TaskSlotsTest {
 
     @Test
     void aTaskInterruptedWhileWaitingGivesUpItsPlaceAndTheSlotStillGoesOn() throws Exception {
-        TaskSlots slots = new TaskSlots(domain -> 1);
+        TaskSlots slots = new TaskSlots(domain -> 1, null);
         TaskSlots.Slot running = slots.take("ocr", task("0", AT));
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         Thread interrupted = start(() -> {
