@@ -50,6 +50,11 @@ class TaskSlots {
         this.registry = registry;
     }
 
+    /** The slots of a domain this worker runs tasks of, made before its first task so its meters show from the start. */
+    void open(String domain) {
+        domains.computeIfAbsent(domain, this::newDomain);
+    }
+
     /** Waits for a free slot of {@code domain} for this task; close the slot when the task has run. */
     Slot take(String domain, TaskMessage message) throws InterruptedException {
         Domain slots = domains.computeIfAbsent(domain, this::newDomain);

@@ -37,10 +37,12 @@ class WorkerRoutes extends RouteBuilder {
     private final Revocations revocations;
     private final JsonMapper json;
     private final WorkerReports reports;
+    private final TaskSlots slots;
 
     WorkerRoutes(TaskRegistry registry, EngineSettings settings, Revocations revocations, JsonMapper json,
-                 WorkerReports reports) {
+                 WorkerReports reports, TaskSlots slots) {
         this.reports = reports;
+        this.slots = slots;
         this.registry = registry;
         this.settings = settings;
         this.revocations = revocations;
@@ -74,6 +76,7 @@ class WorkerRoutes extends RouteBuilder {
                 topicsByDomain.computeIfAbsent(task.domain(), d -> new ArrayList<>()).add(Topics.forTask(task.name()));
             }
         }
+        topicsByDomain.keySet().forEach(slots::open);
         topicsByDomain.forEach((domain, topics) -> templatedRoute(TEMPLATE)
                 .routeId("worker-" + domain)
                 .parameter("topics", String.join(",", topics))
