@@ -20,7 +20,9 @@ import org.springframework.stereotype.Component;
  * read by one consumer only, so with one consumer per slot a task waits behind another on its
  * consumer while the other slot is free (a map of three pages on two consumers ran its third page
  * after the slower of the first two). With spare consumers every task is taken at once and waits
- * here for the first free slot; the earliest dispatched goes first, a map's members in their order.
+ * here for the first free slot; of the tasks waiting, the earliest dispatched goes first, a map's
+ * members in their order (a slot free when a task arrives is its at once: which of a group's members
+ * arriving together start first is a race).
  * Meters: {@code ai.worker.tasks.running} and {@code ai.worker.tasks.waiting} by domain
  * [ai_worker_tasks_running, ai_worker_tasks_waiting]: tasks waiting while a domain's slots are full
  * say its workers are the bottleneck.
