@@ -1,5 +1,6 @@
 package ai.pipeline.orchestration.api;
 
+import ai.pipeline.orchestration.engine.Plan;
 import ai.pipeline.orchestration.pipelines.PipelineDefinition;
 import ai.pipeline.orchestration.scheduling.RunCallbacks;
 import ai.pipeline.orchestration.store.AttemptRow;
@@ -106,7 +107,7 @@ public final class PipelineViews {
         static List<TaskView> of(List<TaskRow> tasks, List<AttemptRow> attempts, PipelineDefinition definition,
                                  JsonMapper json) {
             Map<String, List<AttemptRow>> byTask = attempts.stream().collect(Collectors.groupingBy(AttemptRow::taskId));
-            return tasks.stream().sorted(Comparator.comparing((TaskRow t) -> t.node, NODE_ORDER)).map(t -> new TaskView(t.taskId, t.name, t.node, stageName(definition, t.node),
+            return tasks.stream().sorted(Comparator.comparing((TaskRow t) -> t.node, Plan.NODE_ORDER)).map(t -> new TaskView(t.taskId, t.name, t.node, stageName(definition, t.node),
                     t.state.name(), t.attempt, t.maxAttempts, t.createdAt, t.queuedAt, t.startedAt, t.finishedAt,
                     duration(t.startedAt, t.finishedAt), t.state == TaskState.STARTED ? t.worker : null, t.error, parse(json, t.result),
                     byTask.getOrDefault(t.taskId, List.of()).stream().map(AttemptView::of).toList()))
@@ -197,30 +198,6 @@ public final class PipelineViews {
     }
 
     record PipelineList(List<PipelineInfo> items) {
-    }
-
-    /** Canvas order of node paths: steps, members and items by number, a chord's header (h0, h1, …) before its body. */
-    static final Comparator<String> NODE_ORDER = (a, b) -> {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            int c = Long.compare(rank(x[i]), rank(y[i]));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(x.length, y.length);
-    };
-
-    private static long rank(String segment) {
-        if ("body".equals(segment)) {
-            return Long.MAX_VALUE;
-        }
-        try {
-            return Long.parseLong(segment.startsWith("h") ? segment.substring(1) : segment);
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE - 1;
-        }
     }
 
     private static Long duration(Instant from, Instant to) {

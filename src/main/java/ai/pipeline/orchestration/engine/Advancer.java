@@ -627,7 +627,6 @@ final class Advancer {
         return node != null && node.kind() == Kind.TASK ? node : null;
     }
 
-
     // ---- joins ------------------------------------------------------------------------------
 
     /**

@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.engine;
 import ai.pipeline.orchestration.canvas.Canvas;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * recorded only when the run fails.
  */
 public final class Plan {
+
+    /** Canvas order of node paths: steps, members and items by number, a chord's header (h0, h1, …) before its body. */
+    public static final Comparator<String> NODE_ORDER = (a, b) -> {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = Long.compare(rank(x[i]), rank(y[i]));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    };
+
+    private static long rank(String segment) {
+        if ("body".equals(segment)) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(segment.startsWith("h") ? segment.substring(1) : segment);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE - 1;
+        }
+    }
 
     public enum Kind {
         TASK, CHAIN, GROUP, CHORD, FOR_EACH;

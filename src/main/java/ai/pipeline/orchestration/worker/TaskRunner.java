@@ -165,7 +165,7 @@ public class TaskRunner implements DisposableBean {
     private TaskSlots.Slot takeSlot(TaskMessage message) {
         String task = message.task();
         try {
-            return slots.take(task.contains(".") ? task.substring(0, task.indexOf('.')) : task, message);
+            return slots.take(TaskDefinition.domainOf(task), message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             // its offset is not committed: the task runs after the restart

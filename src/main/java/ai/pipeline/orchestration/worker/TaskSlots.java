@@ -2,6 +2,7 @@ package ai.pipeline.orchestration.worker;
 
 import ai.pipeline.orchestration.engine.EngineSettings;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
+import ai.pipeline.orchestration.engine.Plan;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -31,9 +32,9 @@ import org.springframework.stereotype.Component;
 class TaskSlots {
 
     /** Earliest dispatched first; then a canvas's nodes in their order (member 2 before member 10); then arrival. */
-    static final Comparator<Waiter> FIRST_DISPATCHED = Comparator
+    private static final Comparator<Waiter> FIRST_DISPATCHED = Comparator
             .comparing((Waiter w) -> w.dispatchedAt)
-            .thenComparing((Waiter w) -> w.node, TaskSlots::compareNodes)
+            .thenComparing((Waiter w) -> w.node, Plan.NODE_ORDER)
             .thenComparingLong(w -> w.arrival);
 
     private final ToIntFunction<String> slotsOfDomain;
@@ -103,7 +104,7 @@ class TaskSlots {
         }
 
         synchronized void take(Waiter waiter) throws InterruptedException {
-            if (free > 0 && waiting.isEmpty()) {
+            if (free > 0) {   // tasks wait only while no slot is free: give() hands a freed slot to the next
                 free--;
                 return;
             }
@@ -133,7 +134,7 @@ class TaskSlots {
         }
     }
 
-    static final class Waiter {
+    private static final class Waiter {
         final Instant dispatchedAt;
         final String node;
         final long arrival;
@@ -144,26 +145,5 @@ class TaskSlots {
             this.node = node;
             this.arrival = arrival;
         }
-    }
-
-    /** Node ids such as {@code 1.2} and {@code 1.10}, compared part by part, numbers as numbers. */
-    static int compareNodes(String a, String b) {
-        String[] left = a.split("\\.");
-        String[] right = b.split("\\.");
-        for (int i = 0; i < Math.min(left.length, right.length); i++) {
-            int order = comparePart(left[i], right[i]);
-            if (order != 0) {
-                return order;
-            }
-        }
-        return Integer.compare(left.length, right.length);
-    }
-
-    private static int comparePart(String a, String b) {
-        boolean numbers = !a.isEmpty() && !b.isEmpty() && a.chars().allMatch(Character::isDigit) && b.chars().allMatch(Character::isDigit);
-        if (numbers && a.length() < 10 && b.length() < 10) {
-            return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
-        }
-        return a.compareTo(b);
     }
 }

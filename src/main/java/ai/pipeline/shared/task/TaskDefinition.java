@@ -40,6 +40,12 @@ public record TaskDefinition(String name, String description, TaskArguments argu
 
     /** The part before the dot: {@code ocr}, {@code llm}, {@code vision}, {@code core}. */
     public String domain() {
-        return name.substring(0, name.indexOf('.'));
+        return domainOf(name);
+    }
+
+    /** The domain of a task name ({@code ocr.extract_page}: {@code ocr}); a name without a dot is its own. */
+    public static String domainOf(String taskName) {
+        int dot = taskName.indexOf('.');
+        return dot < 0 ? taskName : taskName.substring(0, dot);
     }
 }
