@@ -236,8 +236,9 @@ public class OrchestratorLease implements SmartLifecycle, DisposableBean {
 
 
     /**
-     * On a clean stop, once the web server drained its requests and before Camel stops: the routes that
-     * feed the engine stop (their exchanges in flight finish, their results stored by the group commit),
+     * On a clean stop, once the web server drained its requests and the Kafka consumers stopped
+     * ({@code KafkaConsumersStop}), before Camel stops: the routes that feed the engine stop (their
+     * exchanges in flight finish, their results stored by the group commit),
      * the engine stores what it holds through the {@code orchestration-records} route, which still runs, then
      * the lease is freed, so a standing-by instance takes over at its next try rather than after the
      * lease's term.
