@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * requests and before the orchestrator stores what it holds and Camel stops its routes. Camel's
  * shutdown strategy stops one route's consumer after another, and a camel-kafka consumer waits for
  * its poll to return twice on the way (to suspend, then to stop): with thirty-odd consumers that took
- * 8 of the 10 s an idle process needed to stop, as long as {@code docker stop} waits before a kill.
+ * 7 of the 8.7 s an idle process needed to exit after SIGTERM ({@code docker stop} kills after 10 s).
  * Each consumer still finishes the records it is handling first; one still busy after
  * {@code camel.main.shutdown-timeout} is left to Camel's shutdown strategy, which forces it, as before.
  */
