@@ -16,7 +16,6 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,22 +28,24 @@ import org.springframework.stereotype.Component;
  * {@code camel.main.shutdown-timeout} is left to Camel's shutdown strategy, which forces it, as before.
  */
 @Component
-class KafkaConsumersStop implements SmartLifecycle {
+class KafkaConsumersStop extends StopOnlyLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConsumersStop.class);
 
     private final CamelContext camel;
     private final Duration timeout;
-    private volatile boolean running = true;
 
+    /** After the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}), before the orchestrator lease's stop ({@code DEFAULT_PHASE - 1536}). */
     KafkaConsumersStop(CamelContext camel, @Value("${camel.main.shutdown-timeout:15}") long timeoutSeconds) {
+        super(DEFAULT_PHASE - 1280);
+        markRunning(true);   // from the start: what it stops is there once Camel started
         this.camel = camel;
         this.timeout = Duration.ofSeconds(timeoutSeconds);
     }
 
     @Override
     public void stop() {
-        running = false;
+        markRunning(false);
         List<Consumer> consumers = camel.getRoutes().stream().map(Route::getConsumer)
                 .filter(consumer -> consumer instanceof KafkaConsumer && ServiceHelper.isStarted(consumer)).toList();
         if (consumers.isEmpty()) {
@@ -73,30 +74,5 @@ class KafkaConsumersStop implements SmartLifecycle {
         } finally {
             stopping.shutdown();   // not shutdownNow: a consumer still finishing its records goes on
         }
-    }
-
-    /**
-     * Not started with the context (starting a lifecycle bean at refresh starts what it depends on, the
-     * CamelContext among them, before its routes are added); running from the start, so that it is stopped.
-     */
-    @Override
-    public boolean isAutoStartup() {
-        return false;
-    }
-
-    @Override
-    public void start() {
-        running = true;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** After the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}), before the orchestrator lease's stop ({@code DEFAULT_PHASE - 1536}). */
-    @Override
-    public int getPhase() {
-        return DEFAULT_PHASE - 1280;
     }
 }

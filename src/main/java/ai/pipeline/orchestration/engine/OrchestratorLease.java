@@ -3,6 +3,7 @@ package ai.pipeline.orchestration.engine;
 import ai.pipeline.platform.DataDirectory;
 import ai.pipeline.orchestration.store.ExecutionRecordRoutes;
 import ai.pipeline.platform.HostName;
+import ai.pipeline.platform.StopOnlyLifecycle;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import org.apache.camel.spi.RouteStartupOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
@@ -41,7 +41,7 @@ import org.springframework.stereotype.Component;
  * the calls that need the engine to it ({@code ai.pipeline.orchestration.api.EngineCallForwarding}).
  */
 @Component
-public class OrchestratorLease implements SmartLifecycle, DisposableBean {
+public class OrchestratorLease extends StopOnlyLifecycle implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(OrchestratorLease.class);
     static final Duration TERM = Duration.ofSeconds(10);
@@ -69,11 +69,11 @@ public class OrchestratorLease implements SmartLifecycle, DisposableBean {
     });
     private volatile long epoch;
     private volatile boolean holding;
-    private volatile boolean running;
     private String url;
 
     OrchestratorLease(EngineSettings settings, JdbcTemplate jdbc, PipelineEngine engine, OutboxPublisher publisher,
                       CamelContext camel, DataDirectory dataDirectory, Environment environment) {
+        super(DEFAULT_PHASE - 1536);   // after the web server's graceful shutdown (DEFAULT_PHASE - 1024), before Camel's (- 2049)
         this.settings = settings;
         this.jdbc = jdbc;
         this.engine = engine;
@@ -91,7 +91,7 @@ public class OrchestratorLease implements SmartLifecycle, DisposableBean {
             return;
         }
         url = advertisedUrl();
-        running = true;
+        markRunning(true);
         tick();
         timer.scheduleWithFixedDelay(this::tick, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -246,7 +246,7 @@ public class OrchestratorLease implements SmartLifecycle, DisposableBean {
     @Override
     public void stop() {
         timer.shutdownNow();
-        running = false;
+        markRunning(false);
         if (!holding) {
             return;
         }
@@ -263,31 +263,6 @@ public class OrchestratorLease implements SmartLifecycle, DisposableBean {
         } catch (Exception e) {
             log.warn("Could not release the orchestrator lease ({}); another instance takes over when it expires", e.toString());
         }
-    }
-
-    /**
-     * Not started with the context: starting a lifecycle bean at refresh starts what it depends on, and
-     * the CamelContext started then would start before its routes are added. {@link #begin} marks it running.
-     */
-    @Override
-    public boolean isAutoStartup() {
-        return false;
-    }
-
-    @Override
-    public void start() {
-        running = true;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** After the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}), before Camel's ({@code DEFAULT_PHASE - 2049}). */
-    @Override
-    public int getPhase() {
-        return DEFAULT_PHASE - 1536;
     }
 
     @Override
