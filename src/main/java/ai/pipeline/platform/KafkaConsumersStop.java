@@ -62,13 +62,15 @@ class KafkaConsumersStop extends StopOnlyLifecycle {
                     .<Future<?>>map(consumer -> stopping.submit(() -> ServiceHelper.stopService(consumer))).toList();
             long deadline = begin + timeout.toNanos();
             for (Future<?> stop : stops) {
-                stop.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                try {
+                    stop.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException e) {   // the others are still waited for
+                    log.warn("A Kafka consumer did not stop cleanly: {}", e.getCause().toString());
+                }
             }
             log.info("Stopped {} Kafka consumers in {} ms", consumers.size(), (System.nanoTime() - begin) / 1_000_000);
         } catch (TimeoutException e) {
             log.warn("Kafka consumers still finishing their records after {}; Camel's shutdown forces them", timeout);
-        } catch (ExecutionException e) {
-            log.warn("A Kafka consumer did not stop cleanly: {}", e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

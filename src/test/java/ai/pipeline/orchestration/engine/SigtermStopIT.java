@@ -43,6 +43,8 @@ class SigtermStopIT {
             app.stop();
         }
         String log = Files.readString(dataDir.resolve("app.log"));
+        assertThat(log).as("every Kafka consumer stopped (KafkaConsumersStop) before the engine stored what it held")
+                .containsPattern("Stopped \\d+ Kafka consumers in \\d+ ms[\\s\\S]*Released the orchestrator lease");
         assertThat(log).contains("Released the orchestrator lease")
                 .doesNotContain("Database is already closed")
                 .doesNotContain("Could not release")
