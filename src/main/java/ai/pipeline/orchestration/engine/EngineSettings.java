@@ -38,6 +38,9 @@ import org.springframework.util.unit.DataSize;
  * @param workersContinueChains the worker of a chain step sends the next step (a task) itself once it succeeded,
  *                           as Celery's workers do: one Kafka hop per step instead of two (the report still goes to
  *                           the orchestrator, which records it); false: the orchestrator dispatches every step
+ * @param fanOutOrderWait    how long a worker holds a free slot for a fan-out's earlier tasks of the same domain
+ *                           that have not reached it yet, so a group's or map's tasks start in their order (they
+ *                           reach its consumers in any order); 0: a task takes a free slot at once (see TaskSlots)
  */
 @ConfigurationProperties("app.engine")
 public record EngineSettings(
@@ -55,7 +58,8 @@ public record EngineSettings(
         String advertisedUrl,
         @DefaultValue("30s") Duration forwardTimeout,
         @DefaultValue("1MB") DataSize claimCheckAbove,
-        @DefaultValue("true") boolean workersContinueChains) {
+        @DefaultValue("true") boolean workersContinueChains,
+        @DefaultValue("20ms") Duration fanOutOrderWait) {
 
     /** A task type's default time limits; a null field: no such limit. */
     public record TimeLimits(Duration soft, Duration hard) {

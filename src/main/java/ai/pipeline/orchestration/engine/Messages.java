@@ -20,21 +20,33 @@ public final class Messages {
      * On {@code ai.tasks.<task>}: run attempt {@code attempt} of the task at {@code node}. {@code timeLimit}:
      * the step's own time limits, if the canvas gives any (else the worker applies the task type's).
      * {@code then}: the next step of its chain, when that is a task the worker sends on its own
-     * once this one succeeded ({@link Next}).
+     * once this one succeeded ({@link Next}). {@code fanOut}: its place in the fan-out it went out with
+     * ({@link FanOutPlace}), when it was one of several.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskMessage(String chainId, String taskId, String node, String task, int attempt,
                               Map<String, Object> args, JsonNode input, Instant dispatchedAt, Canvas.TimeLimit timeLimit,
-                              Next then) {
+                              Next then, FanOutPlace fanOut) {
 
         public TaskMessage(String chainId, String taskId, String node, String task, int attempt,
                            Map<String, Object> args, JsonNode input, Instant dispatchedAt) {
             this(chainId, taskId, node, task, attempt, args, input, dispatchedAt, null, null);
         }
 
+        public TaskMessage(String chainId, String taskId, String node, String task, int attempt,
+                           Map<String, Object> args, JsonNode input, Instant dispatchedAt, Canvas.TimeLimit timeLimit,
+                           Next then) {
+            this(chainId, taskId, node, task, attempt, args, input, dispatchedAt, timeLimit, then, null);
+        }
+
         /** The same message with another input (one kept in storage, {@link ClaimChecks}). */
         public TaskMessage withInput(JsonNode otherInput) {
-            return new TaskMessage(chainId, taskId, node, task, attempt, args, otherInput, dispatchedAt, timeLimit, then);
+            return new TaskMessage(chainId, taskId, node, task, attempt, args, otherInput, dispatchedAt, timeLimit, then, fanOut);
+        }
+
+        /** The same message at its place in a fan-out. */
+        public TaskMessage at(FanOutPlace place) {
+            return new TaskMessage(chainId, taskId, node, task, attempt, args, input, dispatchedAt, timeLimit, then, place);
         }
 
         /** The next step's message, to send now: this task's result as its input (unless it takes none). */
@@ -43,6 +55,15 @@ public final class Messages {
             return new TaskMessage(next.chainId, next.taskId, next.node, next.task, next.attempt, next.args,
                     then.takesResult() ? result : null, now, next.timeLimit, next.then);
         }
+    }
+
+    /**
+     * A task message's place in the fan-out it went out with (a group's, chord header's or map's
+     * members, sent together): the fan-out's node, how many of its messages to the same domain come
+     * before this one ({@code ahead}) and how many there are ({@code of}). A worker starts a fan-out's
+     * tasks of one domain in that order (TaskSlots): they reach its consumers in any order.
+     */
+    public record FanOutPlace(String node, int ahead, int of) {
     }
 
     /**

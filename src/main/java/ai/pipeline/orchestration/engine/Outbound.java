@@ -3,12 +3,15 @@ package ai.pipeline.orchestration.engine;
 import ai.pipeline.orchestration.engine.Messages.Dispatch;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import ai.pipeline.orchestration.store.OutboxMessage;
+import ai.pipeline.shared.task.TaskDefinition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -86,8 +89,23 @@ final class Outbound {
         if (dispatches.size() == 1) {
             publish(dispatches.get(0).topic(), owner[0], dispatches.get(0).message());
         } else {
-            publish(FAN_OUT, owner[0], new Messages.FanOut(owner[0], owner[1], List.copyOf(dispatches)));
+            publish(FAN_OUT, owner[0], new Messages.FanOut(owner[0], owner[1], placed(owner[1], dispatches)));
         }
+    }
+
+    /** The fan-out's messages, each with its place among those to the same domain (in dispatch order). */
+    private static List<Dispatch> placed(String fanOutNode, List<Dispatch> dispatches) {
+        Map<String, Integer> perDomain = new HashMap<>();
+        dispatches.forEach(dispatch -> perDomain.merge(TaskDefinition.domainOf(dispatch.message().task()), 1, Integer::sum));
+        Map<String, Integer> placedPerDomain = new HashMap<>();
+        List<Dispatch> placed = new ArrayList<>(dispatches.size());
+        for (Dispatch dispatch : dispatches) {
+            String domain = TaskDefinition.domainOf(dispatch.message().task());
+            int ahead = placedPerDomain.merge(domain, 1, Integer::sum) - 1;
+            placed.add(new Dispatch(dispatch.topic(),
+                    dispatch.message().at(new Messages.FanOutPlace(fanOutNode, ahead, perDomain.get(domain)))));
+        }
+        return List.copyOf(placed);
     }
 
     void publish(String topic, String key, Object payload) {

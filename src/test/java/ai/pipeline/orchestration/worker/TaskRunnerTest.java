@@ -156,7 +156,7 @@ class TaskRunnerTest {
     void aTaskTypesDefaultLimitAppliesUnlessTheStepGivesItsOwn() {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
                 Duration.ofMillis(5), Map.of("ocr", new EngineSettings.TimeLimits(Duration.ofMinutes(9), Duration.ofMinutes(10)),
-                "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))), null, Duration.ofSeconds(30), DataSize.ofMegabytes(1), true);
+                "default", new EngineSettings.TimeLimits(null, Duration.ofMinutes(20))), null, Duration.ofSeconds(30), DataSize.ofMegabytes(1), true, Duration.ZERO);
 
         assertThat(settings.timeLimit("ocr.extract_text", "ocr", null)).isEqualTo(new Canvas.TimeLimit(540_000L, 600_000L));
         assertThat(settings.timeLimit("ocr.extract_text", "ocr", new Canvas.TimeLimit(null, 5_000L)))
@@ -214,8 +214,8 @@ class TaskRunnerTest {
 
     private TaskRunner runner(TaskRegistry registry, Revocations revocations, Tracing tracing, long claimCheckAbove, long maxFileBytes) {
         EngineSettings settings = new EngineSettings(true, 1, List.of("*"), Map.of(), Map.of(), Duration.ofHours(1), Duration.ofHours(1), 10, 100,
-                Duration.ofMillis(5), Map.of(), null, Duration.ofSeconds(30), DataSize.ofBytes(claimCheckAbove), true);
+                Duration.ofMillis(5), Map.of(), null, Duration.ofSeconds(30), DataSize.ofBytes(claimCheckAbove), true, Duration.ZERO);
         ClaimChecks claims = new ClaimChecks(new Storage(storageRoot, maxFileBytes), json, claimCheckAbove);
-        return new TaskRunner(registry, revocations, json, null, settings, tracing, claims, new TaskSlots(settings::concurrency, null));
+        return new TaskRunner(registry, revocations, json, null, settings, tracing, claims, new TaskSlots(settings::concurrency, Duration.ZERO, null));
     }
 }

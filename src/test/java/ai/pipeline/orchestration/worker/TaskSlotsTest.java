@@ -2,8 +2,10 @@ package ai.pipeline.orchestration.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.pipeline.orchestration.engine.Messages.FanOutPlace;
 import ai.pipeline.orchestration.engine.Messages.TaskMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +23,15 @@ class TaskSlotsTest {
         return new TaskMessage("chain", "task-" + node, node, "ocr.extract_page", 1, Map.of(), null, dispatchedAt);
     }
 
+    /** A map's member at {@code 1.<ahead>}, one of {@code of} sent together. */
+    private static TaskMessage member(int ahead, int of) {
+        return task("1." + ahead, AT).at(new FanOutPlace("1", ahead, of));
+    }
+
     @Test
     void aDomainRunsAsManyTasksAtOnceAsItHasSlotsAndOtherDomainsAreNotHeldUp() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        TaskSlots slots = new TaskSlots(domain -> domain.equals("ocr") ? 2 : 1, meters);
+        TaskSlots slots = new TaskSlots(domain -> domain.equals("ocr") ? 2 : 1, Duration.ZERO, meters);
         TaskSlots.Slot first = slots.take("ocr", task("1.0", AT));
         TaskSlots.Slot second = slots.take("ocr", task("1.1", AT));
         TaskSlots.Slot llm = slots.take("llm", task("2", AT));   // its own slots
@@ -52,7 +59,7 @@ class TaskSlotsTest {
 
     @Test
     void aFreedSlotGoesToTheEarliestDispatchedTaskThenToTheCanvasOrderNotToTheFirstToAsk() throws Exception {
-        TaskSlots slots = new TaskSlots(domain -> 1, null);
+        TaskSlots slots = new TaskSlots(domain -> 1, Duration.ZERO, null);
         TaskSlots.Slot running = slots.take("ocr", task("0", AT));
         List<String> ran = new CopyOnWriteArrayList<>();
         // asked for in this order: a later dispatch, then members 10 and 2 of a map dispatched earlier
@@ -77,7 +84,7 @@ class TaskSlotsTest {
 
     @Test
     void aTaskInterruptedWhileWaitingGivesUpItsPlaceAndTheSlotStillGoesOn() throws Exception {
-        TaskSlots slots = new TaskSlots(domain -> 1, null);
+        TaskSlots slots = new TaskSlots(domain -> 1, Duration.ZERO, null);
         TaskSlots.Slot running = slots.take("ocr", task("0", AT));
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         Thread interrupted = start(() -> {
@@ -106,6 +113,55 @@ class TaskSlotsTest {
         assertThat(failures).hasSize(1);
     }
 
+    @Test
+    void aFanOutsTasksStartInTheirOrderWhicheverArrivesFirst() throws Exception {
+        TaskSlots slots = new TaskSlots(domain -> 2, Duration.ofSeconds(30), null);
+        List<String> started = new CopyOnWriteArrayList<>();
+        List<TaskSlots.Slot> running = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int ahead : new int[] {2, 1}) {   // the third page reaches the worker first, then the second
+            threads.add(start(() -> {
+                try {
+                    TaskSlots.Slot slot = slots.take("ocr", member(ahead, 3));
+                    started.add("1." + ahead);
+                    running.add(slot);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            awaitWaiting(threads.get(threads.size() - 1));
+        }
+        assertThat(started).as("both slots are free, but the first page has not arrived").isEmpty();
+
+        running.add(slots.take("ocr", member(0, 3)));   // the first page: a slot at once
+        started.add(0, "1.0");
+        threads.get(1).join(5000);
+        assertThat(started).containsExactly("1.0", "1.1");
+        awaitWaiting(threads.get(0));   // the third waits for a slot now
+        running.get(0).close();
+        threads.get(0).join(5000);
+        assertThat(started).containsExactly("1.0", "1.1", "1.2");
+    }
+
+    @Test
+    void aTaskWaitsForItsFanOutsEarlierTasksOnlySoLongAndNotWhenTheyAllFitTheSlots() throws Exception {
+        TaskSlots slots = new TaskSlots(domain -> 2, Duration.ofMillis(200), null);
+        long begin = System.nanoTime();
+        slots.take("ocr", member(1, 3)).close();   // the first went to another worker: it never comes
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin)).isGreaterThanOrEqualTo(200);
+
+        TaskSlots fitting = new TaskSlots(domain -> 2, Duration.ofSeconds(30), null);
+        Thread second = start(() -> {
+            try {
+                fitting.take("ocr", member(1, 2)).close();   // two members, two slots: the order does not matter
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        second.join(5000);
+        assertThat(second.isAlive()).isFalse();
+    }
+
     private static Thread start(Runnable body) {
         Thread thread = new Thread(body);
         thread.start();
@@ -114,9 +170,13 @@ class TaskSlotsTest {
 
     private static void awaitWaiting(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+        while (!waiting(thread) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);
+        assertThat(waiting(thread)).as(thread.getState().toString()).isTrue();
+    }
+
+    private static boolean waiting(Thread thread) {
+        return thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING;
     }
 }
