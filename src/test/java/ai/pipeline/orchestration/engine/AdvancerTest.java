@@ -24,6 +24,7 @@ import ai.pipeline.shared.task.TaskDefinition;
 import ai.pipeline.shared.task.TaskFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -35,7 +36,8 @@ class AdvancerTest {
     private final JsonMapper json = JsonMapper.builder().build();
     private final TaskRegistry registry = new TaskRegistry(List.of(
             TaskDefinition.of("core.echo", "", TaskArguments.none(), (c, a) -> null),
-            TaskDefinition.of("core.fail", "", TaskArguments.none(), (c, a) -> null)));
+            TaskDefinition.of("core.fail", "", TaskArguments.none(), (c, a) -> null),
+            TaskDefinition.of("ocr.read", "", TaskArguments.none(), (c, a) -> null)));
     private Advancer advancer = new Advancer(registry, Duration.ofMinutes(5), 10_000, (chainId, value) -> value, true);
 
     @Test
@@ -189,6 +191,19 @@ class AdvancerTest {
             assertThat(feed.expected()).isEqualTo(3);
             assertThat(feed.node()).isEqualTo("0");
         });
+    }
+
+    @Test
+    void eachMessageOfAFanOutSaysItsPlaceAmongThoseToItsDomain() {
+        start(group(task("core.echo"), task("ocr.read"), task("core.echo"), task("ocr.read")), "{}");
+        JsonNode fanOut = json.readTree(lastOut.messages().stream().filter(m -> m.topic().equals(Outbound.FAN_OUT))
+                .findFirst().orElseThrow().payload());
+        List<String> places = new ArrayList<>();
+        fanOut.path("dispatches").forEach(d -> places.add(d.path("message").path("node").asString() + " "
+                + d.path("message").path("fanOut").path("node").asString() + " "
+                + d.path("message").path("fanOut").path("ahead").asInt() + "/" + d.path("message").path("fanOut").path("of").asInt()));
+        // workers start a fan-out's tasks of one domain in this order (TaskSlots)
+        assertThat(places).containsExactly("0.0 0 0/2", "0.1 0 0/2", "0.2 0 1/2", "0.3 0 1/2");
     }
 
     @Test
