@@ -49,7 +49,7 @@ class TaskSlots {
             .comparing((Waiter w) -> w.dispatchedAt)
             .thenComparing((Waiter w) -> w.node, Plan.NODE_ORDER)
             .thenComparingLong(w -> w.arrival);
-    /** A fan-out's arrivals are forgotten this long after the last one (the rest went to other processes). */
+    /** A fan-out's arrivals are forgotten this long after its first (the rest went to other processes). */
     private static final long FORGET_FAN_OUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final ToIntFunction<String> slotsOfDomain;
@@ -114,8 +114,8 @@ class TaskSlots {
         private int free;
         /** In {@link #FIRST_DISPATCHED} order. */
         private final List<Waiter> waiting = new ArrayList<>();
-        /** By fan-out; the least recently arrived at the head (access order), so the forgotten ones go first. */
-        private final LinkedHashMap<String, Arrived> fanOuts = new LinkedHashMap<>(16, 0.75f, true);
+        /** By fan-out, in the order of their first arrival: the ones to forget come first. */
+        private final LinkedHashMap<String, Arrived> fanOuts = new LinkedHashMap<>();
 
         Domain(int slots, long orderWaitNanos) {
             this.slots = Math.max(1, slots);
@@ -198,7 +198,7 @@ class TaskSlots {
         private void arrived(Waiter waiter) {
             long now = waiter.arrivedNanos;
             for (Iterator<Arrived> it = fanOuts.values().iterator(); it.hasNext(); ) {
-                if (now - it.next().lastNanos < FORGET_FAN_OUT_NANOS) {
+                if (now - it.next().firstNanos < FORGET_FAN_OUT_NANOS) {
                     break;
                 }
                 it.remove();
@@ -206,19 +206,22 @@ class TaskSlots {
             if (!ordered(waiter)) {
                 return;
             }
-            Arrived arrived = fanOuts.computeIfAbsent(waiter.fanOut, key -> new Arrived());
+            Arrived arrived = fanOuts.computeIfAbsent(waiter.fanOut, key -> new Arrived(now));
             arrived.places.set(waiter.place.ahead());
-            arrived.lastNanos = now;
             if (arrived.places.cardinality() >= waiter.place.of()) {
                 fanOuts.remove(waiter.fanOut);   // all here: no later one waits for them
             }
         }
     }
 
-    /** Which of a fan-out's tasks of one domain arrived (by their place), and when the last did. */
+    /** Which of a fan-out's tasks of one domain arrived (by their place), and when the first did. */
     private static final class Arrived {
         final BitSet places = new BitSet();
-        long lastNanos;
+        final long firstNanos;
+
+        Arrived(long firstNanos) {
+            this.firstNanos = firstNanos;
+        }
     }
 
     private static final class Waiter {
