@@ -145,6 +145,13 @@ public class PipelineEngine implements DisposableBean {
      * none overtakes them).
      */
     private long lastAfterCommit;
+    /**
+     * Events that may go before their commit ({@link Sending#ALL_FIRST}), held until a run ends or
+     * the next commit begins: a lone run's events then reach Kafka, and wake each of their readers,
+     * once at its end rather than once per report. Each Kafka request costs CPU in the broker and in
+     * every thread it wakes, which a lone run's latency pays on two cores. Under the engine's lock.
+     */
+    private final List<OutboxMessage> heldEvents = new ArrayList<>();
     /** The highest sequence number whose commit's messages are handed to Kafka. */
     private volatile long publishedSequence;
     private List<Outbound.Observation> observations = new ArrayList<>();
@@ -233,6 +240,7 @@ public class PipelineEngine implements DisposableBean {
             requestIds.clear();
             dirty.clear();
             afterCommit = new ArrayList<>();
+            heldEvents.clear();
             observations = new ArrayList<>();
             joinCompletions.clear();
             committedCondition.signalAll();
@@ -817,27 +825,35 @@ public class PipelineEngine implements DisposableBean {
      */
     private void emit(Outbound out, Sending sending) {
         appliedSequence++;
+        boolean runEnded = out.observations().stream().anyMatch(o -> o.pipeline() && !PipelineStatus.PENDING.name().equals(o.status()));
+        if (runEnded) {
+            releaseHeldEvents();
+        }
         List<String> tooLarge = new ArrayList<>();
         for (OutboxMessage message : fittedToKafka(out.messages())) {
             boolean dispatch = isDispatch(message);
             if (dispatch && !KafkaTopics.fits(message.payload())) {
                 tooLarge.add(message.key());
                 log.error("A {}-character message to {} is over Kafka's record limit", message.payload().length(), message.topic());
-            } else if (!publisher.kafkaFailing() && (dispatch && sending != Sending.AFTER_COMMIT
-                    || sending == Sending.ALL_FIRST && heldRuns <= LIGHT_LOAD_RUNS
-                    && KafkaTopics.fits(message.payload()) && lastAfterCommit <= publishedSequence)) {
-                // (while Kafka refuses messages, everything goes through the outbox: a send would wait
-                // its max.block under the engine's lock, and hold back every client and consumer)
+            } else if (publisher.kafkaFailing()) {
+                // everything goes through the outbox: a send would wait its max.block under the engine's
+                // lock, and hold back every client and consumer
+                afterCommit(message, dispatch);
+            } else if (dispatch && sending != Sending.AFTER_COMMIT) {
                 publisher.sendFirst(message);
-            } else {
-                afterCommit.add(message);
-                if (!dispatch) {
-                    lastAfterCommit = appliedSequence;
+            } else if (sending == Sending.ALL_FIRST && heldRuns <= LIGHT_LOAD_RUNS
+                    && KafkaTopics.fits(message.payload()) && lastAfterCommit <= publishedSequence) {
+                if (runEnded || !message.topic().equals(Topics.EVENTS)) {
+                    publisher.sendFirst(message);
+                } else {
+                    heldEvents.add(message);
                 }
+            } else {
+                afterCommit(message, dispatch);
             }
         }
         observations.addAll(out.observations());
-        if (out.observations().stream().anyMatch(o -> o.pipeline() && !PipelineStatus.PENDING.name().equals(o.status()))) {
+        if (runEnded) {
             requestCommit();   // a run ended: its record (and, unless sent first, its event) at once when idle
         }
         if (!out.joinFeeds().isEmpty()) {
@@ -852,6 +868,31 @@ public class PipelineEngine implements DisposableBean {
             fail(chainId, "too_large: the next task message is over " + KafkaTopics.MAX_PAYLOAD_BYTES
                     + " bytes (the results it carries are too large for a Kafka record)", null, false);
         }
+    }
+
+    /** A message published once its commit is done; an event holds back those after it until then. */
+    private void afterCommit(OutboxMessage message, boolean dispatch) {
+        afterCommit.add(message);
+        if (!dispatch) {
+            lastAfterCommit = appliedSequence;
+        }
+    }
+
+    /**
+     * Sends the {@link #heldEvents} first, in their order; while Kafka refuses messages they wait for
+     * the commit instead, ahead of the events that came after them. Under the lock.
+     */
+    private void releaseHeldEvents() {
+        if (heldEvents.isEmpty()) {
+            return;
+        }
+        if (publisher.kafkaFailing()) {
+            afterCommit.addAll(0, heldEvents);
+            lastAfterCommit = appliedSequence;
+        } else {
+            heldEvents.forEach(publisher::sendFirst);
+        }
+        heldEvents.clear();
     }
 
     /**
@@ -1137,6 +1178,7 @@ public class PipelineEngine implements DisposableBean {
         lock.lock();
         try {
             if (!leading) {
+                heldEvents.clear();   // the records that caused them are read again by the instance that leads
                 joinCompletions.clear();
                 markCommitted(appliedSequence);
                 return null;
@@ -1145,6 +1187,9 @@ public class PipelineEngine implements DisposableBean {
                 JoinCompletion completion = c;
                 withRuns(Set.of(c.chainId()), Sending.TASKS_FIRST, (run, out) -> advancer.completeJoin(run, completion.node(), completion.timedOut(), out));
             }
+            // in Kafka before this commit stores their cause (its flushSentFirst), so before the offsets of
+            // the records that caused them are committed
+            releaseHeldEvents();
             if (dirty.size() > MAX_RUNS_PER_COMMIT && backlogRunsLeft <= 0) {
                 backlogSequence = appliedSequence;   // a backlog begins: see takePartOfSnapshot
                 backlogRunsLeft = dirty.size();
