@@ -268,6 +268,7 @@ class EngineBenchmark {
         String isolated(String name, String canvas, int n) throws InterruptedException {
             List<String> ids = new ArrayList<>(n);
             Map<String, Long> cpuBefore = setup.cpuMillis();
+            Map<String, Long> requestsBefore = setup.brokerRequests();
             double commitsBefore = setup.meterSum(COMMITS);
             for (int i = 0; i < n; i++) {
                 String id = submit(name, canvas, i);
@@ -280,9 +281,18 @@ class EngineBenchmark {
             String perRun = perProcess(cpuBefore, setup.cpuMillis(), n, "%.1f");
             // each group commit of a lone run is a database commit of its own (with H2, pages written)
             double commitsPerRun = (setup.meterSum(COMMITS) - commitsBefore) / n;
+            // the embedded broker's requests per run, by type (the driver's own included: a request and its end event)
+            StringBuilder requests = new StringBuilder();
+            setup.brokerRequests().forEach((type, count) -> {
+                double perType = (count - requestsBefore.getOrDefault(type, 0L)) / (double) n;
+                if (perType >= 0.05 && !type.equals("FetchConsumer")) {
+                    requests.append(requests.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "\"%s\": %.2f", type, perType));
+                }
+            });
             IsolatedHops.Hops hops = IsolatedHops.of(setup.bootstrapServers(), ids);
             return line(name, ids, n / (total / 1e9)).replaceFirst("}$", ", \"cpu_ms_per_run\": {" + perRun
                     + String.format(Locale.ROOT, "}, \"group_commits_per_run\": %.2f", commitsPerRun)
+                    + (requests.isEmpty() ? "" : ", \"kafka_requests_per_run\": {" + requests + "}")
                     + ", \"hops_p50\": " + hops.p50() + ", \"hops_mean\": " + hops.mean() + "}");
         }
 

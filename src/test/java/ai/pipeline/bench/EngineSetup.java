@@ -32,6 +32,8 @@ final class EngineSetup implements AutoCloseable {
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
     private String bootstrapServers;
     private StandaloneKafka kafka;
+    /** The JMX port of the application whose process runs the embedded broker (0: the broker runs on its own). */
+    private int brokerJmxPort;
 
     private EngineSetup(boolean externalKafka, boolean postgres, int instances) {
         this.externalKafka = externalKafka;
@@ -64,6 +66,13 @@ final class EngineSetup implements AutoCloseable {
             environment.put("SPRING_DATASOURCE_URL", database.getJdbcUrl("postgres", "postgres"));
             environment.put("SPRING_DATASOURCE_USERNAME", "postgres");
             environment.put("SPRING_DATASOURCE_PASSWORD", "postgres");
+        }
+        if (!externalKafka) {
+            // the embedded broker's request counters (kafka.network:type=RequestMetrics) are read over JMX
+            brokerJmxPort = ai.pipeline.testsupport.FreePorts.pick();
+            environment.merge("JAVA_TOOL_OPTIONS", "-Dcom.sun.management.jmxremote.port=" + brokerJmxPort
+                    + " -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false",
+                    (given, jmx) -> given + " " + jmx);
         }
         for (int i = 1; i <= instances; i++) {
             apps.add(new AppProcess(dir.resolve("app" + i), environment));
@@ -119,6 +128,29 @@ final class EngineSetup implements AutoCloseable {
             }
         }
         return sum;
+    }
+
+    /**
+     * The requests the embedded broker has answered so far, by type ({@code Produce}, {@code Fetch},
+     * {@code OffsetCommit}, …): each costs CPU in the broker and in the client threads it wakes, which
+     * a lone run pays in latency on two cores. Empty when the broker runs in a process of its own.
+     */
+    Map<String, Long> brokerRequests() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        if (brokerJmxPort == 0) {
+            return counts;
+        }
+        try (javax.management.remote.JMXConnector connector = javax.management.remote.JMXConnectorFactory.connect(
+                new javax.management.remote.JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + brokerJmxPort + "/jmxrmi"))) {
+            javax.management.MBeanServerConnection jmx = connector.getMBeanServerConnection();
+            for (javax.management.ObjectName name : jmx.queryNames(
+                    new javax.management.ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
+                counts.merge(name.getKeyProperty("request"), ((Number) jmx.getAttribute(name, "Count")).longValue(), Long::sum);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the broker's request counts over JMX", e);
+        }
+        return counts;
     }
 
     String bootstrapServers() {
