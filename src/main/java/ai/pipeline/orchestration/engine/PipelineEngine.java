@@ -821,7 +821,8 @@ public class PipelineEngine implements DisposableBean {
 
     /**
      * Task messages too large for Kafka fail their run; the others go out now or after the commit
-     * ({@link Sending}). Events keep their order: while any wait for a commit, new ones wait too.
+     * ({@link Sending}); events that may go first wait for a run's end or the next commit
+     * ({@link #heldEvents}). Events keep their order: while any wait for a commit, new ones wait too.
      */
     private void emit(Outbound out, Sending sending) {
         appliedSequence++;
