@@ -143,7 +143,8 @@ class DashboardIT {
         assertThat(attemptWidths).as("bar widths of echo, fail (2 attempts), sleep").hasSize(4);
         assertThat(attemptWidths.subList(0, 3)).as("shorter than the 1.5 s sleep's %s px", attemptWidths.get(3))
                 .allMatch(width -> width < attemptWidths.get(3));
-        browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .task-link")).click();
+        // the timeline is drawn again as the run's events arrive: a link found may be gone when clicked
+        afresh(() -> browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .task-link")).click());
         // the panel is drawn at once and again when the task's story has been read
         await().atMost(PATIENCE).ignoreExceptions().until(() -> text("#task-detail .attempts tbody tr"), rows -> rows.size() == 2);
         screenshot("dashboard-retry.png");
@@ -341,7 +342,8 @@ class DashboardIT {
         awaitStatus(story, "SUCCESS");
 
         // a task's story: its arguments, its input abbreviated until asked for all, its result, each attempt
-        browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .task-link")).click();
+        // (the timeline is drawn again as the run's events arrive: a link found may be gone when clicked)
+        afresh(() -> browser.findElement(By.cssSelector("#timeline tr[data-node='1'] .task-link")).click());
         afresh(() -> {
             assertThat(browser.findElement(By.cssSelector("#task-detail pre[aria-label='Task input']"))
                     .getDomAttribute("data-abbreviated")).isEqualTo("true");
