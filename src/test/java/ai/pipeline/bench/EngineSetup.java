@@ -1,6 +1,7 @@
 package ai.pipeline.bench;
 
 import ai.pipeline.testsupport.AppProcess;
+import ai.pipeline.testsupport.FreePorts;
 import ai.pipeline.testsupport.StandaloneKafka;
 import ai.pipeline.testsupport.ProcessCpu;
 import ai.pipeline.testsupport.ProcessIo;
@@ -12,7 +13,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * What the engine benchmark runs against, chosen by system properties: the broker
@@ -69,7 +76,7 @@ final class EngineSetup implements AutoCloseable {
         }
         if (!externalKafka) {
             // the embedded broker's request counters (kafka.network:type=RequestMetrics) are read over JMX
-            brokerJmxPort = ai.pipeline.testsupport.FreePorts.pick();
+            brokerJmxPort = FreePorts.pick();
             environment.merge("JAVA_TOOL_OPTIONS", "-Dcom.sun.management.jmxremote.port=" + brokerJmxPort
                     + " -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false",
                     (given, jmx) -> given + " " + jmx);
@@ -136,15 +143,15 @@ final class EngineSetup implements AutoCloseable {
      * a lone run pays in latency on two cores. Empty when the broker runs in a process of its own.
      */
     Map<String, Long> brokerRequests() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         if (brokerJmxPort == 0) {
             return counts;
         }
-        try (javax.management.remote.JMXConnector connector = javax.management.remote.JMXConnectorFactory.connect(
-                new javax.management.remote.JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + brokerJmxPort + "/jmxrmi"))) {
-            javax.management.MBeanServerConnection jmx = connector.getMBeanServerConnection();
-            for (javax.management.ObjectName name : jmx.queryNames(
-                    new javax.management.ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
+        try (JMXConnector connector = JMXConnectorFactory.connect(
+                new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + brokerJmxPort + "/jmxrmi"))) {
+            MBeanServerConnection jmx = connector.getMBeanServerConnection();
+            for (ObjectName name : jmx.queryNames(
+                    new ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
                 counts.merge(name.getKeyProperty("request"), ((Number) jmx.getAttribute(name, "Count")).longValue(), Long::sum);
             }
         } catch (Exception e) {
