@@ -62,6 +62,12 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
         // few ms apart, and without it the first took every partition, began, and lost them to a rebalance at
         // once (duplicate work and "Offset commit failed … not aware of this member" at every start; Kafka's default: 3 s)
         props.put("group.initial.rebalance.delay.ms", "300");
+        // one process's clients are all this broker serves: Kafka's defaults (3 network, 8 request handler and 4
+        // group coordinator threads) are sized for a shared cluster; on 2 cores one of each costs less CPU per
+        // request (a lone chain3: 38 -> 29 ms of CPU, p50 23 -> 18 ms; docs/performance.md, step 18)
+        props.put("num.network.threads", "1");
+        props.put("num.io.threads", "1");
+        props.put("group.coordinator.threads", "1");
         props.put("auto.create.topics.enable", "true");
         props.put("log.retention.hours", "168");
         props.put("message.max.bytes", String.valueOf(KafkaTopics.MAX_MESSAGE_BYTES));
