@@ -60,9 +60,14 @@ public final class ClaimChecks {
         return 3L * jsonText.length() > aboveBytes;
     }
 
+    /** Whether this JSON text is surely over the size: it has more characters than the size has bytes. */
+    public boolean isSurelyOver(String jsonText) {
+        return jsonText.length() > aboveBytes;
+    }
+
     /**
-     * A task message's input kept in storage whatever its size, for a message Kafka would refuse
-     * (a chord body given many members' results): a reference to it, or the input when it is null.
+     * A task message's input kept in storage whatever its size (a large input, or one that makes a
+     * message Kafka would refuse): a reference to it, or the input when it is null.
      */
     public JsonNode storeInput(String chainId, String taskId, int attempt, JsonNode input) {
         if (input == null || input.isNull()) {

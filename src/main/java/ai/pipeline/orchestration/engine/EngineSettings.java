@@ -33,7 +33,7 @@ import org.springframework.util.unit.DataSize;
  *                           lease (e.g. {@code http://10.1.2.3:8080}); empty: its address and HTTP port
  * @param forwardTimeout     how long an instance that does not hold the lease waits for the holder's answer
  *                           to a call it forwarded (upload included)
- * @param claimCheckAbove    a task result larger than this (as JSON) travels as a reference to a file in storage
+ * @param claimCheckAbove    a task result or task input larger than this (as JSON) travels as a reference to a file in storage
  *                           ({@link ClaimChecks}); results up to {@code app.storage.max-file-size} are then possible
  * @param workersContinueChains the worker of a chain step sends the next step (a task) itself once it succeeded,
  *                           as Celery's workers do: one Kafka hop per step instead of two (the report still goes to

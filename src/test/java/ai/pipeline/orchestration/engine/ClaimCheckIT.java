@@ -6,7 +6,12 @@ import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppTest;
 import ai.pipeline.testsupport.Pipelines;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,7 +47,7 @@ class ClaimCheckIT {
 
     @Test
     void aChainOfLargeResultsPassesReferencesTheStepsReadBackAndDeletingTheRunDeletesTheirFiles() {
-        String text = "large result ".repeat(90_000);   // 1.17 MB of JSON once echoed
+        String text = "large result ".repeat(90_000);   // 1.17 MB of JSON
         String id = pipelines.run("""
                 {"chain": [{"task": "core.echo"}, {"task": "core.echo"}, {"task": "core.echo"}]}""",
                 json.createObjectNode().put("text", text).toString());
@@ -67,7 +72,8 @@ class ClaimCheckIT {
 
         ApiClient.Response deleted = api.delete("/api/v1/pipelines/" + id);
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
-        assertThat(deleted.json().path("data").path("files_deleted").asInt()).isEqualTo(3);
+        // the three results, and the first step's input (1.17 MB, over the size too)
+        assertThat(deleted.json().path("data").path("files_deleted").asInt()).isEqualTo(4);
         assertThat(storage.root().resolve(ClaimChecks.folderOf(id))).doesNotExist();
     }
 
@@ -86,6 +92,29 @@ class ClaimCheckIT {
         assertThat(results).hasSize(3);
         for (int i = 0; i < 3; i++) {
             assertThat(results.get(i).path("input").asString()).as("item %d", i).isEqualTo(item + i);
+        }
+    }
+
+    @Test
+    void aGroupOverALargeInputKeepsItInStorageOnceAndEveryMemberReadsItBack() throws IOException {
+        String text = "large input ".repeat(180_000);   // 2.2 MB of JSON
+        String id = pipelines.run("{\"group\": [" + String.join(", ", Collections.nCopies(4, "{\"task\": \"core.echo\"}")) + "]}",
+                json.createObjectNode().put("text", text).toString());
+
+        JsonNode pipeline = pipelines.awaitEnd(id, Duration.ofSeconds(60));
+
+        assertThat(pipeline.path("status").asString()).as(pipeline.path("error").toString()).isEqualTo("SUCCESS");
+        // the members' messages (and the outbox row the start was published from) carried one reference, not four copies
+        try (Stream<Path> files = Files.list(storage.root().resolve(ClaimChecks.folderOf(id)))) {
+            assertThat(files.map(file -> file.getFileName().toString()).filter(name -> name.contains("-input-")))
+                    .as("the group's input, kept in storage").hasSize(1);
+        }
+        JsonNode tasks = pipelines.tasks(id);
+        assertThat(tasks).hasSize(4);
+        for (JsonNode task : tasks) {
+            String stored = task.path("result").path("claim_check").asString();
+            assertThat(json.readTree(storage.root().resolve(stored).toFile()).at("/input/text").asString())
+                    .as("what member %s was given", task.path("node")).isEqualTo(text);
         }
     }
 

@@ -37,6 +37,13 @@ class ClaimChecksTest {
     }
 
     @Test
+    void aTextIsSurelyOverTheSizeOnlyWithMoreCharactersThanTheSizeHasBytes() {
+        assertThat(claims().isSurelyOver("a".repeat(100))).isFalse();
+        assertThat(claims().isSurelyOver("é".repeat(60))).as("120 bytes, but it cannot be told without counting").isFalse();
+        assertThat(claims().isSurelyOver("a".repeat(101))).isTrue();
+    }
+
+    @Test
     void aRunsReferencesAreReadBackWhereverTheyAreInAValueAndTheRestIsLeftAsItIs() throws Exception {
         ClaimChecks claims = claims();
         JsonNode first = json.readTree("[\"" + "b".repeat(150) + "\"]");
