@@ -4,6 +4,7 @@ import ai.pipeline.shared.storage.Storage;
 import ai.pipeline.shared.task.TaskFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -66,14 +67,11 @@ public final class ClaimChecks {
     }
 
     /**
-     * A task message's input kept in storage whatever its size (a large input, or one that makes a
-     * message Kafka would refuse): a reference to it, or the input when it is null.
+     * A task message's input, as JSON text, kept in storage whatever its size (a large input, or one
+     * that makes a message Kafka would refuse): a reference to it.
      */
-    public JsonNode storeInput(String chainId, String taskId, int attempt, JsonNode input) {
-        if (input == null || input.isNull()) {
-            return input;
-        }
-        return store(chainId, taskId + "-input", attempt, json.writeValueAsBytes(input));
+    public JsonNode storeInput(String chainId, String taskId, int attempt, String inputJson) {
+        return store(chainId, taskId + "-input", attempt, inputJson.getBytes(StandardCharsets.UTF_8));
     }
 
     private JsonNode store(String chainId, String taskId, int attempt, byte[] bytes) {

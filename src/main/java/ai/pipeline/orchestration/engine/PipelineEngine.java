@@ -932,8 +932,8 @@ public class PipelineEngine implements DisposableBean {
 
     private OutboxMessage withInputInStorage(OutboxMessage message, Map<String, JsonNode> storedInputs) {
         Messages.TaskMessage m = json.readValue(message.payload(), Messages.TaskMessage.class);
-        String input = m.input() == null ? "null" : json.writeValueAsString(m.input());
-        if (KafkaTopics.fits(message.payload()) && !claims.isSurelyOver(input)) {
+        String input = m.input() == null || m.input().isNull() ? null : json.writeValueAsString(m.input());
+        if (input == null || KafkaTopics.fits(message.payload()) && !claims.isSurelyOver(input)) {
             return message;   // large for its arguments, which travel as they are
         }
         try {
@@ -941,7 +941,7 @@ public class PipelineEngine implements DisposableBean {
             String key = m.chainId() + "\n" + input;
             JsonNode reference = storedInputs.get(key);
             if (reference == null) {
-                reference = claims.storeInput(m.chainId(), m.taskId(), m.attempt(), m.input());
+                reference = claims.storeInput(m.chainId(), m.taskId(), m.attempt(), input);
                 storedInputs.put(key, reference);
             }
             return new OutboxMessage(message.topic(), message.key(), json.writeValueAsString(m.withInput(reference)));
