@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.pipeline.testsupport.ApiClient;
 import ai.pipeline.testsupport.AppProcess;
+import ai.pipeline.testsupport.ProcessCpu;
 import ai.pipeline.testsupport.ProcessMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -268,6 +270,7 @@ class EngineBenchmark {
         String isolated(String name, String canvas, int n) throws InterruptedException {
             List<String> ids = new ArrayList<>(n);
             Map<String, Long> cpuBefore = setup.cpuMillis();
+            Map<String, Long> threadsBefore = ProcessCpu.millisByThread(setup.apps.get(0).pid());
             Map<String, Long> requestsBefore = setup.brokerRequests();
             double commitsBefore = setup.meterSum(COMMITS);
             for (int i = 0; i < n; i++) {
@@ -279,6 +282,13 @@ class EngineBenchmark {
             long total = ids.stream().mapToLong(id -> finished.get(id) - submitted.get(id)).sum();
             // CPU a run costs when it runs alone: on two cores, latency follows it as much as any wait
             String perRun = perProcess(cpuBefore, setup.cpuMillis(), n, "%.1f");
+            // and where in the (first) application it goes, by thread: the ones that took the most
+            String byThread = ProcessCpu.millisByThread(setup.apps.get(0).pid()).entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), (e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)) / (double) n))
+                    .filter(e -> e.getValue() >= 0.1)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .map(e -> String.format(Locale.ROOT, "\"%s\": %.1f", e.getKey().replace("\"", ""), e.getValue()))
+                    .collect(Collectors.joining(", "));
             // each group commit of a lone run is a database commit of its own (with H2, pages written)
             double commitsPerRun = (setup.meterSum(COMMITS) - commitsBefore) / n;
             // the embedded broker's requests per run, by type (the driver's own included: a request and its end event)
@@ -291,6 +301,7 @@ class EngineBenchmark {
             });
             IsolatedHops.Hops hops = IsolatedHops.of(setup.bootstrapServers(), ids);
             return line(name, ids, n / (total / 1e9)).replaceFirst("}$", ", \"cpu_ms_per_run\": {" + perRun
+                    + "}, \"app1_cpu_ms_per_run_by_thread\": {" + byThread
                     + String.format(Locale.ROOT, "}, \"group_commits_per_run\": %.2f", commitsPerRun)
                     + (requests.isEmpty() ? "" : ", \"kafka_requests_per_run\": {" + requests + "}")
                     + ", \"hops_p50\": " + hops.p50() + ", \"hops_mean\": " + hops.mean() + "}");

@@ -3,6 +3,9 @@ package ai.pipeline.testsupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** CPU time a process has used (user + system), as Linux reports it in {@code /proc/<pid>/stat}. */
 public final class ProcessCpu {
@@ -30,9 +33,35 @@ public final class ProcessCpu {
         return ticks * 1000 / TICKS_PER_SECOND;
     }
 
+    /**
+     * Milliseconds of CPU the process's live threads used so far, by thread name with its digits
+     * made {@code #} (the broker's {@code data-plane-kafka-network-thread-1-ListenerName(PLAINTEXT)-PLAINTEXT-0},
+     * a pool's {@code task-1}, {@code task-2}, ... are one line each; Linux keeps 15 characters of a name).
+     */
+    public static Map<String, Long> millisByThread(long pid) {
+        Map<String, Long> byName = new TreeMap<>();
+        try (Stream<Path> threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            threads.forEach(thread -> {
+                try {
+                    String name = Files.readString(thread.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+                    byName.merge(name, ticks(thread.resolve("stat"), false) * 1000 / TICKS_PER_SECOND, Long::sum);
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return byName;
+    }
+
     private static long ticks(long pid, boolean withEndedChildren) {
+        return ticks(Path.of("/proc", String.valueOf(pid), "stat"), withEndedChildren);
+    }
+
+    private static long ticks(Path statFile, boolean withEndedChildren) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String stat = Files.readString(statFile);
             // the command name (field 2) may hold spaces: count fields after its closing parenthesis
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);   // utime, stime
