@@ -158,6 +158,7 @@ class EngineBenchmark {
         String throughput(String name, String canvas, int n) throws InterruptedException {
             List<String> ids = new ArrayList<>(n);
             Map<String, Long> cpuBefore = setup.cpuMillis();
+            Map<String, Long> threadsBefore = ProcessCpu.millisByThread(setup.apps.get(0).pid());
             Map<String, Long> writtenBefore = setup.writtenBytes();
             double commitsBefore = setup.meterSum(COMMITS);
             double commitSecondsBefore = setup.meterSum(COMMIT_SECONDS);
@@ -174,15 +175,30 @@ class EngineBenchmark {
                 sql.awaitCount(n, Duration.ofSeconds(60));
                 double commits = setup.meterSum(COMMITS) - commitsBefore;
                 String cpu = perThousand(cpuBefore, setup.cpuMillis(), n, 1);
+                String byThread = byThread(threadsBefore, n / 1000.0, "%.0f");
                 String written = perThousand(writtenBefore, setup.writtenBytes(), n, 1024);
                 double[] lags = sql.lagsMs(eventTimes);
                 String extra = String.format(Locale.ROOT,
                         ", \"sql_success_per_s\": %.1f, \"event_to_sql_lag_p50_ms\": %.1f, \"event_to_sql_lag_p99_ms\": %.1f, "
-                                + "\"cpu_ms_per_1000\": {%s}, \"written_kb_per_1000\": {%s}, \"group_commits\": %.0f, \"group_commit_ms_mean\": %.1f",
-                        n / ((sql.timeOf(n) - start) / 1e9), percentile(lags, 50), percentile(lags, 99), cpu, written,
+                                + "\"cpu_ms_per_1000\": {%s}, \"app1_cpu_ms_per_1000_by_thread\": {%s}, \"written_kb_per_1000\": {%s}, "
+                                + "\"group_commits\": %.0f, \"group_commit_ms_mean\": %.1f",
+                        n / ((sql.timeOf(n) - start) / 1e9), percentile(lags, 50), percentile(lags, 99), cpu, byThread, written,
                         commits, (setup.meterSum(COMMIT_SECONDS) - commitSecondsBefore) * 1000 / Math.max(1, commits));
                 return line(name, ids, n / ((end - start) / 1e9)).replaceFirst("}$", extra + "}");
             }
+        }
+
+        /**
+         * Where the (first) application's CPU went since {@code before} ({@link ProcessCpu#millisByThread}),
+         * divided by {@code divisor}: the threads that took the most first, those under 0.1 left out.
+         */
+        private String byThread(Map<String, Long> before, double divisor, String format) {
+            return ProcessCpu.millisByThread(setup.apps.get(0).pid()).entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / divisor))
+                    .filter(e -> e.getValue() >= 0.1)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .map(e -> String.format(Locale.ROOT, "\"%s\": " + format, e.getKey().replace("\"", ""), e.getValue()))
+                    .collect(Collectors.joining(", "));
         }
 
         /** {@code "app1": 2287, "driver": 950}: what each process spent between the two readings per 1,000 pipelines, in units of {@code unit}. */
@@ -282,13 +298,7 @@ class EngineBenchmark {
             long total = ids.stream().mapToLong(id -> finished.get(id) - submitted.get(id)).sum();
             // CPU a run costs when it runs alone: on two cores, latency follows it as much as any wait
             String perRun = perProcess(cpuBefore, setup.cpuMillis(), n, "%.1f");
-            // and where in the (first) application it goes, by thread: the ones that took the most
-            String byThread = ProcessCpu.millisByThread(setup.apps.get(0).pid()).entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), (e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)) / (double) n))
-                    .filter(e -> e.getValue() >= 0.1)
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .map(e -> String.format(Locale.ROOT, "\"%s\": %.1f", e.getKey().replace("\"", ""), e.getValue()))
-                    .collect(Collectors.joining(", "));
+            String byThread = byThread(threadsBefore, n, "%.1f");
             // each group commit of a lone run is a database commit of its own (with H2, pages written)
             double commitsPerRun = (setup.meterSum(COMMITS) - commitsBefore) / n;
             // the embedded broker's requests per run, by type (the driver's own included: a request and its end event)
