@@ -178,7 +178,7 @@ public class PipelineEngine implements DisposableBean {
     /** Group commits that failed so far (under {@link #lock}): a client waiting for its start learns of one at once. */
     private long failedCommits;
     private final Thread committer;
-    private final ClaimChecks claims;
+    private final LargeDispatches largeDispatches;
     private volatile boolean running = true;
     private OrchestratorLease lease;
     /** Whether this instance holds the orchestrator lease: only then does it run or change anything. */
@@ -201,7 +201,7 @@ public class PipelineEngine implements DisposableBean {
         this.json = json;
         this.canvasJson = new CanvasJson(json);
         this.plans = new PlanCache(canvasJson);
-        this.claims = claims;
+        this.largeDispatches = new LargeDispatches(json, claims);
         this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks(), claims::checkOut,
                 settings.workersContinueChains());
         this.commitIntervalNanos = settings.commitInterval().toNanos();
@@ -331,7 +331,7 @@ public class PipelineEngine implements DisposableBean {
             int firstMessage = out.messages().size();
             advancer.start(new Run(records, plans.remember(chainId, request.canvas()), json, now), out);
             List<OutboxMessage> first = out.messages().subList(firstMessage, out.messages().size());
-            List<OutboxMessage> fitted = fittedToKafka(List.copyOf(first));
+            List<OutboxMessage> fitted = largeDispatches.fitted(List.copyOf(first));
             refuseUndeliverable(fitted);
             first.clear();
             first.addAll(fitted);
@@ -349,7 +349,7 @@ public class PipelineEngine implements DisposableBean {
     }
 
     /**
-     * A first message larger than Kafka takes, even made to fit ({@link #fittedToKafka}: its task
+     * A first message larger than Kafka takes, even made to fit ({@link LargeDispatches#fitted}: its task
      * arguments), could never be delivered: the run would be recorded and then never move. Refused
      * (413) before anything is recorded.
      */
@@ -831,8 +831,8 @@ public class PipelineEngine implements DisposableBean {
             releaseHeldEvents();
         }
         List<String> tooLarge = new ArrayList<>();
-        for (OutboxMessage message : fittedToKafka(out.messages())) {
-            boolean dispatch = isDispatch(message);
+        for (OutboxMessage message : largeDispatches.fitted(out.messages())) {
+            boolean dispatch = LargeDispatches.isDispatch(message);
             if (dispatch && !KafkaTopics.fits(message.payload())) {
                 tooLarge.add(message.key());
                 log.error("A {}-character message to {} is over Kafka's record limit", message.payload().length(), message.topic());
@@ -894,70 +894,6 @@ public class PipelineEngine implements DisposableBean {
             heldEvents.forEach(publisher::sendFirst);
         }
         heldEvents.clear();
-    }
-
-    /**
-     * The messages, with each large dispatch made small: a group's fan-out over
-     * {@code app.engine.claim-check-above} goes as one message per member (not through the Multicast),
-     * and a task message over it whose input is over it too has that input kept in storage, as a large
-     * result is ({@link ClaimChecks}); one still too large for Kafka (a chord body given many members'
-     * results) has its input kept in storage whatever its size. A run's tasks given the same input
-     * share one file. So a large input is not copied into every member's message, nor into the outbox
-     * row a client's start is published from (H2 writes a commit through one buffer: a group of 12 over
-     * a 2 MB input made a 24 MB row, and writing it once needed 180 MB of heap). One that cannot be
-     * made to fit stays as it is.
-     */
-    private List<OutboxMessage> fittedToKafka(List<OutboxMessage> messages) {
-        if (messages.stream().noneMatch(this::isLargeDispatch)) {
-            return messages;
-        }
-        return fittedToKafka(messages, new HashMap<>());
-    }
-
-    private List<OutboxMessage> fittedToKafka(List<OutboxMessage> messages, Map<String, JsonNode> storedInputs) {
-        List<OutboxMessage> fitted = new ArrayList<>();
-        for (OutboxMessage message : messages) {
-            if (!isLargeDispatch(message)) {
-                fitted.add(message);
-            } else if (message.topic().equals(Outbound.FAN_OUT)) {
-                Messages.FanOut fanOut = json.readValue(message.payload(), Messages.FanOut.class);
-                fitted.addAll(fittedToKafka(fanOut.dispatches().stream().map(d ->
-                        new OutboxMessage(d.topic(), message.key(), json.writeValueAsString(d.message()))).toList(), storedInputs));
-            } else {
-                fitted.add(withInputInStorage(message, storedInputs));
-            }
-        }
-        return fitted;
-    }
-
-    private OutboxMessage withInputInStorage(OutboxMessage message, Map<String, JsonNode> storedInputs) {
-        Messages.TaskMessage m = json.readValue(message.payload(), Messages.TaskMessage.class);
-        String input = m.input() == null || m.input().isNull() ? null : json.writeValueAsString(m.input());
-        if (input == null || KafkaTopics.fits(message.payload()) && !claims.isSurelyOver(input)) {
-            return message;   // large for its arguments, which travel as they are
-        }
-        try {
-            // a reference is read back only within its own run (ClaimChecks.checkOut): shared within a run, not across
-            String key = m.chainId() + "\n" + input;
-            JsonNode reference = storedInputs.get(key);
-            if (reference == null) {
-                reference = claims.storeInput(m.chainId(), m.taskId(), m.attempt(), input);
-                storedInputs.put(key, reference);
-            }
-            return new OutboxMessage(message.topic(), message.key(), json.writeValueAsString(m.withInput(reference)));
-        } catch (RuntimeException e) {
-            log.error("Could not keep the input of task {} of run {} in storage: {}", m.node(), m.chainId(), e.toString());
-            return message;
-        }
-    }
-
-    private boolean isLargeDispatch(OutboxMessage message) {
-        return isDispatch(message) && (claims.isSurelyOver(message.payload()) || !KafkaTopics.fits(message.payload()));
-    }
-
-    private static boolean isDispatch(OutboxMessage message) {
-        return message.topic().equals(Outbound.FAN_OUT)
-                || message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER);
     }
 
     // ---- reading what is held ------------------------------------------------------------------
