@@ -50,7 +50,7 @@ public final class ClaimChecks {
             return result;
         }
         byte[] bytes = json.writeValueAsBytes(result);
-        return bytes.length <= aboveBytes ? result : store(chainId, taskId, attempt, bytes);
+        return bytes.length <= aboveBytes ? result : store(chainId, taskId, attempt, bytes, "result");
     }
 
     /**
@@ -71,12 +71,13 @@ public final class ClaimChecks {
      * that makes a message Kafka would refuse): a reference to it.
      */
     public JsonNode storeInput(String chainId, String taskId, int attempt, String inputJson) {
-        return store(chainId, taskId + "-input", attempt, inputJson.getBytes(StandardCharsets.UTF_8));
+        return store(chainId, taskId + "-input", attempt, inputJson.getBytes(StandardCharsets.UTF_8), "input");
     }
 
-    private JsonNode store(String chainId, String taskId, int attempt, byte[] bytes) {
+    /** {@code what} names the value in the over-limit message: "result" or "input". */
+    private JsonNode store(String chainId, String taskId, int attempt, byte[] bytes, String what) {
         if (bytes.length > storage.maxFileBytes()) {
-            throw TaskFailure.tooLarge("the result is " + bytes.length + " bytes of JSON; a result may be at most "
+            throw TaskFailure.tooLarge("the " + what + " is " + bytes.length + " bytes of JSON; a task's " + what + " may be at most "
                     + storage.maxFileBytes() + " bytes (app.storage.max-file-size)");
         }
         String path = folderOf(chainId) + "/" + safe(taskId) + "-" + attempt + ".json";

@@ -45,7 +45,11 @@ final class LargeDispatches {
         return fitted(messages, new HashMap<>());
     }
 
-    private List<OutboxMessage> fitted(List<OutboxMessage> messages, Map<String, JsonNode> storedInputs) {
+    /** A run's input as stored once: the key of the references shared by its tasks given the same input. */
+    private record StoredInput(String chainId, String inputJson) {
+    }
+
+    private List<OutboxMessage> fitted(List<OutboxMessage> messages, Map<StoredInput, JsonNode> storedInputs) {
         List<OutboxMessage> fitted = new ArrayList<>();
         for (OutboxMessage message : messages) {
             if (!isLargeDispatch(message)) {
@@ -61,7 +65,7 @@ final class LargeDispatches {
         return fitted;
     }
 
-    private OutboxMessage withInputInStorage(OutboxMessage message, Map<String, JsonNode> storedInputs) {
+    private OutboxMessage withInputInStorage(OutboxMessage message, Map<StoredInput, JsonNode> storedInputs) {
         Messages.TaskMessage m = json.readValue(message.payload(), Messages.TaskMessage.class);
         String input = m.input() == null || m.input().isNull() ? null : json.writeValueAsString(m.input());
         if (input == null || KafkaTopics.fits(message.payload()) && !claims.isSurelyOver(input)) {
@@ -69,7 +73,7 @@ final class LargeDispatches {
         }
         try {
             // a reference is read back only within its own run (ClaimChecks.checkOut): shared within a run, not across
-            String key = m.chainId() + "\n" + input;
+            StoredInput key = new StoredInput(m.chainId(), input);   // no copy of a multi-MB input per member
             JsonNode reference = storedInputs.get(key);
             if (reference == null) {
                 reference = claims.storeInput(m.chainId(), m.taskId(), m.attempt(), input);

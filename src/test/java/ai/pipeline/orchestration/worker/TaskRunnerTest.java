@@ -77,7 +77,7 @@ class TaskRunnerTest {
             assertThat(event.outcome()).isEqualTo(TaskEvent.Outcome.FAILURE);
             assertThat(event.error().reason()).isEqualTo("too_large");
             assertThat(event.error().retryable()).isFalse();
-            assertThat(event.error().message()).isEqualTo("the result is 50002 bytes of JSON; a result may be at most 10000 bytes"
+            assertThat(event.error().message()).isEqualTo("the result is 50002 bytes of JSON; a task's result may be at most 10000 bytes"
                     + " (app.storage.max-file-size)");
             assertThat(storageRoot.resolve("results")).doesNotExist();
         } finally {
