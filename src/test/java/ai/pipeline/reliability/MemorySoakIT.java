@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MemorySoakIT {
 
     private static final int DEFAULT_MINUTES = 10;
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    /** A heap's line, or each of its generations' (ParallelGC: PSYoungGen and ParOldGen), in GC.heap_info; not Metaspace's. */
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     @TempDir
     Path dataDir;
@@ -85,9 +86,16 @@ class MemorySoakIT {
     /** Collects the whole heap of process {@code pid} and returns what is still in use, in MiB. */
     private static long heapAfterFullGcMb(long pid) throws IOException, InterruptedException {
         jcmd(pid, "GC.run");
-        Matcher used = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
-        assertThat(used.find()).as("jcmd GC.heap_info names the heap in use").isTrue();
-        return Long.parseLong(used.group(1)) / 1024;
+        String heapInfo = jcmd(pid, "GC.heap_info");
+        Matcher used = HEAP_USED.matcher(heapInfo);
+        long usedKb = 0;
+        boolean found = false;
+        while (used.find()) {
+            usedKb += Long.parseLong(used.group(1));
+            found = true;
+        }
+        assertThat(found).as("jcmd GC.heap_info names the heap in use: %s", heapInfo).isTrue();
+        return usedKb / 1024;
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
