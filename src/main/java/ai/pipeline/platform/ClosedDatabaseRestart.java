@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * Once H2 has closed the embedded database ({@link ClosedDatabaseWatch}), this process can neither
  * read nor store anything until it starts again. Opening the database again inside the process was
  * tried: closing the dead database's connections can unregister the one just opened again, inside H2,
- * and later connections then fail "file is locked" (docs/reliability.md). So the process stops being
+ * and later connections then fail "file is locked" (636c16c, reverted by 1c91397). So the process stops being
  * live and ready ({@code /livez} and {@code /readyz} answer 503: Kubernetes restarts it) and, unless
  * {@code app.database.restart-when-closed} is false, stops itself at once with exit code 75
  * (EX_TEMPFAIL), which {@code bin/run}, like a container's restart policy, answers by starting it
