@@ -9,8 +9,7 @@ import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,18 +24,17 @@ import org.springframework.stereotype.Component;
  * delivers again what was not. Pools of other databases are left as they are.
  */
 @Component
-class ClosedDatabaseRestart implements BeanPostProcessor, ApplicationContextAware, ApplicationListener<ContextClosedEvent> {
+class ClosedDatabaseRestart implements BeanPostProcessor, ApplicationContextAware {
 
     static final int EXIT_CODE = 75;
 
     private static final Logger log = LoggerFactory.getLogger(ClosedDatabaseRestart.class);
 
-    private ApplicationContext context;
-    private volatile boolean stopping;
+    private ConfigurableApplicationContext context;
 
     @Override
     public void setApplicationContext(ApplicationContext context) {
-        this.context = context;
+        this.context = (ConfigurableApplicationContext) context;
     }
 
     @Override
@@ -48,15 +46,8 @@ class ClosedDatabaseRestart implements BeanPostProcessor, ApplicationContextAwar
         return bean;
     }
 
-    @Override
-    public void onApplicationEvent(ContextClosedEvent event) {
-        if (event.getApplicationContext() == context) {
-            stopping = true;
-        }
-    }
-
     private void databaseClosed() {
-        if (stopping) {
+        if (context.isClosed()) {
             return;   // stopping anyway: a connection used during the stop met the closed database
         }
         log.error("H2 has closed the database (a write to its files failed: see the errors before this one); nothing can be"

@@ -87,12 +87,6 @@ final class LargeDispatches {
     }
 
     private boolean isLargeDispatch(OutboxMessage message) {
-        return isDispatch(message) && (claims.isSurelyOver(message.payload()) || !KafkaTopics.fits(message.payload()));
-    }
-
-    /** A task message or a group's fan-out (the messages that start tasks). */
-    static boolean isDispatch(OutboxMessage message) {
-        return message.topic().equals(Outbound.FAN_OUT)
-                || message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER);
+        return Outbound.isDispatch(message) && (claims.isSurelyOver(message.payload()) || !KafkaTopics.fits(message.payload()));
     }
 }

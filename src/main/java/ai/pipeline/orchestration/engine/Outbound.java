@@ -28,6 +28,12 @@ final class Outbound {
      */
     static final String FAN_OUT = "ai.orchestration.fan-out";
 
+    /** A task message or a group's fan-out: a message that starts tasks. */
+    static boolean isDispatch(OutboxMessage message) {
+        return message.topic().equals(FAN_OUT)
+                || message.topic().startsWith(Topics.TASK_PREFIX) && !message.topic().equals(Topics.TASKS_DEAD_LETTER);
+    }
+
     private final JsonMapper json;
     private final List<OutboxMessage> messages = new ArrayList<>();
     private final List<JoinFeed> joinFeeds = new ArrayList<>();

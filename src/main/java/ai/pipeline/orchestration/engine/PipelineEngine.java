@@ -832,7 +832,7 @@ public class PipelineEngine implements DisposableBean {
         }
         List<String> tooLarge = new ArrayList<>();
         for (OutboxMessage message : largeDispatches.fitted(out.messages())) {
-            boolean dispatch = LargeDispatches.isDispatch(message);
+            boolean dispatch = Outbound.isDispatch(message);
             if (dispatch && !KafkaTopics.fits(message.payload())) {
                 tooLarge.add(message.key());
                 log.error("A {}-character message to {} is over Kafka's record limit", message.payload().length(), message.topic());
