@@ -46,6 +46,12 @@ class EngineErrorHandling extends RouteConfigurationBuilder {
         return causedBy(failure, cause -> isAny(cause, DATABASE_AWAY));
     }
 
+    /** The failure as a log line or an error message can hold it: a database error quotes its whole statement. */
+    static String shorten(Throwable failure) {
+        String cause = failure.toString();
+        return cause.length() > 1000 ? cause.substring(0, 1000) + "…" : cause;
+    }
+
     private static boolean isAny(Throwable cause, List<Class<? extends Throwable>> types) {
         return types.stream().anyMatch(type -> type.isInstance(cause));
     }

@@ -8,7 +8,6 @@ import ai.pipeline.orchestration.store.ChangeSet;
 import ai.pipeline.orchestration.store.ExecutionRecords;
 import ai.pipeline.orchestration.store.ExecutionStore;
 import ai.pipeline.orchestration.store.JoinRow;
-import ai.pipeline.orchestration.store.OutboxBatch;
 import ai.pipeline.orchestration.store.OutboxMessage;
 import ai.pipeline.orchestration.store.OutboxStore;
 import ai.pipeline.orchestration.store.PipelineRow;
@@ -35,7 +34,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
@@ -54,7 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Runs canvases. The engine holds the records of every run it advances in memory and is their only
  * writer (one orchestrator process: {@code app.engine.orchestrator}); every operation takes the
  * engine's lock, lets the {@link Advancer} decide, and sends the task messages it dispatched at once.
- * What changed is written to SQL by a group commit ({@link #commit()}: at most once per
+ * What changed is written to SQL by a group commit ({@link GroupCommit}: at most once per
  * {@code app.engine.commit-interval}, at once when idle and a caller waits or a run ended), in one
  * transaction with the events and revocations not sent first, which are published after it
  * (through the outbox). Events go first when Kafka records caused them ({@link Sending}).
@@ -72,8 +70,6 @@ public class PipelineEngine implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(PipelineEngine.class);
     /** How long a caller that must see its change stored (a REST start, a cancel) waits for the commit. */
     private static final Duration DURABLE_WAIT = Duration.ofSeconds(8);
-    private static final Duration PAUSE_AFTER_FAILED_COMMIT = Duration.ofMillis(200);
-    private static final Duration FAILURE_LOG_EVERY = Duration.ofSeconds(10);
 
     /**
      * A pipeline to start: {@code requestId} (optional) makes a resend start nothing new; {@code rerunOf}
@@ -104,10 +100,6 @@ public class PipelineEngine implements DisposableBean {
     public enum Change { DONE, NOT_FOUND, NOT_ALLOWED }
 
     private final ExecutionStore store;
-    private final OutboxStore outbox;
-    /** Writes a group commit's records through the {@code orchestration-records} route. */
-    private final ExecutionRecords executionRecords;
-    private final TransactionTemplate transactions;
     private final Advancer advancer;
     private final PlanCache plans;
     private final OutboxPublisher publisher;
@@ -115,8 +107,8 @@ public class PipelineEngine implements DisposableBean {
     private final CanvasJson canvasJson;
     private final JsonMapper json;
     private final EngineMetrics metrics;
-    private final RunSpans spans;
-    private final long commitIntervalNanos;
+    /** Stores what changed, on a thread of its own; the engine gives it copies of the changes ({@link #takeSnapshot}). */
+    private final GroupCommit groupCommit;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition committedCondition = lock.newCondition();
@@ -152,14 +144,8 @@ public class PipelineEngine implements DisposableBean {
      * every thread it wakes, which a lone run's latency pays on two cores. Under the engine's lock.
      */
     private final List<OutboxMessage> heldEvents = new ArrayList<>();
-    /** The highest sequence number whose commit's messages are handed to Kafka. */
-    private volatile long publishedSequence;
     private List<Outbound.Observation> observations = new ArrayList<>();
     private final ConcurrentLinkedQueue<JoinCompletion> joinCompletions = new ConcurrentLinkedQueue<>();
-    /** One commit at a time; what a failed commit took waits in {@link #unstored} for the next. */
-    private final ReentrantLock commitMutex = new ReentrantLock();
-    /** What the commit under way takes, or what a failed commit took, for the next one to store (guarded by commitMutex). */
-    private Unstored unstored = new Unstored();
     /**
      * While a backlog is stored in parts ({@link #takePartOfSnapshot}): the sequence number applied when
      * it began, and how many of the runs then waiting are still to be taken; the part that takes the
@@ -169,18 +155,9 @@ public class PipelineEngine implements DisposableBean {
     private int backlogRunsLeft;
     private long appliedSequence;
     private volatile long committedSequence;
-    /** Someone waits for a commit (a client, an ended run's event, a join completion): the committer does not wait its interval. */
-    private final java.util.concurrent.atomic.AtomicBoolean commitWanted = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile RuntimeException lastCommitFailure;
-    /** Failed commits retried since the last stored one, and when one was last logged (guarded by commitMutex). */
-    private int retriedFailures;
-    private long retriedFailureLoggedAt;
     /** Group commits that failed so far (under {@link #lock}): a client waiting for its start learns of one at once. */
     private long failedCommits;
-    private final Thread committer;
     private final LargeDispatches largeDispatches;
-    private volatile boolean running = true;
-    private OrchestratorLease lease;
     /** Whether this instance holds the orchestrator lease: only then does it run or change anything. */
     private volatile boolean leading;
 
@@ -191,11 +168,7 @@ public class PipelineEngine implements DisposableBean {
                           EngineSettings settings, OutboxPublisher publisher, JoinFeeder joinFeeder, JsonMapper json,
                           EngineMetrics metrics, RunSpans spans, ClaimChecks claims) {
         this.store = store;
-        this.outbox = outbox;
-        this.executionRecords = executionRecords;
         this.metrics = metrics;
-        this.spans = spans;
-        this.transactions = transactions;
         this.publisher = publisher;
         this.joinFeeder = joinFeeder;
         this.json = json;
@@ -204,16 +177,15 @@ public class PipelineEngine implements DisposableBean {
         this.largeDispatches = new LargeDispatches(json, claims);
         this.advancer = new Advancer(registry, settings.joinTimeout(), settings.maxTasks(), claims::checkOut,
                 settings.workersContinueChains());
-        this.commitIntervalNanos = settings.commitInterval().toNanos();
-        this.committer = new Thread(this::commitLoop, "engine-group-commit");
-        committer.setDaemon(true);
-        committer.start();
+        this.groupCommit = new GroupCommit(new CommitCallbacks(), executionRecords, outbox, transactions, publisher,
+                metrics, spans, settings.commitInterval());
+        groupCommit.start();
     }
 
     // ---- the orchestrator lease --------------------------------------------------------------
 
     void useLease(OrchestratorLease lease) {
-        this.lease = lease;
+        groupCommit.useLease(lease);
     }
 
     /** This instance took the orchestrator lease: from now on it runs and changes pipelines. */
@@ -221,7 +193,7 @@ public class PipelineEngine implements DisposableBean {
         lock.lock();
         try {
             leading = true;
-            lastCommitFailure = null;
+            groupCommit.forgetFailure();
         } finally {
             lock.unlock();
         }
@@ -367,9 +339,7 @@ public class PipelineEngine implements DisposableBean {
      * dropped, so a 503 leaves nothing behind. Returns whether all of them were stored after all.
      */
     private boolean forgetUnstored(List<Started> started) {
-        commitMutex.lock();   // no commit is writing them meanwhile
-        lock.lock();
-        try {
+        return withNoCommitInFlight(() -> {   // no commit is writing them meanwhile
             boolean allStored = true;
             for (Started s : started) {
                 if (s.existing()) {
@@ -385,10 +355,19 @@ public class PipelineEngine implements DisposableBean {
                 }
             }
             return allStored;
-        } finally {
-            lock.unlock();
-            commitMutex.unlock();
-        }
+        });
+    }
+
+    /** Runs {@code work} under the engine's lock with no commit in flight (a commit's order: its mutex, then the lock). */
+    private <T> T withNoCommitInFlight(java.util.function.Supplier<T> work) {
+        return groupCommit.withNoCommitInFlight(() -> {
+            lock.lock();
+            try {
+                return work.get();
+            } finally {
+                lock.unlock();
+            }
+        });
     }
 
     // ---- reports, joins, commands -----------------------------------------------------------
@@ -438,7 +417,8 @@ public class PipelineEngine implements DisposableBean {
     private void failOnReports(String chainId, List<TaskEvent> reports, RuntimeException failure) {
         String nodes = reports.stream().map(r -> r.node() + " (attempt " + r.attempt() + ")").distinct()
                 .collect(Collectors.joining(", "));
-        fail(chainId, "the orchestrator could not apply the report of task " + nodes + ": " + shorten(failure), failure, true);
+        fail(chainId, "the orchestrator could not apply the report of task " + nodes + ": "
+                + EngineErrorHandling.shorten(failure), failure, true);
     }
 
     /**
@@ -473,14 +453,7 @@ public class PipelineEngine implements DisposableBean {
             requestIds.remove(records.pipeline().requestId);
         }
         afterCommit.removeIf(m -> chainId.equals(m.key()));
-        if (commitMutex.isHeldByCurrentThread()) {   // what a failed commit holds belongs to the commit's holder
-            unstored.forget(chainId);
-        }
-    }
-
-    private static String shorten(Throwable failure) {
-        String cause = failure.toString();
-        return cause.length() > 1000 ? cause.substring(0, 1000) + "…" : cause;   // a database error quotes its whole statement
+        groupCommit.forget(chainId);
     }
 
     /**
@@ -494,13 +467,7 @@ public class PipelineEngine implements DisposableBean {
             return;   // another instance runs the orchestrator: it feeds its own aggregator
         }
         joinCompletions.add(new JoinCompletion(chainId, node, timedOut));   // the committer applies it at once
-        requestCommit();
-    }
-
-    /** Wakes the committer now rather than at its next interval (never blocks: callers may hold any lock). */
-    private void requestCommit() {
-        commitWanted.set(true);
-        java.util.concurrent.locks.LockSupport.unpark(committer);
+        groupCommit.request();
     }
 
     public Change cancel(String chainId) {
@@ -564,15 +531,13 @@ public class PipelineEngine implements DisposableBean {
      * as not held. The engine waits meanwhile: keep {@code removal} to one short transaction.
      */
     public <T> T withRunsNotHeld(Collection<String> chainIds, java.util.function.Function<List<String>, T> removal) {
-        commitMutex.lock();   // the same order as a commit: mutex, then lock
-        lock.lock();
-        try {
+        return withNoCommitInFlight(() -> {
             requireLead();
             List<String> notHeld = new ArrayList<>();
             for (String chainId : chainIds) {
                 ChainRecords held = runs.get(chainId);
                 if (held != null && held.stored() && held.pipeline().status.terminal() && !held.hasChanges()
-                        && !dirty.contains(held) && !unstored.changes.containsKey(chainId)) {
+                        && !dirty.contains(held) && !groupCommit.holdsUnstored(chainId)) {
                     forget(held);
                     held = null;
                 }
@@ -581,10 +546,7 @@ public class PipelineEngine implements DisposableBean {
                 }
             }
             return removal.apply(notHeld);
-        } finally {
-            lock.unlock();
-            commitMutex.unlock();
-        }
+        });
     }
 
     /** A change a client waits for: answered once it is stored. */
@@ -713,7 +675,8 @@ public class PipelineEngine implements DisposableBean {
                                 throw refused;
                             }
                             runs.remove(chainId);
-                            log.error("Cannot take up pipeline {}; it is left as it is: {}", chainId, shorten(refused));
+                            log.error("Cannot take up pipeline {}; it is left as it is: {}", chainId,
+                                    EngineErrorHandling.shorten(refused));
                         }
                     }
                 }
@@ -843,7 +806,7 @@ public class PipelineEngine implements DisposableBean {
             } else if (dispatch && sending != Sending.AFTER_COMMIT) {
                 publisher.sendFirst(message);
             } else if (sending == Sending.ALL_FIRST && heldRuns <= LIGHT_LOAD_RUNS
-                    && KafkaTopics.fits(message.payload()) && lastAfterCommit <= publishedSequence) {
+                    && KafkaTopics.fits(message.payload()) && lastAfterCommit <= groupCommit.publishedSequence()) {
                 if (runEnded || !message.topic().equals(Topics.EVENTS)) {
                     publisher.sendFirst(message);
                 } else {
@@ -855,7 +818,7 @@ public class PipelineEngine implements DisposableBean {
         }
         observations.addAll(out.observations());
         if (runEnded) {
-            requestCommit();   // a run ended: its record (and, unless sent first, its event) at once when idle
+            groupCommit.request();   // a run ended: its record (and, unless sent first, its event) at once when idle
         }
         if (!out.joinFeeds().isEmpty()) {
             try {
@@ -935,7 +898,7 @@ public class PipelineEngine implements DisposableBean {
 
     /** Whether the last commit succeeded; while it fails, the engine's consumers wait instead of piling up work. */
     public void checkCommitting() {
-        RuntimeException failure = lastCommitFailure;
+        RuntimeException failure = groupCommit.lastFailure();
         if (failure != null && EngineErrorHandling.isRetried(failure)) {
             throw failure;
         }
@@ -943,7 +906,7 @@ public class PipelineEngine implements DisposableBean {
 
     private void awaitDurable(long sequence) {
         long deadline = System.nanoTime() + DURABLE_WAIT.toNanos();
-        requestCommit();
+        groupCommit.request();
         lock.lock();
         long failedBefore = failedCommits;
         try {
@@ -955,7 +918,7 @@ public class PipelineEngine implements DisposableBean {
                 if (committedSequence >= sequence) {
                     return;
                 }
-                RuntimeException failure = lastCommitFailure;
+                RuntimeException failure = groupCommit.lastFailure();
                 if (failedCommits > failedBefore) {
                     // the broker or the database is away: the next commits fail too, so the client hears it now, not in DURABLE_WAIT
                     if (publisher.kafkaFailing()) {
@@ -981,160 +944,37 @@ public class PipelineEngine implements DisposableBean {
         }
     }
 
-    /**
-     * At most one commit per {@code commit-interval}, counted from the last one's start: under load
-     * every commit gathers that much work (a database commit costs about the same for 1 run as for
-     * 500). Under light load (at most {@link #LIGHT_LOAD_RUNS} runs in memory) a request (a run
-     * ended, a client waits) commits at once: there is nothing to gather, and waiting would only add
-     * latency.
-     */
-    private void commitLoop() {
-        long lastStart = System.nanoTime() - commitIntervalNanos;
-        while (running) {
-            long wait = lastStart + commitIntervalNanos - System.nanoTime();
-            if (wait > 0 && !(commitWanted.get() && heldRuns <= LIGHT_LOAD_RUNS)) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                continue;
-            }
-            if (!commitWanted.getAndSet(false)) {
-                java.util.concurrent.locks.LockSupport.parkNanos(commitIntervalNanos);
-                commitWanted.set(false);
-            }
-            lastStart = System.nanoTime();
-            try {
-                commit();
-            } catch (RuntimeException e) {
-                log.error("Group commit failed", e);
-            }
-            if (lastCommitFailure != null) {
-                // the database or the broker is away: the clients this failure woke take the commit mutex to forget
-                // their unstored starts (forgetUnstored) before the next attempt holds it for another connection timeout
-                java.util.concurrent.locks.LockSupport.parkNanos(PAUSE_AFTER_FAILED_COMMIT.toNanos());
-            }
-        }
-    }
+    /** What the group commit takes from the engine and tells it back; see {@link GroupCommit.Changes}. */
+    private final class CommitCallbacks implements GroupCommit.Changes {
 
-    /** What one commit takes from the engine, under its lock. */
-    private record Snapshot(long sequence, Map<String, ChangeSet> changes, List<ChainRecords> records,
-                            List<OutboxMessage> messages, List<Outbound.Observation> observations) {
-    }
-
-    /**
-     * What a commit stores: the snapshots it took, its own and any that failed before it, oldest first.
-     * A failed commit leaves it whole for the next one (changes, events, observations and the sequence
-     * number its callers wait for), so a run stored on a retry is announced and counted like any other.
-     */
-    private static final class Unstored {
-        final Map<String, ChangeSet> changes = new LinkedHashMap<>();
-        final List<OutboxMessage> messages = new ArrayList<>();
-        final List<ChainRecords> records = new ArrayList<>();
-        final List<Outbound.Observation> observations = new ArrayList<>();
-        long sequence;
-
-        Unstored add(Snapshot snapshot) {
-            snapshot.changes().forEach((chainId, set) -> changes.merge(chainId, set, ChangeSet::then));
-            messages.addAll(snapshot.messages());
-            records.addAll(snapshot.records());
-            observations.addAll(snapshot.observations());
-            sequence = Math.max(sequence, snapshot.sequence());
-            return this;
+        @Override
+        public GroupCommit.Snapshot take() {
+            return takeSnapshot();
         }
 
-        /** A run that will not be stored from here: its changes, events and observations go. */
-        void forget(String chainId) {
-            changes.remove(chainId);
-            messages.removeIf(m -> chainId.equals(m.key()));
-            observations.removeIf(o -> chainId.equals(o.chainId()));
+        @Override
+        public void stored(long sequence, List<ChainRecords> records) {
+            committed(sequence, records);
         }
-    }
 
-    /**
-     * Stores what changed since the last commit, with the events it caused, in one transaction; first
-     * waits until every task message sent so far is in Kafka. The engine's lock is held only while
-     * the changes are copied: operations go on while the transaction runs. One commit at a time.
-     */
-    private void commit() {
-        // published once the mutex is free: a send that waits for a broker that is away (up to its
-        // max.block) must not hold back a client that waits for the mutex to learn whether its start
-        // was stored (forgetUnstored), nor the next commit's callers
-        Committed done = commitStored();
-        if (done != null) {
-            publisher.publishCommitted(done.outbox());
-            publishedSequence = Math.max(publishedSequence, done.sequence());
+        @Override
+        public void failed() {
+            commitFailed();
         }
-    }
 
-    /** What a group commit stored: changes up to {@code sequence}, and the outbox batch to publish (null: none). */
-    private record Committed(long sequence, OutboxBatch outbox) {
-    }
+        @Override
+        public void refused(String chainId, ChangeSet changes, RuntimeException failure) {
+            refusedByDatabase(chainId, changes, failure);
+        }
 
-    /** One group commit under {@link #commitMutex}; null when nothing could be stored. */
-    private Committed commitStored() {
-        commitMutex.lock();
-        try {
-            Snapshot snapshot = takeSnapshot();
-            if (snapshot == null) {
-                return null;
-            }
-            Unstored batch = unstored.add(snapshot);
-            List<Long> published = publisher.takePublished();
-            if (batch.changes.isEmpty() && batch.messages.isEmpty()) {
-                // outbox rows Kafka took are deleted with the next changes, or by the publisher within a second:
-                // not worth a commit of their own after every run that ends when the engine is idle
-                publisher.deleteLater(published);
-                unstored = new Unstored();
-                committed(batch);
-                return new Committed(batch.sequence, null);
-            }
-            OutboxBatch stored;
-            try {
-                publisher.flushSentFirst();
-                ChangeSet all = new ChangeSet();
-                batch.changes.values().forEach(all::add);
-                long started = System.nanoTime();
-                // the outbox rows Kafka took since the last commit are deleted in the same transaction:
-                // one database commit (with H2, one rewrite of the changed pages) instead of two
-                stored = transactions.execute(status -> {
-                    if (lease != null) {
-                        lease.fence();
-                    }
-                    executionRecords.save(all);
-                    outbox.remove(published);
-                    return outbox.add(batch.messages);
-                });
-                metrics.recordGroupCommit(System.nanoTime() - started, batch.changes.size());
-            } catch (OrchestratorLease.LeaseLost e) {
-                publisher.deleteLater(published);
-                unstored = new Unstored();
-                lease.stepDown(e.getMessage());
-                return null;
-            } catch (RuntimeException e) {
-                // the batch stays in unstored: the next commit stores it, with its events and observations
-                publisher.deleteLater(published);
-                lastCommitFailure = e;
-                commitFailed();
-                if (EngineErrorHandling.isRetried(e)) {
-                    logRetried(batch.changes.size(), e);
-                } else {
-                    commitOneByOne(e);
-                }
-                return null;
-            }
-            unstored = new Unstored();
-            lastCommitFailure = null;
-            if (retriedFailures > 0) {
-                log.info("Group commit stored again after {} failed attempts", retriedFailures);
-                retriedFailures = 0;
-            }
-            committed(batch);
-            return new Committed(batch.sequence, stored);
-        } finally {
-            commitMutex.unlock();
+        @Override
+        public int heldRuns() {
+            return heldRuns;
         }
     }
 
     /** Takes, under the lock, copies of everything changed; null when this instance does not run the orchestrator. */
-    private Snapshot takeSnapshot() {
+    private GroupCommit.Snapshot takeSnapshot() {
         lock.lock();
         try {
             if (!leading) {
@@ -1166,7 +1006,7 @@ public class PipelineEngine implements DisposableBean {
                 return takePartOfSnapshot(changes, records);
             }
             backlogRunsLeft = 0;
-            Snapshot snapshot = new Snapshot(appliedSequence, changes, records, afterCommit, observations);
+            GroupCommit.Snapshot snapshot = new GroupCommit.Snapshot(appliedSequence, changes, records, afterCommit, observations, false);
             afterCommit = new ArrayList<>();
             observations = new ArrayList<>();
             return snapshot;
@@ -1184,14 +1024,14 @@ public class PipelineEngine implements DisposableBean {
      * stored: those come first, since runs are taken in the order they changed, so a backlog that never
      * empties (a sustained overload) still completes its sequence numbers, one backlog's worth at a time.
      */
-    private Snapshot takePartOfSnapshot(Map<String, ChangeSet> changes, List<ChainRecords> records) {
+    private GroupCommit.Snapshot takePartOfSnapshot(Map<String, ChangeSet> changes, List<ChainRecords> records) {
         Set<String> waiting = new HashSet<>();
         dirty.forEach(chain -> waiting.add(chain.pipeline().chainId));
         List<OutboxMessage> messages = takeOut(afterCommit, m -> !waiting.contains(m.key()));
         List<Outbound.Observation> seen = takeOut(observations, o -> !waiting.contains(o.chainId()));
-        commitWanted.set(true);
         backlogRunsLeft -= records.size();
-        return new Snapshot(backlogRunsLeft <= 0 ? backlogSequence : committedSequence, changes, records, messages, seen);
+        return new GroupCommit.Snapshot(backlogRunsLeft <= 0 ? backlogSequence : committedSequence, changes, records,
+                messages, seen, true);
     }
 
     /** Removes from {@code items} those that pass {@code taken}, in order, and returns them. */
@@ -1202,11 +1042,11 @@ public class PipelineEngine implements DisposableBean {
     }
 
     /** A commit is stored: waiters go on, and runs that ended and did not change since leave memory. */
-    private void committed(Unstored batch) {
+    private void committed(long sequence, List<ChainRecords> stored) {
         lock.lock();
         try {
-            batch.records.forEach(ChainRecords::markStored);
-            for (ChainRecords chain : batch.records) {
+            stored.forEach(ChainRecords::markStored);
+            for (ChainRecords chain : stored) {
                 PipelineRow pipeline = chain.pipeline();
                 if (pipeline.status.terminal() && !dirty.contains(chain) && runs.get(pipeline.chainId) == chain) {
                     runs.remove(pipeline.chainId);
@@ -1216,55 +1056,31 @@ public class PipelineEngine implements DisposableBean {
                 }
             }
             heldRuns = runs.size();
-            markCommitted(batch.sequence);
+            markCommitted(sequence);
         } finally {
             lock.unlock();
         }
-        metrics.record(batch.observations);
-        spans.record(batch.observations);
     }
 
     /**
-     * A commit the database refused for a reason a retry would repeat (a value it does not take):
-     * each run's changes are stored on their own, and a run whose changes are refused ends FAILURE
-     * with the error, from its stored records. The events wait for the next commit.
+     * The database refused a run's changes for a reason a retry would repeat (the group commit stored
+     * the others one by one): a run never stored is dropped, any other ends FAILURE with the error,
+     * from its stored records.
      */
-    private void commitOneByOne(RuntimeException failure) {
-        log.warn("Group commit refused ({}); storing runs one by one", shorten(failure));
-        List<String> refused = new ArrayList<>();
-        for (Map.Entry<String, ChangeSet> chain : new ArrayList<>(unstored.changes.entrySet())) {
-            try {
-                transactions.executeWithoutResult(status -> {
-                    if (lease != null) {
-                        lease.fence();
-                    }
-                    executionRecords.save(chain.getValue());
-                });
-                unstored.changes.remove(chain.getKey());
-            } catch (RuntimeException e) {
-                if (EngineErrorHandling.isRetried(e) || e instanceof OrchestratorLease.LeaseLost) {
-                    return;
-                }
-                refused.add(chain.getKey());
-                unstored.forget(chain.getKey());
-                lock.lock();
-                try {
-                    ChainRecords records = runs.get(chain.getKey());
-                    String error = "the orchestrator could not " + whatFailed(chain.getValue(), records) + ": " + shorten(e);
-                    if (records != null && !records.stored()) {
-                        log.error("Dropping pipeline {}: the database refused to store it ({})", chain.getKey(), shorten(e));
-                        forget(records);
-                    } else {
-                        fail(chain.getKey(), error, e, true);
-                    }
-                } finally {
-                    lock.unlock();
-                }
+    private void refusedByDatabase(String chainId, ChangeSet changes, RuntimeException e) {
+        lock.lock();
+        try {
+            ChainRecords records = runs.get(chainId);
+            String error = "the orchestrator could not " + whatFailed(changes, records) + ": " + EngineErrorHandling.shorten(e);
+            if (records != null && !records.stored()) {
+                log.error("Dropping pipeline {}: the database refused to store it ({})", chainId, EngineErrorHandling.shorten(e));
+                forget(records);
+            } else {
+                fail(chainId, error, e, true);
             }
+        } finally {
+            lock.unlock();
         }
-        lastCommitFailure = null;
-        log.warn("{} runs could not be stored as they were; the rest is stored by the next commit", refused.size());
-        requestCommit();
     }
 
     /** "apply the report of task 0 (attempt 1)": the reports whose outcome the database refused to store. */
@@ -1277,20 +1093,6 @@ public class PipelineEngine implements DisposableBean {
                 .map(a -> nodes.getOrDefault(a.taskId(), "?") + " (attempt " + a.attempt() + ")").distinct()
                 .collect(Collectors.joining(", "));
         return reports.isEmpty() ? "store the pipeline's changes" : "apply the report of task " + reports;
-    }
-
-    /**
-     * While the broker or the database is away a commit fails every {@link #PAUSE_AFTER_FAILED_COMMIT}:
-     * the first failure and then one every {@link #FAILURE_LOG_EVERY} are logged, with the count.
-     */
-    private void logRetried(int runs, RuntimeException e) {
-        retriedFailures++;
-        long now = System.nanoTime();
-        if (retriedFailures == 1 || now - retriedFailureLoggedAt >= FAILURE_LOG_EVERY.toNanos()) {
-            retriedFailureLoggedAt = now;
-            log.warn("Group commit of {} runs failed ({}); trying again ({} failed attempts so far)", runs, e.toString(),
-                    retriedFailures);
-        }
     }
 
     /** Wakes the callers waiting for a commit, as a success does: one that waits on Kafka gives up now. */
@@ -1311,18 +1113,11 @@ public class PipelineEngine implements DisposableBean {
 
     /** Stores what changed now (a clean stop). */
     void storeNow() {
-        commit();
+        groupCommit.commitNow();
     }
 
     @Override
     public void destroy() throws InterruptedException {
-        try {
-            commit();   // nothing, after a clean stop: the lease's stop stored what the engine held, before Camel stopped
-        } catch (RuntimeException e) {
-            log.warn("Last group commit failed ({}); the reports are read again after the restart", e.toString());
-        }
-        running = false;
-        requestCommit();
-        committer.join(TimeUnit.SECONDS.toMillis(5));
+        groupCommit.stop();
     }
 }
