@@ -152,7 +152,7 @@ class DashboardIT {
         pipelines.awaitEnd(failing);
         open(failing);
         awaitStatus(failing, "FAILURE");
-        assertThat(browser.findElement(By.id("detail-error")).getText()).contains("Failed at node 1", "failing on purpose");
+        afresh(() -> assertThat(browser.findElement(By.id("detail-error")).getText()).contains("Failed at node 1", "failing on purpose"));
         browser.findElement(By.id("retry")).click();
         awaitStatus(failing, "SUCCESS");
         assertThat(attribute("#timeline tr[data-node='1'] .seg[data-kind='attempt']", "data-outcome", 2))
@@ -182,19 +182,19 @@ class DashboardIT {
             browser.findElement(By.cssSelector("#timeline tr[data-node='0'] .task-link")).click();
             return browser.findElement(By.cssSelector("#task-detail button.revoke-task")).isEnabled();
         });
-        assertThat(browser.findElement(By.cssSelector("#task-detail button.retry-from")).isEnabled()).isFalse();
+        afresh(() -> assertThat(browser.findElement(By.cssSelector("#task-detail button.retry-from")).isEnabled()).isFalse());
         // the story is drawn again at each of the run's events: a click on the button it just replaced is retried
         await().atMost(PATIENCE).ignoreExceptions().until(() -> {
             browser.findElement(By.cssSelector("#task-detail button.revoke-task")).click();
             return true;
         });
         awaitStatus(revoking, "FAILURE");
-        assertThat(browser.findElement(By.id("detail-error")).getText()).contains("revoked");
+        afresh(() -> assertThat(browser.findElement(By.id("detail-error")).getText()).contains("revoked"));
         await().atMost(PATIENCE).ignoreExceptions().until(() -> attribute("#timeline tbody tr", "data-state", 2),
                 states -> states.equals(List.of("REVOKED", "REVOKED")));
         await().atMost(PATIENCE).ignoreExceptions().until(() -> browser.findElement(
                 By.cssSelector("#task-detail button.retry-from")).isEnabled());
-        assertThat(browser.findElement(By.cssSelector("#task-detail button.revoke-task")).isEnabled()).isFalse();
+        afresh(() -> assertThat(browser.findElement(By.cssSelector("#task-detail button.revoke-task")).isEnabled()).isFalse());
         assertThat(browser.findElement(By.id("message")).getText()).contains("Revoked task 0");
 
         // an API error reaches the user with the API's own message
