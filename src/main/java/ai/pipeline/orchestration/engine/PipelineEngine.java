@@ -107,7 +107,7 @@ public class PipelineEngine implements DisposableBean {
     private final CanvasJson canvasJson;
     private final JsonMapper json;
     private final EngineMetrics metrics;
-    /** Stores what changed, on a thread of its own; the engine gives it copies of the changes ({@link #takeSnapshot}). */
+    /** Stores what changed, on a thread of its own; the engine gives it copies of the changes ({@link CommitCallbacks}). */
     private final GroupCommit groupCommit;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -944,27 +944,109 @@ public class PipelineEngine implements DisposableBean {
         }
     }
 
-    /** What the group commit takes from the engine and tells it back; see {@link GroupCommit.Changes}. */
+    /**
+     * What the group commit takes from the engine and tells it back ({@link GroupCommit.Changes}): the
+     * engine's own state, changed under its lock.
+     */
     private final class CommitCallbacks implements GroupCommit.Changes {
 
+        /** Takes, under the lock, copies of everything changed; null when this instance does not run the orchestrator. */
         @Override
         public GroupCommit.Snapshot take() {
-            return takeSnapshot();
+            lock.lock();
+            try {
+                if (!leading) {
+                    heldEvents.clear();   // the records that caused them are read again by the instance that leads
+                    joinCompletions.clear();
+                    markCommitted(appliedSequence);
+                    return null;
+                }
+                for (JoinCompletion c = joinCompletions.poll(); c != null; c = joinCompletions.poll()) {
+                    JoinCompletion completion = c;
+                    withRuns(Set.of(c.chainId()), Sending.TASKS_FIRST, (run, out) -> advancer.completeJoin(run, completion.node(), completion.timedOut(), out));
+                }
+                // in Kafka before this commit stores their cause (its flushSentFirst), so before the offsets of
+                // the records that caused them are committed
+                releaseHeldEvents();
+                if (dirty.size() > MAX_RUNS_PER_COMMIT && backlogRunsLeft <= 0) {
+                    backlogSequence = appliedSequence;   // a backlog begins: see takePartOfSnapshot
+                    backlogRunsLeft = dirty.size();
+                }
+                Map<String, ChangeSet> changes = new LinkedHashMap<>();
+                List<ChainRecords> records = new ArrayList<>(Math.min(dirty.size(), MAX_RUNS_PER_COMMIT));
+                for (Iterator<ChainRecords> it = dirty.iterator(); it.hasNext() && records.size() < MAX_RUNS_PER_COMMIT; ) {
+                    ChainRecords chain = it.next();
+                    it.remove();
+                    records.add(chain);
+                    changes.put(chain.pipeline().chainId, chain.takeChanges());
+                }
+                if (!dirty.isEmpty()) {
+                    return takePartOfSnapshot(changes, records);
+                }
+                backlogRunsLeft = 0;
+                GroupCommit.Snapshot snapshot = new GroupCommit.Snapshot(appliedSequence, changes, records, afterCommit, observations, false);
+                afterCommit = new ArrayList<>();
+                observations = new ArrayList<>();
+                return snapshot;
+            } finally {
+                lock.unlock();
+            }
         }
 
+        /** A commit is stored: waiters go on, and runs that ended and did not change since leave memory. */
         @Override
-        public void stored(long sequence, List<ChainRecords> records) {
-            committed(sequence, records);
+        public void stored(long sequence, List<ChainRecords> stored) {
+            lock.lock();
+            try {
+                stored.forEach(ChainRecords::markStored);
+                for (ChainRecords chain : stored) {
+                    PipelineRow pipeline = chain.pipeline();
+                    if (pipeline.status.terminal() && !dirty.contains(chain) && runs.get(pipeline.chainId) == chain) {
+                        runs.remove(pipeline.chainId);
+                        if (pipeline.requestId != null) {
+                            requestIds.remove(pipeline.requestId);
+                        }
+                    }
+                }
+                heldRuns = runs.size();
+                markCommitted(sequence);
+            } finally {
+                lock.unlock();
+            }
         }
 
+        /** Wakes the callers waiting for a commit, as a success does: one that waits on Kafka gives up now. */
         @Override
         public void failed() {
-            commitFailed();
+            lock.lock();
+            try {
+                failedCommits++;
+                committedCondition.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
+        /**
+         * The database refused a run's changes for a reason a retry would repeat (the group commit stored
+         * the others one by one): a run never stored is dropped, any other ends FAILURE with the error,
+         * from its stored records.
+         */
         @Override
-        public void refused(String chainId, ChangeSet changes, RuntimeException failure) {
-            refusedByDatabase(chainId, changes, failure);
+        public void refused(String chainId, ChangeSet changes, RuntimeException e) {
+            lock.lock();
+            try {
+                ChainRecords records = runs.get(chainId);
+                String why = EngineErrorHandling.shorten(e);
+                if (records != null && !records.stored()) {
+                    log.error("Dropping pipeline {}: the database refused to store it ({})", chainId, why);
+                    forget(records);
+                } else {
+                    fail(chainId, "the orchestrator could not " + whatFailed(changes, records) + ": " + why, e, true);
+                }
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
@@ -973,51 +1055,9 @@ public class PipelineEngine implements DisposableBean {
         }
     }
 
-    /** Takes, under the lock, copies of everything changed; null when this instance does not run the orchestrator. */
-    private GroupCommit.Snapshot takeSnapshot() {
-        lock.lock();
-        try {
-            if (!leading) {
-                heldEvents.clear();   // the records that caused them are read again by the instance that leads
-                joinCompletions.clear();
-                markCommitted(appliedSequence);
-                return null;
-            }
-            for (JoinCompletion c = joinCompletions.poll(); c != null; c = joinCompletions.poll()) {
-                JoinCompletion completion = c;
-                withRuns(Set.of(c.chainId()), Sending.TASKS_FIRST, (run, out) -> advancer.completeJoin(run, completion.node(), completion.timedOut(), out));
-            }
-            // in Kafka before this commit stores their cause (its flushSentFirst), so before the offsets of
-            // the records that caused them are committed
-            releaseHeldEvents();
-            if (dirty.size() > MAX_RUNS_PER_COMMIT && backlogRunsLeft <= 0) {
-                backlogSequence = appliedSequence;   // a backlog begins: see takePartOfSnapshot
-                backlogRunsLeft = dirty.size();
-            }
-            Map<String, ChangeSet> changes = new LinkedHashMap<>();
-            List<ChainRecords> records = new ArrayList<>(Math.min(dirty.size(), MAX_RUNS_PER_COMMIT));
-            for (Iterator<ChainRecords> it = dirty.iterator(); it.hasNext() && records.size() < MAX_RUNS_PER_COMMIT; ) {
-                ChainRecords chain = it.next();
-                it.remove();
-                records.add(chain);
-                changes.put(chain.pipeline().chainId, chain.takeChanges());
-            }
-            if (!dirty.isEmpty()) {
-                return takePartOfSnapshot(changes, records);
-            }
-            backlogRunsLeft = 0;
-            GroupCommit.Snapshot snapshot = new GroupCommit.Snapshot(appliedSequence, changes, records, afterCommit, observations, false);
-            afterCommit = new ArrayList<>();
-            observations = new ArrayList<>();
-            return snapshot;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * Under {@link #lock}, when some runs must wait for the next commit: a snapshot of the
-     * {@link #MAX_RUNS_PER_COMMIT} runs changed longest ago (taken by {@link #takeSnapshot}), with the
+     * {@link #MAX_RUNS_PER_COMMIT} runs changed longest ago (taken by {@link CommitCallbacks#take}), with the
      * messages and observations of those runs (the others' wait with them: a message never goes out
      * before the change that caused it is stored); the next commit follows at once. A caller waiting
      * for the commit of its change goes on once every run that was waiting when the backlog began is
@@ -1041,48 +1081,6 @@ public class PipelineEngine implements DisposableBean {
         return out;
     }
 
-    /** A commit is stored: waiters go on, and runs that ended and did not change since leave memory. */
-    private void committed(long sequence, List<ChainRecords> stored) {
-        lock.lock();
-        try {
-            stored.forEach(ChainRecords::markStored);
-            for (ChainRecords chain : stored) {
-                PipelineRow pipeline = chain.pipeline();
-                if (pipeline.status.terminal() && !dirty.contains(chain) && runs.get(pipeline.chainId) == chain) {
-                    runs.remove(pipeline.chainId);
-                    if (pipeline.requestId != null) {
-                        requestIds.remove(pipeline.requestId);
-                    }
-                }
-            }
-            heldRuns = runs.size();
-            markCommitted(sequence);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * The database refused a run's changes for a reason a retry would repeat (the group commit stored
-     * the others one by one): a run never stored is dropped, any other ends FAILURE with the error,
-     * from its stored records.
-     */
-    private void refusedByDatabase(String chainId, ChangeSet changes, RuntimeException e) {
-        lock.lock();
-        try {
-            ChainRecords records = runs.get(chainId);
-            String error = "the orchestrator could not " + whatFailed(changes, records) + ": " + EngineErrorHandling.shorten(e);
-            if (records != null && !records.stored()) {
-                log.error("Dropping pipeline {}: the database refused to store it ({})", chainId, EngineErrorHandling.shorten(e));
-                forget(records);
-            } else {
-                fail(chainId, error, e, true);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** "apply the report of task 0 (attempt 1)": the reports whose outcome the database refused to store. */
     private static String whatFailed(ChangeSet changes, ChainRecords records) {
         Map<String, String> nodes = new HashMap<>();
@@ -1093,17 +1091,6 @@ public class PipelineEngine implements DisposableBean {
                 .map(a -> nodes.getOrDefault(a.taskId(), "?") + " (attempt " + a.attempt() + ")").distinct()
                 .collect(Collectors.joining(", "));
         return reports.isEmpty() ? "store the pipeline's changes" : "apply the report of task " + reports;
-    }
-
-    /** Wakes the callers waiting for a commit, as a success does: one that waits on Kafka gives up now. */
-    private void commitFailed() {
-        lock.lock();
-        try {
-            failedCommits++;
-            committedCondition.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void markCommitted(long sequence) {
